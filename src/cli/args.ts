@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import type { ConfigLayer } from '../core/config';
+import type { ProviderId } from '../core/project/schema';
+
+export const COMMANDS = ['render', 'prewarm', 'validate', 'migrate', 'estimate', 'metrics'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  command: CommandName;
+  projectFile: string;
+  json: boolean;
+  force: boolean;
+  shots?: string[];
+  verbose: boolean;
+  quiet: boolean;
+  reset: boolean;
+  config: ConfigLayer;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: dailies <command> <project.json> [options]
+
+Commands:
+  render     Render every stale shot (uploads are pre-warmed first)
+  prewarm    Upload every reference the stale shots need; render nothing
+  validate   Check project.json (errors with JSON path and line:column)
+  estimate   Shots to render vs cached, uploads needed, estimated time and cost
+  metrics    Latency, cache and cost metrics of this production
+  migrate    Download remote images the project links to and point it at the local copies
+
+Options:
+  --shots a,b,c          Only these shots
+  --force                Re-render even fresh shots (bypasses the result cache)
+  --provider <id>        Render every shot with draft | fal | replicate
+  --limit light=8,heavy=4,video=2
+                         Concurrent variations per model class
+  --draft-latency <ms>   Simulated time per draft variation
+  --json                 Print one machine-readable JSON document on stdout
+  --reset                (metrics) clear the stored metrics
+  --verbose, --quiet     More or less output on stderr
+  -h, --help, --version
+
+Environment:
+  FAL_KEY, REPLICATE_API_TOKEN       provider keys (never written anywhere)
+  DAILIES_FAL_URL, DAILIES_REPLICATE_URL
+                                     base URL of a gateway, proxy or test fake
+  DAILIES_LIMIT_LIGHT|HEAVY|VIDEO, DAILIES_PROVIDER, DAILIES_DRAFT_LATENCY_MS
+
+Exit codes: 0 success, 1 some shots failed, 2 bad usage or invalid project, 130 interrupted.`;
+
+export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const [command, projectFile, ...rest] = positionals;
+  if (!command) throw new UsageError('missing command');
+  if (!COMMANDS.includes(command as CommandName)) throw new UsageError(`unknown command "${command}"`);
+  if (!projectFile) throw new UsageError(`missing <project.json> for "${command}"`);
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const config: ConfigLayer = {};
+  if (values.provider !== undefined) {
+    if (!['draft', 'fal', 'replicate'].includes(values.provider))
+      throw new UsageError(`unknown provider "${values.provider}"`);
+    config.providerOverride = values.provider as ProviderId;
+  }
+  if (values.limit !== undefined) config.limits = parseLimits(values.limit);
+  if (values['draft-latency'] !== undefined) {
+    const ms = Number(values['draft-latency']);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new UsageError('--draft-latency takes a number of milliseconds');
+    config.draft = { latencyMs: ms };
+  }
+  const shots = values.shots
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    command: command as CommandName,
+    projectFile,
+    json: values.json ?? false,
+    force: values.force ?? false,
+    shots: shots?.length ? shots : undefined,
+    verbose: values.verbose ?? false,
+    quiet: values.quiet ?? false,
+    reset: values.reset ?? false,
+    config,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      force: { type: 'boolean' },
+      shots: { type: 'string' },
+      provider: { type: 'string' },
+      limit: { type: 'string' },
+      'draft-latency': { type: 'string' },
+      reset: { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+}
+
+function parseLimits(spec: string): Partial<Record<'light' | 'heavy' | 'video', number>> {
+  const out: Partial<Record<'light' | 'heavy' | 'video', number>> = {};
+  for (const part of spec.split(',')) {
+    const m = /^(light|heavy|video)=(\d+)$/.exec(part.trim());
+    if (!m || Number(m[2]) < 1) throw new UsageError(`bad --limit "${part}" (expected e.g. heavy=4)`);
+    out[m[1] as 'light' | 'heavy' | 'video'] = Number(m[2]);
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import type { RenderEvent } from '../../shared/events';
+import type { CliArgs } from '../args';
+import type { CliContext } from '../context';
+import type { CliIO } from '../main';
+import { summaryText } from '../output';
+import { ProgressBar } from '../progressBar';
+
+export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): Promise<number> {
+  const bar = args.quiet ? undefined : new ProgressBar(io.stderr, io.stderr.isTTY === true && !args.json);
+  const controller = new AbortController();
+  const stopListening = ctx.engine.onEvent((e: RenderEvent) => {
+    bar?.onEvent(e);
+    if (
+      e.type === 'log' &&
+      (args.verbose || e.level === 'warn' || e.level === 'error') &&
+      !(e.level === 'error' && e.tag === 'ERROR' && !args.verbose)
+    ) {
+      const line = `[${e.tag}] ${e.message}`;
+      if (bar) bar.printLine(line);
+      else if (!args.quiet) io.stderr.write(`${line}\n`);
+    }
+  });
+  // First Ctrl-C stops cleanly (finished shots are recorded); a second one leaves at once.
+  const offInterrupt = io.onInterrupt(() => {
+    if (controller.signal.aborted) return false;
+    io.stderr.write('\nCanceling… (finished shots are being recorded; press Ctrl-C again to quit now)\n');
+    controller.abort();
+    return true;
+  });
+  try {
+    const summary = await ctx.engine.render({
+      shots: args.shots,
+      force: args.force,
+      signal: controller.signal,
+    });
+    bar?.finish();
+    if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+    else if (!args.quiet) io.stdout.write(`${summaryText(summary)}\n`);
+    if (controller.signal.aborted) return 130;
+    return summary.shots.failed > 0 || summary.shots.canceled > 0 ? 1 : 0;
+  } finally {
+    bar?.finish();
+    offInterrupt();
+    stopListening.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+// Everything a CLI command needs, built the same way for each: config layers (defaults < project <
+// flags < env), providers from env keys, one engine. Keys are read from the environment only.
+
+import { UploadCache } from '../core/cache/uploadCache';
+import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../core/config';
+import { loadProject, type ProjectDocument } from '../core/project/load';
+import { cloudProviders } from '../core/providers/cloud';
+import { createProviders } from '../core/providers/factory';
+import { ModelRegistry } from '../core/providers/registry';
+import { RenderEngine } from '../core/render/engine';
+import { Scheduler } from '../core/render/scheduler';
+import type { CliArgs } from './args';
+
+export interface CliContext {
+  doc: ProjectDocument;
+  config: DailiesConfig;
+  engine: RenderEngine;
+  uploads: UploadCache;
+}
+
+export function keysFromEnv(env: NodeJS.ProcessEnv): { fal?: string; replicate?: string } {
+  const fal =
+    env.FAL_KEY ||
+    (env.FAL_KEY_ID && env.FAL_KEY_SECRET ? `${env.FAL_KEY_ID}:${env.FAL_KEY_SECRET}` : undefined);
+  return { fal: fal || undefined, replicate: env.REPLICATE_API_TOKEN || undefined };
+}
+
+export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
+  const registry = new ModelRegistry();
+  const doc = await loadProject(args.projectFile, { modelCheck: registry.modelCheck });
+  const config = resolveConfig(projectLayer(doc.project), args.config, envLayer(env));
+  const scheduler = new Scheduler(config);
+  const { providers, unavailable } = createProviders(config, keysFromEnv(env), cloudProviders, {
+    fal: { rate: scheduler.rate('fal') },
+    replicate: { rate: scheduler.rate('replicate') },
+  });
+  const uploads = new UploadCache(doc.paths, config);
+  const engine = new RenderEngine({
+    projectFile: doc.file,
+    config,
+    providers,
+    unavailable,
+    registry,
+    scheduler,
+    uploader: uploads,
+    uploadPeek: uploads.peeker(providers),
+  });
+  await uploads.importLegacy(doc.project.fal_upload_cache);
+  return { doc, config, engine, uploads };
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The `dailies` binary (dist/cli.js). Everything testable lives in main.ts.
+import { main } from './main';
+
+const handlers: (() => boolean)[] = [];
+process.on('SIGINT', () => {
+  const handled = handlers.length > 0 && handlers[handlers.length - 1]!();
+  if (!handled) process.exit(130);
+});
+
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  onInterrupt(handler) {
+    handlers.push(handler);
+    return () => {
+      const i = handlers.indexOf(handler);
+      if (i >= 0) handlers.splice(i, 1);
+    };
+  },
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`dailies: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,88 @@
+// `dailies <command> <project.json>`: the engine, headless, for scripts, CI and render boxes.
+// Exit codes: 0 success, 1 some work failed, 2 bad usage or invalid input, 130 interrupted.
+import { ProjectLoadError } from '../core/project/load';
+import { formatIssue } from '../core/project/validate';
+import { DailiesError, toDailiesError } from '../core/util/errors';
+import { type CliArgs, parseCli, USAGE, UsageError } from './args';
+import { estimateCommand } from './commands/estimate';
+import { metricsCommand } from './commands/metrics';
+import { migrateCommand } from './commands/migrate';
+import { prewarmCommand } from './commands/prewarm';
+import { renderCommand } from './commands/render';
+import { validateCommand } from './commands/validate';
+import { type CliContext, createContext } from './context';
+
+declare const DAILIES_VERSION: string | undefined;
+
+export interface CliIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  /** Registers a Ctrl-C handler; it returns true when it handled the signal (false: exit now). */
+  onInterrupt(handler: () => boolean): () => void;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let args: CliArgs | 'help' | 'version';
+  try {
+    args = parseCli(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`dailies: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args === 'version') {
+    io.stdout.write(`${typeof DAILIES_VERSION === 'string' ? DAILIES_VERSION : 'dev'}\n`);
+    return 0;
+  }
+  if (args.command === 'validate') return validateCommand(args, io);
+  let ctx: CliContext | undefined;
+  try {
+    ctx = await createContext(args, io.env);
+    switch (args.command) {
+      case 'render':
+        return await renderCommand(args, ctx, io);
+      case 'prewarm':
+        return await prewarmCommand(args, ctx, io);
+      case 'estimate':
+        return await estimateCommand(args, ctx, io);
+      case 'metrics':
+        return await metricsCommand(args, ctx, io);
+      case 'migrate':
+        return await migrateCommand(args, ctx, io);
+      default:
+        return assertNever(args.command);
+    }
+  } catch (err) {
+    return reportError(err, args, io);
+  } finally {
+    await ctx?.engine.dispose();
+  }
+}
+
+function assertNever(command: never): never {
+  throw new UsageError(`unknown command "${String(command)}"`);
+}
+
+function reportError(err: unknown, args: CliArgs, io: CliIO): number {
+  const error = toDailiesError(err);
+  const lines =
+    err instanceof ProjectLoadError && err.issues.length > 0
+      ? err.issues.slice(0, 20).map((i) => formatIssue(err.file, i))
+      : [error.message];
+  if (args.json)
+    io.stdout.write(
+      `${JSON.stringify({ error: { code: error.code, message: error.message, issues: err instanceof ProjectLoadError ? err.issues : [] } })}\n`,
+    );
+  for (const line of lines) io.stderr.write(`dailies: ${line}\n`);
+  const badInput =
+    err instanceof DailiesError &&
+    (error.code.startsWith('project') || error.code.startsWith('path') || error.code === 'unknown-model');
+  return badInput ? 2 : 1;
+}

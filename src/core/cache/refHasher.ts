@@ -1,0 +1,98 @@
+// Content hashes of refs, memoised by (path, size, mtime, inode) in .dailies/hashes.json, so checking
+// hundreds of shots for staleness reads each image once per change, not once per shot per run.
+import { promises as fs } from 'node:fs';
+import type { ProjectPaths } from '../project/paths';
+import type { RefSpec } from '../project/spec';
+import type { RefInput } from '../providers/types';
+import { DailiesError } from '../util/errors';
+import { sha256, sha256File } from '../util/hash';
+import { isRecord, readJsonFile, writeJsonFile } from './jsonFile';
+
+interface HashEntry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+}
+
+const FILE_VERSION = 1;
+/** Providers take at most 100 MiB per file; nothing bigger is a sensible reference image. */
+export const MAX_REF_BYTES = 100 * 1024 * 1024;
+
+export class RefHasher {
+  private entries = new Map<string, HashEntry>();
+  private inflight = new Map<string, Promise<RefInput>>();
+  private dirty = false;
+  private loaded?: Promise<void>;
+
+  constructor(private readonly paths: ProjectPaths) {}
+
+  private get file(): string {
+    return this.paths.data('hashes.json');
+  }
+
+  load(): Promise<void> {
+    this.loaded ??= (async () => {
+      const data = await readJsonFile(this.file, { version: FILE_VERSION, entries: {} }, isHashFile);
+      for (const [rel, e] of Object.entries(data.entries)) this.entries.set(rel, e);
+    })();
+    return this.loaded;
+  }
+
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    await writeJsonFile(this.file, { version: FILE_VERSION, entries: Object.fromEntries(this.entries) });
+  }
+
+  /** Resolves, checks (inside the project, exists, not too big) and hashes one ref. */
+  async hash(spec: RefSpec): Promise<RefInput> {
+    await this.load();
+    const resolved = this.paths.resolve(spec.ref);
+    if (resolved.kind === 'url') {
+      return {
+        role: spec.role,
+        owner: spec.owner,
+        label: spec.label,
+        url: resolved.url,
+        sha256: sha256(resolved.url),
+        size: 0,
+      };
+    }
+    const key = resolved.rel;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.hashFile(resolved.abs, resolved.rel, spec.ref).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    const base = await pending;
+    return { ...base, role: spec.role, owner: spec.owner, label: spec.label };
+  }
+
+  private async hashFile(abs: string, rel: string, ref: string): Promise<RefInput> {
+    const real = await this.paths.checkInside(abs, ref);
+    const stat = await fs.stat(real).catch(() => undefined);
+    if (!stat?.isFile()) throw new DailiesError('ref-missing', `Reference "${ref}" is not a file`);
+    if (stat.size === 0) throw new DailiesError('ref-not-image', `Reference "${ref}" is empty`);
+    if (stat.size > MAX_REF_BYTES) {
+      throw new DailiesError(
+        'ref-too-large',
+        `Reference "${ref}" is ${(stat.size / 2 ** 20).toFixed(0)} MiB (limit 100 MiB)`,
+      );
+    }
+    const known = this.entries.get(rel);
+    let digest: string;
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) {
+      digest = known.sha256;
+    } else {
+      digest = (await sha256File(real)).sha256;
+      this.entries.set(rel, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256: digest });
+      this.dirty = true;
+    }
+    return { role: 'shot', owner: '', label: '', rel, abs: real, sha256: digest, size: stat.size };
+  }
+}
+
+function isHashFile(v: unknown): v is { version: number; entries: Record<string, HashEntry> } {
+  return isRecord(v) && v.version === FILE_VERSION && isRecord(v.entries);
+}

@@ -1,0 +1,121 @@
+// Same inputs → same output without a provider call. A TTL + LRU map in memory answers repeated lookups
+// within a session; one small JSON file per key under .dailies/results answers across restarts (no index
+// to rewrite, so 100k entries cost nothing to add). Entries whose stored bytes are gone are misses.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../util/atomicWrite';
+import type { ContentStore } from './contentStore';
+import { isRecord } from './jsonFile';
+
+export interface CachedResult {
+  key: string;
+  sha256: string;
+  ext: string;
+  width: number;
+  height: number;
+  provider: string;
+  model: string;
+  seed: number;
+  createdAt: number;
+  /** Sha of the stored WebP thumbnail, so a hit needs no image decode at all. */
+  thumbSha256?: string;
+}
+
+export interface ResultCacheOptions {
+  ttlMs: number;
+  maxEntries: number;
+  now?: () => number;
+}
+
+export class ResultCache {
+  private memory = new Map<string, { value: CachedResult; expiresAt: number }>();
+  private readonly now: () => number;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly store: ContentStore,
+    private readonly options: ResultCacheOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private fileOf(key: string): string {
+    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  async get(key: string): Promise<CachedResult | undefined> {
+    const mem = this.memory.get(key);
+    if (mem && mem.expiresAt > this.now()) {
+      this.memory.delete(key);
+      this.memory.set(key, mem);
+      if (await this.store.has(mem.value.sha256, mem.value.ext)) {
+        this.hits++;
+        return mem.value;
+      }
+    }
+    this.memory.delete(key);
+    const disk = await this.readDisk(key);
+    if (disk && (await this.store.has(disk.sha256, disk.ext))) {
+      this.remember(disk);
+      this.hits++;
+      return disk;
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  /** Whether a lookup would hit, without counting it as one (estimates). */
+  async peek(key: string): Promise<boolean> {
+    const mem = this.memory.get(key);
+    const value = mem && mem.expiresAt > this.now() ? mem.value : await this.readDisk(key);
+    return value !== undefined && (await this.store.has(value.sha256, value.ext));
+  }
+
+  async put(value: CachedResult): Promise<void> {
+    this.remember(value);
+    const file = this.fileOf(value.key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, JSON.stringify(value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.memory.delete(key);
+    await fs.rm(this.fileOf(key), { force: true });
+  }
+
+  get memorySize(): number {
+    return this.memory.size;
+  }
+
+  private remember(value: CachedResult): void {
+    this.memory.delete(value.key);
+    this.memory.set(value.key, { value, expiresAt: this.now() + this.options.ttlMs });
+    while (this.memory.size > this.options.maxEntries) {
+      const oldest = this.memory.keys().next().value;
+      if (oldest === undefined) break;
+      this.memory.delete(oldest);
+    }
+  }
+
+  private async readDisk(key: string): Promise<CachedResult | undefined> {
+    try {
+      const v: unknown = JSON.parse(await fs.readFile(this.fileOf(key), 'utf8'));
+      return isCachedResult(v) && v.key === key ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function isCachedResult(v: unknown): v is CachedResult {
+  return (
+    isRecord(v) &&
+    typeof v.key === 'string' &&
+    typeof v.sha256 === 'string' &&
+    typeof v.ext === 'string' &&
+    typeof v.width === 'number' &&
+    typeof v.height === 'number'
+  );
+}

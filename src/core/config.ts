@@ -1,0 +1,98 @@
+// One resolved configuration for the engine, built from layers: built-in defaults, then the project's
+// `limits`, then VS Code settings or CLI flags, then environment variables (a render box's last word).
+import type { ModelClass, Project, ProviderId } from './project/schema';
+import { DRAFT_MODEL_ID } from './providers/registry';
+
+export interface DailiesConfig {
+  /** Render every shot with this provider (e.g. `draft` for offline previs of a cloud project). */
+  providerOverride?: ProviderId;
+  defaultModel: string;
+  limits: Record<ModelClass, number>;
+  /** API requests per second per provider, polls included (Replicate allows 3000/min on most endpoints). */
+  ratePerSecond: Record<ProviderId, number>;
+  /** Run a shot's variations side by side (true) or one after another (false). */
+  parallelVariations: boolean;
+  retry: { attempts: number; baseMs: number; maxMs: number };
+  thumbnails: { size: number; quality: number };
+  prescale: { maxPixels: number; maxSide: number };
+  uploadTtlMs: { fal: number; replicate: number };
+  baseUrls: { fal?: string; replicate?: string };
+  timeouts: { requestMs: number; generationMs: number };
+  draft: { latencyMs: number; steps?: number };
+  resultCache: { ttlMs: number; maxEntries: number };
+  downloads: { maxBytes: number };
+  /** sharp jobs in flight; libvips' own threads are set to 1 (see media/sharpSetup.ts). */
+  mediaConcurrency: number;
+  /** Provider status poll interval. */
+  pollMs: number;
+}
+
+export const DEFAULT_CONFIG: DailiesConfig = {
+  defaultModel: DRAFT_MODEL_ID,
+  limits: { light: 8, heavy: 4, video: 2 },
+  ratePerSecond: { draft: 1000, fal: 20, replicate: 40 },
+  parallelVariations: true,
+  retry: { attempts: 4, baseMs: 1000, maxMs: 60_000 },
+  thumbnails: { size: 400, quality: 80 },
+  prescale: { maxPixels: 2_000_000, maxSide: 2048 },
+  // Replicate deletes uploaded files after 24 h; fal keeps uploads 7 days unless told otherwise.
+  uploadTtlMs: { fal: 7 * 24 * 3600_000, replicate: 24 * 3600_000 },
+  baseUrls: {},
+  timeouts: { requestMs: 60_000, generationMs: 30 * 60_000 },
+  draft: { latencyMs: 0 },
+  resultCache: { ttlMs: 3600_000, maxEntries: 5000 },
+  downloads: { maxBytes: 200 * 1024 * 1024 },
+  mediaConcurrency: 2,
+  pollMs: 500,
+};
+
+export type ConfigLayer = DeepPartial<DailiesConfig>;
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function resolveConfig(...layers: (ConfigLayer | undefined)[]): DailiesConfig {
+  let out: DailiesConfig = structuredClone(DEFAULT_CONFIG);
+  for (const layer of layers) if (layer) out = merge(out, layer) as DailiesConfig;
+  return out;
+}
+
+function merge(base: unknown, layer: unknown): unknown {
+  if (layer === undefined) return base;
+  if (!isPlain(base) || !isPlain(layer)) return layer;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = merge(base[k], v);
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function projectLayer(project: Project): ConfigLayer {
+  return project.limits ? { limits: { ...project.limits } } : {};
+}
+
+const PROVIDERS: readonly ProviderId[] = ['draft', 'fal', 'replicate'];
+
+/** Reads `DAILIES_*` variables; malformed numbers are ignored rather than turned into NaN limits. */
+export function envLayer(env: NodeJS.ProcessEnv = process.env): ConfigLayer {
+  const int = (name: string, min = 0) => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    return Number.isFinite(n) && n >= min ? Math.floor(n) : undefined;
+  };
+  const provider = env.DAILIES_PROVIDER as ProviderId | undefined;
+  return {
+    providerOverride: provider && PROVIDERS.includes(provider) ? provider : undefined,
+    defaultModel: env.DAILIES_MODEL || undefined,
+    limits: {
+      light: int('DAILIES_LIMIT_LIGHT', 1),
+      heavy: int('DAILIES_LIMIT_HEAVY', 1),
+      video: int('DAILIES_LIMIT_VIDEO', 1),
+    },
+    ratePerSecond: { fal: int('DAILIES_RATE_FAL', 1), replicate: int('DAILIES_RATE_REPLICATE', 1) },
+    baseUrls: { fal: env.DAILIES_FAL_URL || undefined, replicate: env.DAILIES_REPLICATE_URL || undefined },
+    draft: { latencyMs: int('DAILIES_DRAFT_LATENCY_MS'), steps: int('DAILIES_DRAFT_STEPS', 1) },
+    thumbnails: { size: int('DAILIES_THUMB_SIZE', 16), quality: int('DAILIES_THUMB_QUALITY', 1) },
+  };
+}

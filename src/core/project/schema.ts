@@ -1,0 +1,196 @@
+// The TypeScript source of truth for project.json. `npm run build` emits schemas/project.schema.json
+// (draft-07, the only draft VS Code's JSON language service fully supports) from these objects, so the
+// editor's IntelliSense and the engine's validator can never disagree.
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+const md = (markdownDescription: string) => ({ description: markdownDescription, markdownDescription });
+
+/** Ids end up in file names and JSON paths, so they stay portable and shell-free. */
+const Id = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+  ...md('Identifier: letters, digits, `.`, `_` or `-`; used in file names, so keep it stable.'),
+});
+
+const Ref = Type.String({
+  minLength: 1,
+  maxLength: 4096,
+  ...md(
+    'Path of an image relative to this project.json (for example `cast/mara.png`), or an `https://` URL.',
+  ),
+});
+
+const Refs = Type.Array(Ref, { maxItems: 64 });
+
+export const ModelClassSchema = Type.Union(
+  [Type.Literal('light'), Type.Literal('heavy'), Type.Literal('video')],
+  {
+    ...md('Concurrency class: `light` (fast image models), `heavy` (large image models) or `video`.'),
+  },
+);
+
+export const ProviderIdSchema = Type.Union(
+  [Type.Literal('draft'), Type.Literal('fal'), Type.Literal('replicate')],
+  {
+    ...md(
+      '`draft` renders offline storyboard frames (no key, no network); `fal` and `replicate` call the cloud APIs.',
+    ),
+  },
+);
+
+const Params = Type.Record(Type.String(), Type.Unknown(), {
+  ...md('Extra model inputs passed through as is (for example `guidance_scale`).'),
+});
+
+const Steps = Type.Integer({ minimum: 1, maximum: 500, ...md('Inference steps.') });
+const Seed = Type.Integer({
+  minimum: 0,
+  maximum: 4294967295,
+  ...md('Seed; variation *n* uses `seed + n - 1`.'),
+});
+const Variations = Type.Integer({ minimum: 1, maximum: 16, ...md('How many variations (takes) to render.') });
+
+export const AspectRatioSchema = Type.String({
+  pattern: '^[0-9]+(\\.[0-9]+)?:[0-9]+(\\.[0-9]+)?$',
+  ...md('Frame aspect ratio, for example `16:9`, `2.39:1` or `1:1`.'),
+});
+
+export const OutputRecordSchema = Type.Object({
+  variation: Type.Integer({ minimum: 1 }),
+  image: Type.String({ ...md('Rendered image, relative to project.json.') }),
+  thumb: Type.Optional(Type.String({ ...md('WebP thumbnail (400 px box), relative to project.json.') })),
+  seed: Type.Optional(Type.Integer({ minimum: 0 })),
+  sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  width: Type.Optional(Type.Integer({ minimum: 1 })),
+  height: Type.Optional(Type.Integer({ minimum: 1 })),
+  cached: Type.Optional(Type.Boolean({ ...md('Served from the result cache, no provider call.') })),
+});
+
+export const RenderStatusSchema = Type.Union([
+  Type.Literal('done'),
+  Type.Literal('partial'),
+  Type.Literal('failed'),
+]);
+
+export const RenderRecordSchema = Type.Object(
+  {
+    status: RenderStatusSchema,
+    inputHash: Type.String({ pattern: '^[0-9a-f]{64}$', ...md('Hash of every input of the render.') }),
+    provider: Type.String(),
+    model: Type.String(),
+    seed: Type.Optional(Type.Integer({ minimum: 0 })),
+    outputs: Type.Array(OutputRecordSchema),
+    renderedAt: Type.String({ ...md('ISO time the render was recorded.') }),
+    durationMs: Type.Optional(Type.Number({ minimum: 0 })),
+    queueMs: Type.Optional(Type.Number({ minimum: 0 })),
+    costUsd: Type.Optional(Type.Number({ minimum: 0 })),
+    error: Type.Optional(Type.String()),
+  },
+  { ...md('Written by Dailies after a render. Edit the shot, not this.') },
+);
+
+export const CastMemberSchema = Type.Object({
+  id: Id,
+  name: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String({ maxLength: 20000 })),
+  refs: Type.Optional(Refs),
+});
+
+export const SceneSchema = Type.Object({
+  id: Id,
+  title: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String({ maxLength: 20000 })),
+  decor: Type.Optional(Refs),
+});
+
+export const ShotSchema = Type.Object({
+  id: Id,
+  scene: Type.Optional(Id),
+  cast: Type.Optional(Type.Array(Id, { maxItems: 64 })),
+  prompt: Type.String({ minLength: 1, maxLength: 20000, ...md('What the shot shows.') }),
+  negativePrompt: Type.Optional(Type.String({ maxLength: 20000 })),
+  model: Type.Optional(Type.String({ minLength: 1, ...md('Model id, for example `fal-ai/flux/dev`.') })),
+  provider: Type.Optional(ProviderIdSchema),
+  seed: Type.Optional(Seed),
+  steps: Type.Optional(Steps),
+  variations: Type.Optional(Variations),
+  aspectRatio: Type.Optional(AspectRatioSchema),
+  params: Type.Optional(Params),
+  refs: Type.Optional(Refs),
+  duration: Type.Optional(Type.Number({ minimum: 0, ...md('Shot length in seconds (for the edit).') })),
+  notes: Type.Optional(Type.String({ maxLength: 20000 })),
+  render: Type.Optional(RenderRecordSchema),
+});
+
+export const DefaultsSchema = Type.Object({
+  model: Type.Optional(Type.String({ minLength: 1 })),
+  provider: Type.Optional(ProviderIdSchema),
+  steps: Type.Optional(Steps),
+  seed: Type.Optional(Seed),
+  variations: Type.Optional(Variations),
+  params: Type.Optional(Params),
+});
+
+export const ModelDefinitionSchema = Type.Object({
+  provider: ProviderIdSchema,
+  endpoint: Type.String({ minLength: 1, ...md('fal endpoint id, or Replicate `owner/name[:version]`.') }),
+  class: Type.Optional(ModelClassSchema),
+  priceUsd: Type.Optional(Type.Number({ minimum: 0, ...md('Price per output image, for estimates.') })),
+  maxRefs: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
+  refsInput: Type.Optional(
+    Type.String({ ...md('Input field that takes reference image URLs (omit when the model takes none).') }),
+  ),
+  refsAs: Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('single')])),
+  sizeInput: Type.Optional(
+    Type.Union([Type.Literal('image_size'), Type.Literal('aspect_ratio'), Type.Literal('width_height')]),
+  ),
+  stepsInput: Type.Optional(Type.String()),
+  seedInput: Type.Optional(Type.String()),
+  params: Type.Optional(Params),
+});
+
+export const LimitsSchema = Type.Object({
+  light: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+  heavy: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+  video: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+});
+
+export const ProjectSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    dailies: Type.Optional(Type.Literal(1, { ...md('Dailies project format version.') })),
+    title: Type.Optional(Type.String()),
+    aspectRatio: Type.Optional(AspectRatioSchema),
+    defaults: Type.Optional(DefaultsSchema),
+    limits: Type.Optional(LimitsSchema),
+    models: Type.Optional(Type.Record(Type.String(), ModelDefinitionSchema, { ...md('Extra models.') })),
+    cast: Type.Optional(Type.Array(CastMemberSchema)),
+    scenes: Type.Optional(Type.Array(SceneSchema)),
+    shots: Type.Array(ShotSchema, { ...md('Every shot of the production.') }),
+    fal_upload_cache: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        ...md('Legacy map of path → fal URL; imported, never written.'),
+      }),
+    ),
+  },
+  { title: 'Dailies production', ...md('A Dailies production: cast, scenes and shots.') },
+);
+
+export type Project = Static<typeof ProjectSchema>;
+export type Shot = Static<typeof ShotSchema>;
+export type Scene = Static<typeof SceneSchema>;
+export type CastMember = Static<typeof CastMemberSchema>;
+export type RenderRecord = Static<typeof RenderRecordSchema>;
+export type OutputRecord = Static<typeof OutputRecordSchema>;
+export type ModelDefinition = Static<typeof ModelDefinitionSchema>;
+export type ModelClass = Static<typeof ModelClassSchema>;
+export type ProviderId = Static<typeof ProviderIdSchema>;
+export type ProjectLimits = Static<typeof LimitsSchema>;
+
+/** The draft-07 document contributed to VS Code through `jsonValidation`. */
+export function projectJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://dailies.invalid/schemas/project.schema.json',
+    ...(JSON.parse(JSON.stringify(ProjectSchema as TSchema)) as Record<string, unknown>),
+  };
+}

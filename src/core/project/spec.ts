@@ -1,0 +1,119 @@
+// A shot as the engine sees it: defaults merged in, the model resolved, refs gathered from the shot, its
+// cast and its scene — only as many as the model takes, so an image a model never receives cannot
+// make a shot stale.
+import type { DailiesConfig } from '../config';
+import { DRAFT_MODEL_ID, type ModelRegistry } from '../providers/registry';
+import type { ModelInfo, RefInput } from '../providers/types';
+import { DailiesError } from '../util/errors';
+import { seedFromString } from '../util/random';
+import type { Project, Shot } from './schema';
+
+export interface RefSpec {
+  role: RefInput['role'];
+  owner: string;
+  label: string;
+  ref: string;
+}
+
+export interface ShotSpec {
+  shot: Shot;
+  index: number;
+  model: ModelInfo;
+  prompt: string;
+  negativePrompt?: string;
+  steps: number;
+  baseSeed: number;
+  variations: number;
+  aspectRatio: string;
+  width: number;
+  height: number;
+  params: Record<string, unknown>;
+  refs: RefSpec[];
+  labels: { scene?: string; cast: string[] };
+}
+
+const DEFAULT_STEPS = 28;
+
+export function shotSpec(
+  project: Project,
+  shot: Shot,
+  index: number,
+  registry: ModelRegistry,
+  config: DailiesConfig,
+): ShotSpec {
+  const defaults = project.defaults ?? {};
+  const model = resolveModel(shot, project, registry, config);
+  const scene = shot.scene ? project.scenes?.find((s) => s.id === shot.scene) : undefined;
+  const castMembers = (shot.cast ?? []).map((id) => project.cast?.find((c) => c.id === id));
+  const aspectRatio = shot.aspectRatio ?? project.aspectRatio ?? '16:9';
+  const { width, height } = frameSize(aspectRatio);
+
+  const all: RefSpec[] = [];
+  for (const ref of shot.refs ?? []) all.push({ role: 'shot', owner: shot.id, label: shot.id, ref });
+  for (const member of castMembers) {
+    if (!member) continue;
+    for (const ref of member.refs ?? [])
+      all.push({ role: 'cast', owner: member.id, label: member.name ?? member.id, ref });
+  }
+  for (const ref of scene?.decor ?? [])
+    all.push({ role: 'decor', owner: scene!.id, label: scene!.title ?? scene!.id, ref });
+  const seen = new Set<string>();
+  const refs = all.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).slice(0, model.maxRefs);
+
+  return {
+    shot,
+    index,
+    model,
+    prompt: shot.prompt,
+    negativePrompt: shot.negativePrompt,
+    steps:
+      shot.steps ??
+      defaults.steps ??
+      (model.provider === 'draft' ? (config.draft.steps ?? 24) : DEFAULT_STEPS),
+    baseSeed: shot.seed ?? defaults.seed ?? seedFromString(shot.id),
+    variations: shot.variations ?? defaults.variations ?? 1,
+    aspectRatio,
+    width,
+    height,
+    params: { ...model.params, ...(defaults.params ?? {}), ...(shot.params ?? {}) },
+    refs,
+    labels: {
+      scene: scene ? (scene.title ?? scene.id) : undefined,
+      cast: castMembers.filter((m) => m !== undefined).map((m) => m.name ?? m.id),
+    },
+  };
+}
+
+function resolveModel(
+  shot: Shot,
+  project: Project,
+  registry: ModelRegistry,
+  config: DailiesConfig,
+): ModelInfo {
+  if (config.providerOverride === 'draft') return registry.get(DRAFT_MODEL_ID)!;
+  const id = shot.model ?? project.defaults?.model ?? config.defaultModel;
+  const provider = config.providerOverride ?? shot.provider ?? project.defaults?.provider;
+  const model = registry.resolve(id, provider);
+  if (!model) {
+    throw new DailiesError(
+      'unknown-model',
+      `Shot ${shot.id}: unknown model "${id}" (add it under "models" or set "provider")`,
+    );
+  }
+  return model;
+}
+
+export function variationSeed(spec: ShotSpec, variation: number): number {
+  return (spec.baseSeed + variation - 1) % 4294967296;
+}
+
+/** About one megapixel at the requested ratio, in multiples of 16 (what diffusion models expect). */
+export function frameSize(aspectRatio: string, targetPixels = 1_048_576): { width: number; height: number } {
+  const [w, h] = aspectRatio.split(':').map(Number);
+  const ratio = w && h && Number.isFinite(w / h) ? Math.min(8, Math.max(1 / 8, w / h)) : 16 / 9;
+  const round16 = (n: number) => Math.max(64, Math.round(n / 16) * 16);
+  return {
+    width: round16(Math.sqrt(targetPixels * ratio)),
+    height: round16(Math.sqrt(targetPixels / ratio)),
+  };
+}

@@ -1,0 +1,212 @@
+// Recording results into project.json while the user edits it. Results are queued and flushed in
+// batches; each flush takes the cross-process lock, re-reads the file, computes minimal edits against
+// exactly what it read, checks the result still validates, and only then replaces the file atomically.
+// A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
+import { promises as fs } from 'node:fs';
+import { stageAtomicWrite } from '../util/atomicWrite';
+import { DailiesError, errorMessage } from '../util/errors';
+import { withFileLock } from '../util/lock';
+import { applyEdits, detectFormat, indexShots, setPropertyEdits, type TextEdit } from './edit';
+import { type ParseOutcome, readProjectText } from './load';
+import type { RenderRecord } from './schema';
+
+/**
+ * What a conditional write found: written, or the text that is really there (nothing written), or
+ * written but someone else's text that landed in the replaced file at the last instant (`lost`).
+ */
+export type WriteOutcome = { ok: true } | { ok: false; current: string } | { ok: true; lost: string };
+
+/** Where project text comes from and goes to: the file on disk, or (in VS Code) an open, dirty editor. */
+export interface ProjectIO {
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  read(): Promise<string>;
+  /** Replaces `before` with `after` (`edits` describe the same change) only if the text still is `before`. */
+  write(before: string, after: string, edits: TextEdit[]): Promise<WriteOutcome>;
+}
+
+export class FileProjectIO implements ProjectIO {
+  constructor(readonly file: string) {}
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(this.file, fn);
+  }
+  read(): Promise<string> {
+    return readProjectText(this.file);
+  }
+  async write(before: string, after: string): Promise<WriteOutcome> {
+    const staged = await stageAtomicWrite(this.file, after);
+    let old: fs.FileHandle | undefined;
+    try {
+      old = await fs.open(staged.target, 'r');
+      const current = await old.readFile('utf8');
+      if (current !== before) {
+        await staged.discard();
+        return { ok: false, current };
+      }
+      const seen = await old.stat();
+      await staged.commit();
+      // A save that hit the old file between our read and our rename went into a file that is no longer
+      // project.json; our handle still reads it, so the edit can be redone on top of it.
+      const after2 = await old.stat();
+      if (after2.mtimeMs !== seen.mtimeMs || after2.size !== seen.size) {
+        const buf = Buffer.alloc(after2.size);
+        await old.read(buf, 0, after2.size, 0);
+        return { ok: true, lost: buf.toString('utf8') };
+      }
+      return { ok: true };
+    } catch (err) {
+      await staged.discard().catch(() => undefined);
+      throw err;
+    } finally {
+      await old?.close().catch(() => undefined);
+    }
+  }
+}
+
+export interface FlushReport {
+  written: string[];
+  /** Shots the user removed or renamed while they rendered; their results stay in the cache. */
+  missing: string[];
+  /** Why nothing could be written this time (results stay queued). */
+  blocked?: string;
+}
+
+export interface WriterOptions {
+  validate: (text: string) => ParseOutcome;
+  /** Told after every successful write, so a file watcher can ignore the change it caused. */
+  onWritten?: (text: string) => void;
+}
+
+export class ProjectWriter {
+  private pending = new Map<string, RenderRecord | undefined>();
+  private running: Promise<FlushReport> | undefined;
+
+  constructor(
+    private readonly io: ProjectIO,
+    private readonly options: WriterOptions,
+  ) {}
+
+  /** Queues a shot's record; a later record for the same shot replaces an unflushed earlier one. */
+  set(shotId: string, record: RenderRecord | undefined): void {
+    this.pending.set(shotId, record);
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Flushes everything queued so far; concurrent callers share one flush, then a follow-up runs. */
+  async flush(): Promise<FlushReport> {
+    while (this.running) await this.running.catch(() => undefined);
+    if (this.pending.size === 0) return { written: [], missing: [] };
+    this.running = this.flushOnce();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async flushOnce(): Promise<FlushReport> {
+    const batch = new Map(this.pending);
+    this.pending.clear();
+    try {
+      const report = await this.io.withLock(() => this.applyBatch(batch));
+      if (report.blocked) this.requeue(batch);
+      return report;
+    } catch (err) {
+      this.requeue(batch);
+      const message = errorMessage(err);
+      return { written: [], missing: [], blocked: message };
+    }
+  }
+
+  private requeue(batch: Map<string, RenderRecord | undefined>): void {
+    for (const [id, rec] of batch) if (!this.pending.has(id)) this.pending.set(id, rec);
+  }
+
+  private async applyBatch(batch: Map<string, RenderRecord | undefined>): Promise<FlushReport> {
+    // Editors do not take our lock. `base` is the text our edits apply to; `expected` is what we believe
+    // the file holds. When a save slips in, we start over from the saved text, so it is kept, not lost.
+    let base = await this.io.read();
+    let expected = base;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = this.options.validate(base);
+      if (!current.ok) {
+        return { written: [], missing: [], blocked: `project.json is not valid right now (${current.error.message}); results will be recorded once it is` };
+      }
+      const index = indexShots(base);
+      if (!index) return { written: [], missing: [], blocked: 'project.json could not be parsed' };
+      const fmt = detectFormat(base);
+      const edits: TextEdit[] = [];
+      const written: string[] = [];
+      const missing: string[] = [];
+      for (const [shotId, record] of batch) {
+        const node = index.shots.get(shotId);
+        if (!node) {
+          missing.push(shotId);
+          continue;
+        }
+        edits.push(...setPropertyEdits(base, node, 'render', record, fmt));
+        written.push(shotId);
+      }
+      if (edits.length === 0) return { written, missing };
+      const after = applyEdits(base, edits);
+      const check = this.options.validate(after);
+      if (!check.ok) {
+        throw new DailiesError('internal', `refusing to write an invalid project.json: ${check.error.message}`);
+      }
+      const outcome = await this.io.write(expected, after, expected === base ? edits : []);
+      if (!outcome.ok) {
+        base = expected = outcome.current;
+        continue;
+      }
+      this.options.onWritten?.(after);
+      if ('lost' in outcome) {
+        base = outcome.lost;
+        expected = after;
+        continue;
+      }
+      return { written, missing };
+    }
+    return { written: [], missing: [], blocked: 'project.json kept changing while results were being recorded; will retry' };
+  }
+
+  /**
+   * Re-reads the file and re-queues every record in `expected` that is no longer there (a save based on
+   * an older text wiped it). Returns how many were re-queued.
+   */
+  async reconcile(expected: Map<string, RenderRecord>): Promise<number> {
+    let text: string;
+    try {
+      text = await this.io.read();
+    } catch {
+      return 0;
+    }
+    const index = indexShots(text);
+    if (!index) return 0;
+    let requeued = 0;
+    for (const [shotId, record] of expected) {
+      const node = index.shots.get(shotId);
+      if (!node) continue;
+      const render = node.children?.find((p) => p.children?.[0]?.value === 'render')?.children?.[1];
+      const hash = render?.children?.find((p) => p.children?.[0]?.value === 'inputHash')?.children?.[1]
+        ?.value;
+      const renderedAt = render?.children?.find((p) => p.children?.[0]?.value === 'renderedAt')?.children?.[1]
+        ?.value;
+      if (hash === record.inputHash && renderedAt === record.renderedAt) continue;
+      if (typeof renderedAt === 'string' && renderedAt > record.renderedAt) continue;
+      this.set(shotId, record);
+      requeued++;
+    }
+    return requeued;
+  }
+}
+
+/** True when the file at `file` still has exactly `text` (so a watcher event is our own write). */
+export async function fileHasText(file: string, text: string): Promise<boolean> {
+  try {
+    return (await fs.readFile(file, 'utf8')) === text;
+  } catch {
+    return false;
+  }
+}

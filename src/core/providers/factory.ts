@@ -1,0 +1,43 @@
+// Builds the providers a run can use from the config and the keys at hand. A provider without its key
+// is not an error until a shot needs it; then the shot fails with a message that says how to fix it.
+import type { DailiesConfig } from '../config';
+import type { RateLimiter } from '../render/rateLimiter';
+import { DraftProvider } from './draft';
+import type { Provider, ProviderId } from './types';
+
+export interface ProviderKeys {
+  fal?: string;
+  replicate?: string;
+}
+
+export interface ProviderSet {
+  providers: Partial<Record<ProviderId, Provider>>;
+  unavailable: Partial<Record<ProviderId, string>>;
+}
+
+export interface CloudDeps {
+  /** The process-wide request rate of this provider (see Scheduler.rate). */
+  rate?: RateLimiter;
+}
+
+export interface CloudProviderFactory {
+  fal?: (key: string, config: DailiesConfig, deps: CloudDeps) => Provider;
+  replicate?: (key: string, config: DailiesConfig, deps: CloudDeps) => Provider;
+}
+
+export function createProviders(
+  config: DailiesConfig,
+  keys: ProviderKeys,
+  cloud: CloudProviderFactory = {},
+  deps: { fal?: CloudDeps; replicate?: CloudDeps } = {},
+  hints: { fal: string; replicate: string } = { fal: 'set FAL_KEY', replicate: 'set REPLICATE_API_TOKEN' },
+): ProviderSet {
+  const providers: Partial<Record<ProviderId, Provider>> = { draft: new DraftProvider(config.draft) };
+  const unavailable: Partial<Record<ProviderId, string>> = {};
+  if (keys.fal && cloud.fal) providers.fal = cloud.fal(keys.fal, config, deps.fal ?? {});
+  else unavailable.fal = `No fal.ai key: ${hints.fal}`;
+  if (keys.replicate && cloud.replicate)
+    providers.replicate = cloud.replicate(keys.replicate, config, deps.replicate ?? {});
+  else unavailable.replicate = `No Replicate key: ${hints.replicate}`;
+  return { providers, unavailable };
+}

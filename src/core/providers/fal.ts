@@ -1,0 +1,145 @@
+// fal.ai through the real @fal-ai/client: queue submit → our own status polling (logs give steps, the
+// queue gives positions) → result. The request id is journaled at submit so a reload re-attaches.
+import { createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
+import { sleep, throwIfAborted } from '../util/abort';
+import { DailiesError } from '../util/errors';
+import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl, ttlSeconds } from './cloudBase';
+import type { HttpGuard } from './httpGuard';
+import { buildInput, stepFromLogs } from './inputs';
+import { mapProviderError } from './providerErrors';
+import { FAL_HOSTS } from './redirectFetch';
+import type {
+  GenerationRequest,
+  GenerationResult,
+  ModelInfo,
+  Provider,
+  ProviderContext,
+  ProviderOutput,
+  UploadResult,
+} from './types';
+
+const FAL_API = /^(queue\.fal\.run|fal\.run|rest\.fal\.ai|rest\.alpha\.fal\.ai)$/;
+
+export class FalProvider implements Provider {
+  readonly id = 'fal' as const;
+  readonly needsUploads = true;
+  private readonly guard: HttpGuard;
+  private readonly client: FalClient;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: CloudProviderOptions) {
+    this.guard = makeGuard(options, options.config.baseUrls.fal, FAL_HOSTS, FAL_API);
+    this.client = createFalClient({
+      credentials: options.key,
+      fetch: this.guard.fetch,
+      suppressLocalCredentialsWarning: true,
+    });
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  async generate(req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
+    const endpoint = req.model.endpoint;
+    const input = buildInput(req, 'fal');
+    const submitted = await this.guard
+      .call(() => this.client.queue.submit(endpoint, { input, abortSignal: ctx.signal }))
+      .catch((e) => {
+        throw this.error(e);
+      });
+    ctx.onSubmitted(submitted.request_id);
+    ctx.onProgress({ state: 'queued', queuePosition: submitted.queue_position });
+    return this.follow(endpoint, submitted.request_id, ctx);
+  }
+
+  resume(requestId: string, req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
+    return this.follow(req.model.endpoint, requestId, ctx);
+  }
+
+  async cancel(requestId: string, model: ModelInfo): Promise<void> {
+    await this.guard
+      .call(() => this.client.queue.cancel(model.endpoint, { requestId }))
+      .catch((e) => {
+        throw this.error(e);
+      });
+  }
+
+  async upload(file: { bytes: Uint8Array; mime: string; name: string }): Promise<UploadResult> {
+    const expiresIn = ttlSeconds(this.options.config, 'fal');
+    const blob = new File([file.bytes], file.name, { type: file.mime });
+    const url = await this.guard
+      .call(() => this.client.storage.upload(blob, { lifecycle: { expiresIn } }))
+      .catch((e) => {
+        throw this.error(e);
+      });
+    return { url, expiresAt: Date.now() + expiresIn * 1000 };
+  }
+
+  validateUpload(url: string, signal: AbortSignal): Promise<boolean> {
+    return probeUrl(this.guard.fetch, url, signal);
+  }
+
+  fetch(url: string, init: RequestInit): Promise<Response> {
+    return this.guard.fetch(url, init);
+  }
+
+  private async follow(endpoint: string, requestId: string, ctx: ProviderContext): Promise<GenerationResult> {
+    const started = Date.now();
+    let runningAt: number | undefined;
+    for (;;) {
+      throwIfAborted(ctx.signal);
+      const status: QueueStatus = await pollOnce(
+        () =>
+          this.guard.call(() =>
+            this.client.queue.status(endpoint, { requestId, logs: true, abortSignal: ctx.signal }),
+          ),
+        (e) => this.error(e),
+        ctx.signal,
+      );
+      if (status.status === 'COMPLETED') break;
+      if (status.status === 'IN_QUEUE') {
+        ctx.onProgress({ state: 'queued', queuePosition: status.queue_position });
+      } else {
+        runningAt ??= Date.now();
+        const lines = (status.logs ?? []).map((l) => l.message);
+        ctx.onProgress({ state: 'running', ...stepFromLogs(lines), message: lines[lines.length - 1] });
+      }
+      await sleep(this.pollMs, ctx.signal);
+    }
+    const result = await pollOnce(
+      () => this.guard.call(() => this.client.queue.result(endpoint, { requestId, abortSignal: ctx.signal })),
+      (e) => this.error(e),
+      ctx.signal,
+    );
+    const outputs = collectOutputs(result.data);
+    if (outputs.length === 0) throw new DailiesError('bad-output', 'fal.ai returned no image');
+    const done = Date.now();
+    return {
+      outputs,
+      requestId,
+      queueMs: (runningAt ?? done) - started,
+      runMs: runningAt ? done - runningAt : undefined,
+    };
+  }
+
+  private error(e: unknown): DailiesError {
+    const body = (e as { body?: { error_type?: string } })?.body;
+    if (body?.error_type === 'client_cancelled') return new DailiesError('canceled', 'Canceled at fal.ai');
+    return mapProviderError(e, 'fal.ai');
+  }
+}
+
+/** fal image models answer `{images: [{url}]}`; others `{image: {url}}` or `{video: {url}}`. */
+function collectOutputs(data: unknown): ProviderOutput[] {
+  const out: ProviderOutput[] = [];
+  const take = (v: unknown) => {
+    if (typeof v === 'string' && /^(https?:|data:)/.test(v)) out.push({ kind: 'url', url: v });
+    else if (v && typeof v === 'object' && typeof (v as { url?: unknown }).url === 'string')
+      take((v as { url: string }).url);
+  };
+  if (data && typeof data === 'object') {
+    const d = data as Record<string, unknown>;
+    if (Array.isArray(d.images)) d.images.forEach(take);
+    take(d.image);
+    take(d.video);
+  }
+  return out;
+}

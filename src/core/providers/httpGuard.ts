@@ -1,0 +1,158 @@
+// The fetch both SDKs receive. It owns four things the SDKs get wrong or do not do:
+// 1. Retries. Replicate's client retries 429 (and 5xx/network on GET) six times back to back, ignoring
+//    Retry-After; fal's client sleeps 1–7 s between its own retries. Inside one logical call (tracked with
+//    AsyncLocalStorage) the first failure is remembered and replayed to the SDK's repeats without touching
+//    the network, and retryable statuses are rewritten so neither SDK retries on its own. Our retry layer
+//    (Retry-After honoured, jittered backoff, bounded attempts) is the only one.
+// 2. The global per-provider request rate, and a shared pause after a 429.
+// 3. A per-request timeout (a hung connection must not hang a job).
+// 4. Redirection to a base-URL override (gateway, proxy, test fake).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RateLimiter } from '../render/rateLimiter';
+import { anySignal } from '../util/abort';
+import { DailiesError } from '../util/errors';
+import { type FetchFn, requestUrl } from './redirectFetch';
+
+/** Statuses our layer retries; the SDKs never see them as such. */
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+/** Non-standard on purpose: outside every SDK's retry list, still ≥ 500 so it reads as a failure. */
+export const GUARDED_STATUS = 599;
+
+export interface GuardedFailureInfo {
+  status: number;
+  retryAfterMs?: number;
+  detail?: unknown;
+}
+
+interface CallScope {
+  failure?: { response: () => Response } | { error: DailiesError };
+}
+
+export interface HttpGuardOptions {
+  fetch: FetchFn;
+  rate?: RateLimiter;
+  requestTimeoutMs: number;
+  /** Hosts whose requests count against the rate (API hosts; CDN downloads do not). */
+  isApiHost?: (host: string) => boolean;
+}
+
+export class HttpGuard {
+  private readonly scope = new AsyncLocalStorage<CallScope>();
+
+  constructor(private readonly options: HttpGuardOptions) {}
+
+  /** Runs one logical SDK call; SDK-internal repeats inside it never reach the network twice. */
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.scope.run({}, fn);
+  }
+
+  readonly fetch: FetchFn = async (input, init) => {
+    const call = this.scope.getStore();
+    if (call?.failure) {
+      if ('error' in call.failure) throw call.failure.error;
+      return call.failure.response();
+    }
+    const url = requestUrl(input);
+    const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    if (this.options.rate && (this.options.isApiHost?.(url.hostname) ?? true)) {
+      await this.options.rate.acquire(callerSignal ?? undefined).catch(() => {
+        throw new DailiesError('canceled', 'Canceled');
+      });
+    }
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    let res: Response;
+    try {
+      res = await this.options.fetch(input, {
+        ...init,
+        signal: anySignal([callerSignal ?? undefined, timeout]),
+      });
+    } catch (err) {
+      const error = transportError(
+        err,
+        callerSignal ?? undefined,
+        timeout,
+        url,
+        this.options.requestTimeoutMs,
+      );
+      if (call) call.failure = { error };
+      throw error;
+    }
+    if (!RETRYABLE.has(res.status)) return res;
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    if (res.status === 429 && retryAfterMs !== undefined) this.options.rate?.pauseFor(retryAfterMs);
+    const text = await res.text().catch(() => '');
+    const info: GuardedFailureInfo = { status: res.status, retryAfterMs, detail: parseDetail(text) };
+    const body = JSON.stringify({ detail: info.detail ?? res.statusText, dailies: info });
+    const headers = new Headers(res.headers);
+    headers.set('content-type', 'application/json');
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    const make = () =>
+      new Response(body, { status: GUARDED_STATUS, statusText: `Retryable ${res.status}`, headers });
+    if (call) call.failure = { response: make };
+    return make();
+  };
+}
+
+function transportError(
+  err: unknown,
+  caller: AbortSignal | undefined,
+  timeout: AbortSignal,
+  url: URL,
+  ms: number,
+): DailiesError {
+  if (caller?.aborted) return new DailiesError('canceled', 'Canceled');
+  if (timeout.aborted) {
+    return new DailiesError('timeout', `No answer from ${url.host} within ${Math.round(ms / 1000)} s`, {
+      retryable: true,
+    });
+  }
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? `cannot resolve ${url.hostname}`
+      : code
+        ? code
+        : 'connection failed';
+  return new DailiesError('network', `Network error talking to ${url.host} (${why})`, {
+    retryable: true,
+    cause: err,
+  });
+}
+
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function parseDetail(text: string): unknown {
+  try {
+    const json = JSON.parse(text) as { detail?: unknown };
+    return json.detail ?? json;
+  } catch {
+    return text.slice(0, 300) || undefined;
+  }
+}
+
+/** Reads the marker our guard put in an error body (fal ApiError.body, or Replicate's message text). */
+export function guardedInfo(body: unknown): GuardedFailureInfo | undefined {
+  if (typeof body === 'string') {
+    const at = body.indexOf('{"detail"');
+    if (at < 0) return undefined;
+    try {
+      return guardedInfo(JSON.parse(body.slice(at, body.lastIndexOf('}') + 1)));
+    } catch {
+      return undefined;
+    }
+  }
+  if (body && typeof body === 'object' && 'dailies' in body) {
+    const info = (body as { dailies: unknown }).dailies;
+    if (info && typeof info === 'object' && typeof (info as GuardedFailureInfo).status === 'number')
+      return info as GuardedFailureInfo;
+  }
+  return undefined;
+}

@@ -1,0 +1,148 @@
+// Replicate through the real `replicate` client: predictions.create → our own polling (tqdm lines in
+// `logs` give steps) → outputs downloaded at once (Replicate deletes API outputs after an hour). File
+// outputs are plain URL strings (useFileOutput: false) so downloads are ours: size-capped and verified.
+import Replicate, { type Prediction, parseProgressFromLogs } from 'replicate';
+import { sleep, throwIfAborted } from '../util/abort';
+import { DailiesError } from '../util/errors';
+import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl } from './cloudBase';
+import type { HttpGuard } from './httpGuard';
+import { buildInput } from './inputs';
+import { mapProviderError } from './providerErrors';
+import { REPLICATE_HOSTS } from './redirectFetch';
+import type {
+  GenerationRequest,
+  GenerationResult,
+  Provider,
+  ProviderContext,
+  ProviderOutput,
+  UploadResult,
+} from './types';
+
+const REPLICATE_API = /^api\.replicate\.com$/;
+
+export class ReplicateProvider implements Provider {
+  readonly id = 'replicate' as const;
+  readonly needsUploads = true;
+  private readonly guard: HttpGuard;
+  private readonly client: Replicate;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: CloudProviderOptions) {
+    const base = options.config.baseUrls.replicate?.replace(/\/+$/, '');
+    this.guard = makeGuard(options, base, REPLICATE_HOSTS, REPLICATE_API);
+    this.client = new Replicate({
+      auth: options.key,
+      baseUrl: base ? `${base}/v1` : undefined,
+      fetch: this.guard.fetch,
+      useFileOutput: false,
+      // Never "data-uri": replicate 1.4.0 then sends the client object, token included, as the input.
+      fileEncodingStrategy: 'upload',
+    });
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  async generate(req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
+    const input = buildInput(req, 'replicate');
+    const [model, version] = req.model.endpoint.split(':');
+    const prediction = await this.guard
+      .call(() =>
+        version
+          ? this.client.predictions.create({ version, input, signal: ctx.signal })
+          : this.client.predictions.create({ model: model!, input, signal: ctx.signal }),
+      )
+      .catch((e) => {
+        throw mapProviderError(e, 'Replicate');
+      });
+    ctx.onSubmitted(prediction.id);
+    return this.follow(prediction, ctx);
+  }
+
+  async resume(requestId: string, _req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
+    const prediction = await this.get(requestId, ctx.signal);
+    return this.follow(prediction, ctx);
+  }
+
+  async cancel(requestId: string): Promise<void> {
+    await this.guard
+      .call(() => this.client.predictions.cancel(requestId))
+      .catch((e) => {
+        throw mapProviderError(e, 'Replicate');
+      });
+  }
+
+  async upload(
+    file: { bytes: Uint8Array; mime: string; name: string },
+    signal: AbortSignal,
+  ): Promise<UploadResult> {
+    const blob = new File([file.bytes], file.name, { type: file.mime });
+    const created = await this.guard
+      .call(() => this.client.files.create(blob, {}, { signal }))
+      .catch((e) => {
+        throw mapProviderError(e, 'Replicate');
+      });
+    const expiresAt = created.expires_at ? Date.parse(created.expires_at) : undefined;
+    return { url: created.urls.get, expiresAt: Number.isNaN(expiresAt) ? undefined : expiresAt };
+  }
+
+  validateUpload(url: string, signal: AbortSignal): Promise<boolean> {
+    return probeUrl(this.guard.fetch, url, signal, { Authorization: `Bearer ${this.options.key}` });
+  }
+
+  fetch(url: string, init: RequestInit): Promise<Response> {
+    return this.guard.fetch(url, init);
+  }
+
+  private get(id: string, signal: AbortSignal): Promise<Prediction> {
+    return pollOnce(
+      () => this.guard.call(() => this.client.predictions.get(id, { signal })),
+      (e) => mapProviderError(e, 'Replicate'),
+      signal,
+    );
+  }
+
+  private async follow(initial: Prediction, ctx: ProviderContext): Promise<GenerationResult> {
+    const started = Date.now();
+    let runningAt: number | undefined;
+    let p = initial;
+    for (;;) {
+      throwIfAborted(ctx.signal);
+      if (p.status === 'succeeded') break;
+      if (p.status === 'failed') {
+        throw new DailiesError(
+          'validation',
+          `Replicate prediction failed: ${String(p.error ?? 'unknown error').slice(0, 300)}`,
+        );
+      }
+      if (p.status === 'canceled') throw new DailiesError('canceled', 'Canceled at Replicate');
+      // Not terminal for the SDK's own wait() (it would poll forever); it is for us.
+      if (p.status === 'aborted')
+        throw new DailiesError('timeout', 'Replicate aborted the prediction before it started (deadline)');
+      if (p.status === 'processing') {
+        runningAt ??= Date.now();
+        const progress = parseProgressFromLogs(p);
+        ctx.onProgress({ state: 'running', step: progress?.current, steps: progress?.total });
+      } else {
+        ctx.onProgress({ state: 'queued' });
+      }
+      await sleep(this.pollMs, ctx.signal);
+      p = await this.get(p.id, ctx.signal);
+    }
+    const outputs = collectOutputs(p.output);
+    if (outputs.length === 0) throw new DailiesError('bad-output', 'Replicate returned no image');
+    const done = Date.now();
+    const predictMs = typeof p.metrics?.predict_time === 'number' ? p.metrics.predict_time * 1000 : undefined;
+    return {
+      outputs,
+      requestId: p.id,
+      queueMs: (runningAt ?? done) - started,
+      runMs: predictMs ?? (runningAt ? done - runningAt : undefined),
+    };
+  }
+}
+
+function collectOutputs(output: unknown): ProviderOutput[] {
+  const list = Array.isArray(output) ? output : [output];
+  return list
+    .filter((v): v is string => typeof v === 'string' && /^(https?:|data:)/.test(v))
+    .map((url) => ({ kind: 'url', url }));
+}

@@ -1,0 +1,109 @@
+import type { ModelClass, ProviderId } from '../project/schema';
+
+export type { ProviderId };
+
+export interface ModelInfo {
+  /** The id shots use in `model`. */
+  id: string;
+  provider: ProviderId;
+  /** fal endpoint id, or Replicate `owner/name[:version]`. */
+  endpoint: string;
+  class: ModelClass;
+  /** USD per output image; undefined when unknown (estimates say "unpriced"). */
+  priceUsd?: number;
+  maxRefs: number;
+  refsInput?: string;
+  refsAs: 'list' | 'single';
+  sizeInput: 'image_size' | 'aspect_ratio' | 'width_height' | 'none';
+  stepsInput?: string;
+  seedInput?: string;
+  /** Typical generation time, for ETAs before any history exists. */
+  typicalSeconds: number;
+  params: Record<string, unknown>;
+}
+
+export interface RefInput {
+  role: 'cast' | 'decor' | 'shot';
+  /** Cast member / scene / shot id the ref belongs to. */
+  owner: string;
+  label: string;
+  /** Project-relative path; absent for a remote URL ref. */
+  rel?: string;
+  abs?: string;
+  url?: string;
+  sha256: string;
+  size: number;
+}
+
+/** Everything a provider needs for one variation of one shot. */
+export interface GenerationRequest {
+  shotId: string;
+  variation: number;
+  variations: number;
+  model: ModelInfo;
+  prompt: string;
+  negativePrompt?: string;
+  seed: number;
+  steps: number;
+  width: number;
+  height: number;
+  aspectRatio: string;
+  params: Record<string, unknown>;
+  refs: RefInput[];
+  /** Human labels for an offline frame (scene title, cast names). */
+  labels: { scene?: string; cast: string[] };
+  /** Remote URLs of refs, by content hash, filled by the upload cache before submit. */
+  refUrls: Map<string, string>;
+}
+
+export interface ProgressUpdate {
+  state: 'queued' | 'running';
+  step?: number;
+  steps?: number;
+  queuePosition?: number;
+  message?: string;
+}
+
+export interface ProviderContext {
+  signal: AbortSignal;
+  onProgress(update: ProgressUpdate): void;
+  /** Called as soon as the provider accepted the job, so a crash can re-attach instead of paying again. */
+  onSubmitted(requestId: string): void;
+  log(message: string): void;
+}
+
+export type ProviderOutput = { kind: 'bytes'; data: Uint8Array; mime: string } | { kind: 'url'; url: string };
+
+export interface GenerationResult {
+  outputs: ProviderOutput[];
+  requestId?: string;
+  /** Provider-reported times, when it reports them. */
+  queueMs?: number;
+  runMs?: number;
+}
+
+export interface UploadResult {
+  url: string;
+  /** Epoch ms after which the provider may have deleted the file. */
+  expiresAt?: number;
+}
+
+export interface Provider {
+  readonly id: ProviderId;
+  /** Whether refs must be uploaded (and so pre-warmed) before a job can be submitted. */
+  readonly needsUploads: boolean;
+  /** Inputs beyond the request's common ones that change this provider's output. */
+  fingerprint?(request: GenerationRequest): Record<string, unknown>;
+  generate(request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult>;
+  /** Re-attaches to a job submitted before a crash or reload. */
+  resume?(requestId: string, request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult>;
+  cancel?(requestId: string, model: ModelInfo): Promise<void>;
+  upload?(
+    file: { bytes: Uint8Array; mime: string; name: string },
+    signal: AbortSignal,
+  ): Promise<UploadResult>;
+  /** Cheap check that an uploaded URL still serves (true), is gone (false); throws on other errors. */
+  validateUpload?(url: string, signal: AbortSignal): Promise<boolean>;
+  /** Downloads go through the provider's fetch so a base-URL override covers them too. */
+  fetch?(url: string, init: RequestInit): Promise<Response>;
+}

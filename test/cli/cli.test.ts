@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import {
+  copyExample,
+  createProject,
+  simpleFiles,
+  simpleProject,
+  type TempProject,
+} from '../helpers/tempProject';
+
+const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'index.ts');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function dailies(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env: { ...process.env, FAL_KEY: '', REPLICATE_API_TOKEN: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const projects: TempProject[] = [];
+afterEach(async () => {
+  while (projects.length) await projects.pop()!.cleanup();
+});
+
+describe('dailies CLI', () => {
+  it('renders the example, then renders nothing, then only the shot whose prompt changed (--json)', async () => {
+    const p = await copyExample();
+    projects.push(p);
+    const first = await dailies(['render', p.file, '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const s1 = JSON.parse(first.stdout);
+    assert.deepEqual(s1.shots, { total: 24, rendered: 24, cached: 0, skipped: 0, failed: 0, canceled: 0 });
+    assert.deepEqual(
+      Object.keys(s1)
+        .filter((k) => ['shots', 'uploads', 'wallMs', 'errors'].includes(k))
+        .sort(),
+      ['errors', 'shots', 'uploads', 'wallMs'],
+    );
+    assert.deepEqual(s1.uploads, { new: 0, cached: 0, revalidated: 0 });
+    assert.equal(typeof s1.wallMs, 'number');
+
+    const second = JSON.parse((await dailies(['render', p.file, '--json'])).stdout);
+    assert.deepEqual([second.shots.rendered, second.shots.skipped], [0, 24]);
+
+    const text = await p.read();
+    const shot = (await p.json()).shots[5]!;
+    await p.write(text.replace(JSON.stringify(shot.prompt), JSON.stringify(`${shot.prompt} Now at dawn.`)));
+    const third = JSON.parse((await dailies(['render', p.file, '--json'])).stdout);
+    assert.deepEqual([third.shots.rendered, third.shots.skipped], [1, 23]);
+    const after = await p.json();
+    assert.equal(after.shots[5]!.render!.status, 'done');
+  });
+
+  it('exits 1 and lists the failure when a shot fails, after rendering the others', async () => {
+    const p = await createProject(
+      simpleProject(3, (i) => (i === 1 ? { refs: ['nowhere.png'] } : {})),
+      simpleFiles,
+    );
+    projects.push(p);
+    const run = await dailies(['render', p.file, '--json']);
+    assert.equal(run.code, 1);
+    const s = JSON.parse(run.stdout);
+    assert.equal(s.shots.rendered, 2);
+    assert.equal(s.errors[0].shotId, 'shot-002');
+    assert.match(s.errors[0].message, /"nowhere.png" does not exist/);
+  });
+
+  it('exits 2 with path and line:column for an invalid project, writing nothing', async () => {
+    const broken = '{\n  "shots": [\n    { "id": "a", "prompt": 42 }\n  ]\n}\n';
+    const p = await createProject(broken);
+    projects.push(p);
+    const run = await dailies(['render', p.file]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /project\.json:3:18: shots\[0\]\.prompt: expected string/);
+    assert.ok(!run.stderr.includes('    at '), 'no stack trace');
+    assert.equal(await p.read(), broken);
+    const v = await dailies(['validate', p.file, '--json']);
+    assert.equal(v.code, 2);
+    assert.equal(JSON.parse(v.stdout).issues[0].path, 'shots[0].prompt');
+  });
+
+  it('reports malformed JSON and a missing file in one clear line', async () => {
+    const p = await createProject('{ "shots": [ ');
+    projects.push(p);
+    const bad = await dailies(['validate', p.file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /project\.json:1:14: \(syntax\): JSON syntax error/);
+    const missing = await dailies(['render', path.join(p.dir, 'nope.json')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^dailies: Cannot read .*nope\.json/m);
+  });
+
+  it('refuses a foreign project.json (Nx) instead of claiming it', async () => {
+    const p = await createProject({ name: 'web', projectType: 'application', targets: { build: {} } });
+    projects.push(p);
+    const run = await dailies(['render', p.file]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /is not a Dailies production/);
+  });
+
+  it('says which key is missing when a shot needs a cloud provider', async () => {
+    const p = await createProject(
+      simpleProject(1, () => ({ model: 'fal-ai/flux/dev' })),
+      simpleFiles,
+    );
+    projects.push(p);
+    const run = await dailies(['render', p.file, '--json']);
+    assert.equal(run.code, 1);
+    assert.match(JSON.parse(run.stdout).errors[0].message, /No fal\.ai key: set FAL_KEY/);
+    const offline = await dailies(['render', p.file, '--json', '--provider', 'draft']);
+    assert.equal(offline.code, 0, 'the same project renders offline with --provider draft');
+  });
+
+  it('estimates before rendering, and prints metrics after', async () => {
+    const p = await createProject(
+      simpleProject(4, (i) => (i === 0 ? { variations: 3 } : {})),
+      simpleFiles,
+    );
+    projects.push(p);
+    const est = JSON.parse((await dailies(['estimate', p.file, '--json'])).stdout);
+    assert.deepEqual(est.shots, { total: 4, fresh: 0, toRender: 4, cached: 0, invalid: 0 });
+    assert.equal(est.variations.toRender, 6);
+    assert.equal(est.estCostUsd, 0);
+    await dailies(['render', p.file]);
+    const m = JSON.parse((await dailies(['metrics', p.file, '--json'])).stdout);
+    const render = m.series.find((s: { feature: string }) => s.feature === 'render');
+    assert.equal(render.count, 6);
+    assert.equal(render.latency.count, 6);
+    const human = await dailies(['metrics', p.file]);
+    assert.match(human.stdout, /draft\s+draft\/storyboard\s+render\s+6/);
+  });
+
+  it('prints usage for bad arguments with exit code 2', async () => {
+    const run = await dailies(['paint', 'x.json']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown command "paint"/);
+    assert.match(run.stderr, /Usage: dailies <command>/);
+    assert.equal((await dailies(['render', 'x.json', '--limit', 'heavy=zero'])).code, 2);
+    assert.equal((await dailies(['--help'])).code, 0);
+  });
+});
