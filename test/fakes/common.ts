@@ -390,6 +390,13 @@ export abstract class FakeServer<O extends FakeOptions> {
   }
 
   /** Forgets records, faults and provider state; options stay as configured. */
+  /** Forgets the request log and faults but keeps state (uploaded files, jobs): "the next run". */
+  clearRecords(): void {
+    this.requests.length = 0;
+    this.faults = [];
+    this.admitted = [];
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.uploads.clear();

@@ -121,7 +121,11 @@ export async function migrateRemoteMedia(options: MigrateOptions): Promise<Migra
     if (!ok.ok)
       throw new DailiesError('internal', `refusing to write an invalid project.json: ${ok.error.message}`);
     const outcome = await io.write(current, after, edits);
-    if (!outcome.ok) throw new DailiesError('project-io', 'project.json changed while it was being rewritten; run migrate again');
+    if (!outcome.ok)
+      throw new DailiesError(
+        'project-io',
+        'project.json changed while it was being rewritten; run migrate again',
+      );
     report.written = true;
   });
   return report;

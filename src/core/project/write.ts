@@ -132,7 +132,11 @@ export class ProjectWriter {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = this.options.validate(base);
       if (!current.ok) {
-        return { written: [], missing: [], blocked: `project.json is not valid right now (${current.error.message}); results will be recorded once it is` };
+        return {
+          written: [],
+          missing: [],
+          blocked: `project.json is not valid right now (${current.error.message}); results will be recorded once it is`,
+        };
       }
       const index = indexShots(base);
       if (!index) return { written: [], missing: [], blocked: 'project.json could not be parsed' };
@@ -153,7 +157,10 @@ export class ProjectWriter {
       const after = applyEdits(base, edits);
       const check = this.options.validate(after);
       if (!check.ok) {
-        throw new DailiesError('internal', `refusing to write an invalid project.json: ${check.error.message}`);
+        throw new DailiesError(
+          'internal',
+          `refusing to write an invalid project.json: ${check.error.message}`,
+        );
       }
       const outcome = await this.io.write(expected, after, expected === base ? edits : []);
       if (!outcome.ok) {
@@ -168,7 +175,11 @@ export class ProjectWriter {
       }
       return { written, missing };
     }
-    return { written: [], missing: [], blocked: 'project.json kept changing while results were being recorded; will retry' };
+    return {
+      written: [],
+      missing: [],
+      blocked: 'project.json kept changing while results were being recorded; will retry',
+    };
   }
 
   /**

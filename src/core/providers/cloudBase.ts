@@ -26,11 +26,13 @@ export function makeGuard(
 ): HttpGuard {
   const inner = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const routed = base ? redirectingFetch({ base, hosts, fetch: inner }) : inner;
+  // Replicate's client already addresses API calls to the override (its baseUrl); they count too.
+  const baseHost = base ? new URL(base).hostname : undefined;
   return new HttpGuard({
     fetch: routed,
     rate: options.rate,
     requestTimeoutMs: options.config.timeouts.requestMs,
-    isApiHost: (host) => apiHost.test(host),
+    isApiHost: (host) => apiHost.test(host) || host === baseHost,
   });
 }
 

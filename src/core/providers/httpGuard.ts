@@ -77,9 +77,15 @@ export class HttpGuard {
       if (call) call.failure = { error };
       throw error;
     }
-    if (!RETRYABLE.has(res.status)) return res;
+    if (!RETRYABLE.has(res.status)) {
+      if (res.ok) this.options.rate?.onSuccess();
+      return res;
+    }
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-    if (res.status === 429 && retryAfterMs !== undefined) this.options.rate?.pauseFor(retryAfterMs);
+    if (res.status === 429) {
+      this.options.rate?.onThrottle();
+      this.options.rate?.pauseFor(retryAfterMs ?? 1000);
+    }
     const text = await res.text().catch(() => '');
     const info: GuardedFailureInfo = { status: res.status, retryAfterMs, detail: parseDetail(text) };
     const body = JSON.stringify({ detail: info.detail ?? res.statusText, dailies: info });

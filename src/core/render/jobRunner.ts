@@ -147,7 +147,8 @@ export class JobRunner {
               message?: string;
             }) => {
               if (p.state === 'running') firstRunningAt ??= Date.now();
-              deps.sink.job(job, p.state === 'running' ? 'running' : 'submitted', p);
+              const { state, ...detail } = p;
+              deps.sink.job(job, state === 'running' ? 'running' : 'submitted', detail);
             },
             onSubmitted: (id: string) => {
               requestId = id;

@@ -30,7 +30,10 @@ export async function stageAtomicWrite(file: string, data: string | Uint8Array):
     .stat(target)
     .then((s) => s.mode & 0o777)
     .catch(() => 0o644);
-  const temp = path.join(dir, `${TEMP_PREFIX}${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const temp = path.join(
+    dir,
+    `${TEMP_PREFIX}${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}`,
+  );
   const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);

@@ -1,0 +1,485 @@
+// The storyboard bundle in headless Chromium, fed protocol messages by a fake host: virtualisation at
+// 10,000 shots, live progress, filters, mouse and keyboard, persisted state, CSP and request timeouts.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { StoryboardSnapshot } from '../../src/shared/protocol';
+import { NEVER } from './fakeHost';
+import { SCENE_TITLES, sceneOf, shotId, statusOf, storyboardSnapshot } from './fixtures';
+import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
+import {
+  countElements,
+  getScrollTop,
+  isHarnessInlineConsoleError,
+  isHarnessInlineProbe,
+  openView,
+  type PageGlobals,
+  pageGlobal,
+  setScrollTop,
+  type ViewSession,
+  violations,
+} from './session';
+
+const SHOTS = 10_000;
+const MAX_GRID_ELEMENTS = 400;
+
+let harness: Harness;
+let browser: Browser;
+let snapshot: StoryboardSnapshot;
+
+function handlers(overrides: Record<string, (p: unknown) => unknown> = {}) {
+  return {
+    ready: () => snapshot,
+    render: () => ({ started: true }),
+    cancel: (p: unknown) => ({ canceled: (p as { shotIds: string[] }).shotIds.length }),
+    openImage: () => ({ opened: true }),
+    revealShot: () => ({ revealed: true }),
+    ...overrides,
+  };
+}
+
+/** Opens the storyboard, runs `body`, checks the page stayed clean, and always closes the context. */
+async function withStoryboard(
+  body: (s: ViewSession) => Promise<void>,
+  options: { overrides?: Record<string, (p: unknown) => unknown>; query?: string; clean?: boolean } = {},
+): Promise<void> {
+  const s = await openView(browser, harness, 'storyboard', handlers(options.overrides), {
+    ...(options.query ? { query: options.query } : {}),
+  });
+  try {
+    await s.page.locator('.card').first().waitFor();
+    await body(s);
+    if (options.clean !== false) await assertClean(s);
+  } finally {
+    await s.close();
+  }
+}
+
+const card = (page: Page, id: string) => page.locator(`.card[data-shot-id="${id}"]`);
+const summary = (page: Page) => page.locator('.summary');
+
+/** No page errors, and no console error or CSP report other than the harness's deliberate probe. */
+async function assertClean(s: ViewSession): Promise<void> {
+  assert.deepEqual(s.pageErrors, []);
+  assert.deepEqual(
+    s.consoleErrors.filter((e) => !isHarnessInlineConsoleError(e)),
+    [],
+  );
+  assert.deepEqual(
+    (await violations(s.page)).filter((v) => !isHarnessInlineProbe(v)),
+    [],
+  );
+}
+
+async function typeFilter(page: Page, text: string): Promise<void> {
+  await page.locator('vscode-textfield.filter-text input').fill(text);
+}
+
+async function choose(page: Page, selectClass: string, option: string): Promise<void> {
+  await page.locator(`vscode-single-select.${selectClass}`).click();
+  await page
+    .locator(`vscode-single-select.${selectClass}`)
+    .getByRole('option', { name: option, exact: true })
+    .click();
+}
+
+describe('storyboard webview', () => {
+  before(async () => {
+    ensureWebviewsBuilt();
+    harness = await startHarness();
+    browser = await launchBrowser();
+    snapshot = storyboardSnapshot(SHOTS, harness);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('renders 10,000 shots with only a few hundred elements in the grid', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await page.waitForFunction(() => performance.getEntriesByName('dailies:first-paint').length > 0);
+      await assert.doesNotReject(summary(page).filter({ hasText: '10,000 shots' }).waitFor());
+      const elements = await countElements(page, '.vgrid');
+      assert.ok(elements < MAX_GRID_ELEMENTS, `${elements} elements under the grid`);
+      assert.equal(await card(page, shotId(0)).locator('.line').textContent(), `${shotId(0)}fal-ai/flux/dev`);
+      assert.equal(await page.locator('.scene-title').first().textContent(), SCENE_TITLES[0]);
+      const grid = page.locator('.vgrid');
+      assert.equal(await grid.getAttribute('role'), 'grid');
+      assert.ok(Number(await grid.getAttribute('aria-rowcount')) > 1000);
+      assert.equal(await card(page, shotId(0)).getAttribute('role'), 'gridcell');
+    });
+  });
+
+  it('shows the last shots after scrolling to the bottom, still with few elements', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await setScrollTop(page, '.vgrid', 10_000_000);
+      await card(page, shotId(SHOTS - 1)).waitFor();
+      assert.ok(await card(page, shotId(SHOTS - 1)).isVisible());
+      assert.equal(await card(page, shotId(0)).count(), 0, 'the first card left the DOM');
+      const elements = await countElements(page, '.vgrid');
+      assert.ok(elements < MAX_GRID_ELEMENTS, `${elements} elements under the grid`);
+      // A jump that long is a fling: images wait for the scroll to settle, then every card with an image
+      // shows its own shot's thumbnail (recycled cards keep nothing of the shots that scrolled away).
+      await page.waitForFunction(() =>
+        [
+          ...(globalThis as unknown as PageGlobals).document.querySelectorAll('.card:not([data-empty])'),
+        ].every(
+          (c) =>
+            c
+              .querySelector('img')
+              ?.getAttribute('src')
+              ?.endsWith(`?shot=${Number(c.id.slice(10))}`) === true,
+        ),
+      );
+      const withImages = await page.locator('.vgrid img[src]').count();
+      assert.ok(withImages > 0 && withImages <= (await page.locator('.card').count()));
+    });
+  });
+
+  it('lands a progress event on the right card and no other', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      await host.emit('progress', {
+        updates: [
+          {
+            id: shotId(2),
+            status: 'running',
+            progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
+          },
+          {
+            id: shotId(4),
+            status: 'queued',
+            progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
+          },
+          {
+            id: shotId(9000),
+            status: 'running',
+            progress: { variation: 1, variations: 2, state: 'downloading' },
+          },
+        ],
+        batch: { running: true, shotsDone: 3, shotsTotal: 12, jobsDone: 5, jobsTotal: 20, etaMs: 95_000 },
+      });
+      const strip = card(page, shotId(2)).locator('.strip');
+      await assert.doesNotReject(strip.filter({ hasText: 'Variation 2/4 · Step 12/30' }).waitFor());
+      assert.equal(await page.locator('.strip', { hasText: 'Variation 2/4 · Step 12/30' }).count(), 1);
+      assert.equal(await card(page, shotId(2)).locator('.badge').textContent(), 'rendering');
+      assert.equal(
+        await card(page, shotId(4)).locator('.strip').textContent(),
+        'Variation 1/1 · queued (#3)',
+      );
+      assert.equal(await card(page, shotId(3)).locator('.strip').isVisible(), false);
+      assert.match((await summary(page).textContent()) ?? '', /batch 3\/12 · ETA 1m 35s/);
+      // An update for a card outside the viewport still updates the model: it shows once scrolled to.
+      await typeFilter(page, shotId(9000));
+      await assert.doesNotReject(
+        card(page, shotId(9000))
+          .locator('.strip')
+          .filter({ hasText: 'Variation 1/2 · downloading' })
+          .waitFor(),
+      );
+    });
+  });
+
+  it('narrows the cards with the text, scene and status filters', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await typeFilter(page, shotId(41));
+      await summary(page).filter({ hasText: '1 of 10,000 shots' }).waitFor();
+      assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(41)]);
+
+      const ribbon = snapshot.shots.filter((x) => x.prompt.toLowerCase().includes('ribbon')).length;
+      await typeFilter(page, 'RIBBON');
+      await summary(page)
+        .filter({ hasText: `${ribbon.toLocaleString('en-US')} of 10,000 shots` })
+        .waitFor();
+      await typeFilter(page, '');
+      await summary(page)
+        .filter({ hasText: /^10,000 shots/ })
+        .waitFor();
+
+      const cafe = Array.from({ length: SHOTS }, (_, i) => i).filter((i) => sceneOf(i, SHOTS) === 2);
+      await choose(page, 'filter-scene', SCENE_TITLES[2]);
+      await summary(page)
+        .filter({ hasText: `${cafe.length} of 10,000 shots` })
+        .waitFor();
+      assert.deepEqual(await page.locator('.scene-title').allTextContents(), [SCENE_TITLES[2]]);
+      assert.equal((await page.locator('.card').evaluateAll(ids))[0], shotId(cafe[0]!));
+
+      await choose(page, 'filter-scene', 'All scenes');
+      const failed = Array.from({ length: SHOTS }, (_, i) => statusOf(i)).filter(
+        (x) => x === 'failed',
+      ).length;
+      await choose(page, 'filter-status', 'Status: failed');
+      await summary(page)
+        .filter({ hasText: `${failed} of 10,000 shots` })
+        .waitFor();
+      const statuses = await page
+        .locator('.card')
+        .evaluateAll((cards: unknown[]) =>
+          cards.map((c) => (c as { dataset: Record<string, string> }).dataset['status']),
+        );
+      assert.ok(statuses.length > 0 && statuses.every((x) => x === 'failed'), statuses.join());
+      assert.match((await page.locator('.card .strip').first().textContent()) ?? '', /Provider error 422/);
+    });
+  });
+
+  it('falls back to the original image when the thumbnail is missing', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await typeFilter(page, shotId(37));
+      const img = card(page, shotId(37)).locator('img');
+      await page.waitForFunction(
+        (sel) =>
+          (globalThis as unknown as PageGlobals).document
+            .querySelector(sel)
+            ?.getAttribute('src')
+            ?.includes('/images/') === true,
+        `.card[data-shot-id="${shotId(37)}"] img`,
+      );
+      assert.equal(await img.getAttribute('src'), snapshot.shots[37]!.imageUrl);
+      assert.equal(await card(page, shotId(7)).count(), 0);
+    });
+  });
+
+  it('opens on click, reveals on double-click and renders the selection', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      await card(page, shotId(1)).click();
+      const open = await host.waitForRequest('openImage');
+      assert.deepEqual(open.params, { shotId: shotId(1) });
+      assert.equal(await card(page, shotId(1)).getAttribute('aria-selected'), 'true');
+
+      await card(page, shotId(4)).dblclick();
+      const reveal = await host.waitForRequest('revealShot');
+      assert.deepEqual(reveal.params, { shotId: shotId(4) });
+      assert.equal(host.requests('openImage').length, 2, 'a double-click opens once, then reveals');
+
+      await card(page, shotId(0)).click();
+      await card(page, shotId(2)).click({ modifiers: ['Control'] });
+      await card(page, shotId(5)).click({ modifiers: ['Control'] });
+      await summary(page).filter({ hasText: '3 selected' }).waitFor();
+      await page.locator('vscode-button[data-action="render"]').click();
+      const render = await host.waitForRequest('render');
+      assert.deepEqual(render.params, { shotIds: [shotId(0), shotId(2), shotId(5)], force: false });
+
+      await card(page, shotId(6)).click({ modifiers: ['Shift'] });
+      await summary(page).filter({ hasText: '2 selected' }).waitFor();
+      await page.locator('vscode-button[data-action="cancel"]').click();
+      const cancel = await host.waitForRequest('cancel');
+      assert.deepEqual(cancel.params, { shotIds: [shotId(5), shotId(6)] });
+      await page.locator('.toast-info', { hasText: 'Canceled 2 of 2 shots' }).waitFor();
+    });
+  });
+
+  it('offers render / force / cancel / open / reveal in a context menu', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      await card(page, shotId(5)).click({ button: 'right' });
+      const menu = page.getByRole('menu');
+      await menu.waitFor();
+      assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [
+        'Render',
+        'Force re-render',
+        'Cancel',
+        'Open image',
+        'Reveal in project.json',
+      ]);
+      await menu.getByRole('menuitem', { name: 'Force re-render' }).click();
+      const render = await host.waitForRequest('render');
+      assert.deepEqual(render.params, { shotIds: [shotId(5)], force: true });
+      assert.equal(await menu.count(), 0);
+
+      await page.locator('.vgrid').focus();
+      await page.keyboard.press('Shift+F10');
+      await menu.waitFor();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      const reveal = await host.waitForRequest('revealShot');
+      assert.deepEqual(reveal.params, { shotId: shotId(5) });
+    });
+  });
+
+  it('moves focus with the arrow keys, opens with Enter, selects with Space and Ctrl+A', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      const grid = page.locator('.vgrid');
+      const columns = Number(await grid.getAttribute('aria-colcount'));
+      assert.ok(columns >= 3, `${columns} columns`);
+      await grid.focus();
+      assert.equal(await grid.getAttribute('aria-activedescendant'), 'shot-card-0');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      const target = 1 + columns;
+      assert.equal(await grid.getAttribute('aria-activedescendant'), `shot-card-${target}`);
+      assert.ok(
+        await card(page, shotId(target)).evaluate((c: unknown) =>
+          (c as { className: string }).className.includes('is-active'),
+        ),
+      );
+      await page.keyboard.press('Enter');
+      const open = await host.waitForRequest('openImage');
+      assert.deepEqual(open.params, { shotId: shotId(target) });
+      await page.keyboard.press('Space');
+      assert.equal(await card(page, shotId(target)).getAttribute('aria-selected'), 'true');
+      await page.keyboard.press('Shift+ArrowRight');
+      await summary(page).filter({ hasText: '2 selected' }).waitFor();
+
+      // Far moves scroll the virtual grid so the focused card is in the DOM.
+      await page.keyboard.press('End');
+      await card(page, shotId(SHOTS - 1)).waitFor();
+      assert.equal(await grid.getAttribute('aria-activedescendant'), `shot-card-${SHOTS - 1}`);
+      await page.keyboard.press('Control+a');
+      await summary(page).filter({ hasText: '10,000 selected' }).waitFor();
+      await page.keyboard.press('Escape');
+      await summary(page)
+        .filter({ hasText: /^10,000 shots · \d+ stale$/ })
+        .waitFor();
+    });
+  });
+
+  it('restores filters, zoom, selection and scroll after a reload', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await typeFilter(page, 'lantern');
+      const lantern = snapshot.shots.filter((x) => x.prompt.includes('lantern')).length;
+      await summary(page)
+        .filter({ hasText: `${lantern.toLocaleString('en-US')} of 10,000` })
+        .waitFor();
+      const columnsBefore = await page.locator('.vgrid').getAttribute('aria-colcount');
+      await page.getByRole('button', { name: 'Larger cards' }).click();
+      await page.waitForFunction(
+        (c) =>
+          (globalThis as unknown as PageGlobals).document
+            .querySelector('.vgrid')
+            ?.getAttribute('aria-colcount') !== c,
+        columnsBefore,
+      );
+      const columns = await page.locator('.vgrid').getAttribute('aria-colcount');
+      const first = await page.locator('.card').first().getAttribute('data-shot-id');
+      await page.locator('.card').first().click();
+      await page
+        .locator('.card')
+        .nth(1)
+        .click({ modifiers: ['Control'] });
+      await setScrollTop(page, '.vgrid', 2400);
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__state?.scrollTop === 2400);
+      const saved = (await pageGlobal(page, '__state')) as Record<string, unknown>;
+      assert.equal(saved['v'], 1);
+      assert.equal(saved['text'], 'lantern');
+      assert.equal((saved['selected'] as string[]).length, 2);
+
+      await page.reload();
+      await page.locator('.card').first().waitFor();
+      await summary(page)
+        .filter({ hasText: `${lantern.toLocaleString('en-US')} of 10,000 shots · ` })
+        .waitFor();
+      assert.match((await summary(page).textContent()) ?? '', /2 selected/);
+      assert.equal(await page.locator('vscode-textfield.filter-text input').inputValue(), 'lantern');
+      assert.equal(await page.locator('.vgrid').getAttribute('aria-colcount'), columns);
+      assert.equal(await getScrollTop(page, '.vgrid'), 2400);
+      await setScrollTop(page, '.vgrid', 0);
+      assert.equal(await card(page, first ?? '').getAttribute('aria-selected'), 'true');
+
+      // A state blob of another version is ignored rather than half-applied.
+      await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).sessionStorage.setItem(
+          'dailies-harness-state',
+          JSON.stringify({ v: 99, text: 'zzz' }),
+        ),
+      );
+      await page.reload();
+      await page.locator('.card').first().waitFor();
+      await summary(page)
+        .filter({ hasText: /^10,000 shots/ })
+        .waitFor();
+    });
+  });
+
+  it('replaces everything on a snapshot event and shows the problem banner', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      await card(page, shotId(3)).click();
+      const small = storyboardSnapshot(30, harness);
+      small.problem = 'project.json: Unexpected token } at line 12, column 5';
+      small.shots[3]!.status = 'failed';
+      small.shots[3]!.reason = 'Replicate: prediction failed (CUDA out of memory)';
+      await host.emit('snapshot', small);
+      await summary(page)
+        .filter({ hasText: /^30 shots/ })
+        .waitFor();
+      assert.equal(await page.locator('.banner').textContent(), small.problem);
+      assert.ok(await page.locator('.banner').isVisible());
+      assert.equal(await card(page, shotId(3)).locator('.strip').textContent(), small.shots[3]!.reason);
+      assert.equal(
+        await card(page, shotId(3)).locator('.badge').getAttribute('title'),
+        `failed: ${small.shots[3]!.reason}`,
+      );
+      assert.equal(
+        await card(page, shotId(3)).getAttribute('aria-selected'),
+        'true',
+        'selection kept across snapshots',
+      );
+    });
+  });
+
+  it('enforces the CSP: the inline script without the nonce never ran', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      assert.equal(await pageGlobal(page, '__inlineRan'), undefined);
+      const reported = await violations(page);
+      assert.equal(reported.filter(isHarnessInlineProbe).length, 1, 'the probe was blocked and reported');
+      assert.deepEqual(
+        reported.filter((v) => !isHarnessInlineProbe(v)),
+        [],
+      );
+      const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert.match(csp ?? '', /default-src 'none'/);
+      assert.match(csp ?? '', /script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    });
+  });
+
+  it('turns an unanswered request into an error instead of a stuck spinner', async () => {
+    await withStoryboard(
+      async (s) => {
+        const { page, host } = s;
+        await card(page, shotId(0)).click();
+        const button = page.locator('vscode-button[data-action="render"]');
+        await button.click();
+        await host.waitForRequest('render');
+        assert.equal(await button.getAttribute('aria-busy'), 'true');
+        const toast = page.locator('.toast-error');
+        await toast.waitFor({ timeout: 3000 });
+        assert.match((await toast.textContent()) ?? '', /Render failed: "render" got no answer within 0.7 s/);
+        assert.equal(await toast.getAttribute('role'), 'alert');
+        assert.equal(await button.getAttribute('aria-busy'), 'false');
+      },
+      { overrides: { render: () => NEVER }, query: 'timeout=700', clean: false },
+    );
+  });
+
+  it('offers a retry when the ready request times out', async () => {
+    const s = await openView(browser, harness, 'storyboard', handlers({ ready: () => NEVER }), {
+      query: 'timeout=500',
+    });
+    try {
+      const { page, host } = s;
+      const pane = page.locator('.status-pane[data-kind="error"]');
+      await pane.waitFor();
+      assert.match((await pane.textContent()) ?? '', /"ready" got no answer/);
+      host.setHandler('ready', () => snapshot);
+      await pane.getByRole('button', { name: 'Retry' }).click();
+      await page.locator('.card').first().waitFor();
+      assert.equal(host.requests('ready').length, 2);
+      await assertClean(s);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+function ids(cards: unknown[]): string[] {
+  return cards.map((c) => (c as { dataset: Record<string, string> }).dataset['shotId'] ?? '');
+}
