@@ -3,7 +3,7 @@
 //   node esbuild.mjs [--watch] [--production] [--only=extension,cli,webviews,schema]
 // esbuild strips types without checking them: `npm run typecheck` is the type check.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -109,15 +109,22 @@ async function emitSchema() {
     mod.exports,
     createRequire(import.meta.url),
   );
-  const json = `${JSON.stringify(mod.exports.projectJsonSchema(), null, 2)}\n`;
   mkdirSync('schemas', { recursive: true });
-  const file = 'schemas/project.schema.json';
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== json) {
-    writeFileSync(file, json);
-    console.log(`  schema    ${file} updated`);
+  const outputs = {
+    'schemas/project.schema.json': mod.exports.projectJsonSchema(),
+    'schemas/project.dailies.schema.json': mod.exports.productionOnlyJsonSchema(),
+  };
+  for (const [file, schema] of Object.entries(outputs)) {
+    const json = `${JSON.stringify(schema, null, 2)}\n`;
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== json) {
+      writeFileSync(file, json);
+      console.log(`  schema    ${file} updated`);
+    }
   }
 }
 
+// A production build starts clean, so no stale source map or old chunk ships in the VSIX.
+if (production && !only) rmSync('dist', { recursive: true, force: true });
 if (want('schema')) await emitSchema();
 const selected = targets.filter((t) => want(t.name));
 if (watch) {

@@ -44,6 +44,8 @@ export interface OutputRef {
   variation: number;
   image: string;
   thumb?: string;
+  /** Content hash of the image, so views can tell a new render from a cached copy of the old one. */
+  sha256?: string;
 }
 
 export type RenderEvent =

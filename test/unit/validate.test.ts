@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parseProjectText } from '../../src/core/project/load';
 import { isDailiesProjectValue, looksLikeDailiesText } from '../../src/core/project/recognize';
-import { projectJsonSchema } from '../../src/core/project/schema';
+import { productionOnlyJsonSchema, projectJsonSchema } from '../../src/core/project/schema';
 import { ModelRegistry } from '../../src/core/providers/registry';
 
 const registry = new ModelRegistry();
@@ -156,6 +156,22 @@ describe('the emitted JSON Schema', () => {
 
   it('is committed up to date with the TypeBox source (run `npm run build` after schema changes)', () => {
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), projectJsonSchema());
+  });
+
+  it('the contributed schema checks productions and leaves an Nx project.json alone', () => {
+    const wrapper = productionOnlyJsonSchema();
+    assert.deepEqual(
+      JSON.parse(readFileSync(path.join(path.dirname(file), 'project.dailies.schema.json'), 'utf8')),
+      wrapper,
+    );
+    const check = new Ajv({ strict: false }).compile(wrapper);
+    assert.equal(
+      check({ name: 'web', projectType: 'application', targets: { build: { executor: 'x' } } }),
+      true,
+    );
+    assert.equal(check({ shots: [{ id: 'a', prompt: 'x' }] }), true);
+    assert.equal(check({ shots: [{ id: 'a' }] }), false, 'a production missing a prompt is flagged');
+    assert.equal(check({ shots: 'nope' }), false);
   });
 
   it('is draft-07 and agrees with the engine validator (ajv cross-check)', () => {

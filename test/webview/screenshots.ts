@@ -64,6 +64,16 @@ async function main(): Promise<void> {
     await page.screenshot({ path: path.join(OUT, 'storyboard-menu.png') });
     await page.keyboard.press('Escape');
 
+    await page.getByRole('button', { name: 'Smaller cards' }).click();
+    await page.getByRole('button', { name: 'Smaller cards' }).click();
+    await settle(page);
+    await page.screenshot({ path: path.join(OUT, 'storyboard-compact.png') });
+
+    await page.setViewportSize({ width: 760, height: 700 });
+    await settle(page);
+    await page.screenshot({ path: path.join(OUT, 'storyboard-narrow.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     await page.locator('.vgrid').evaluate((g: unknown) => {
       (g as { scrollTop: number }).scrollTop = 1_000_000;
     });

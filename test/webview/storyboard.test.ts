@@ -183,6 +183,20 @@ describe('storyboard webview', () => {
     });
   });
 
+  it('re-filters when a progress event moves a shot out of the status filter', async () => {
+    await withStoryboard(async ({ page, host }) => {
+      const running = { variation: 1, variations: 1, step: 3, steps: 20, state: 'running' };
+      await host.emit('progress', {
+        updates: [0, 1, 9999].map((i) => ({ id: shotId(i), status: 'running', progress: running })),
+      });
+      await choose(page, 'filter-status', 'Queued or rendering');
+      await summary(page).filter({ hasText: '3 of 10,000 shots' }).waitFor();
+      await host.emit('progress', { updates: [{ id: shotId(1), status: 'done' }] });
+      await summary(page).filter({ hasText: '2 of 10,000 shots' }).waitFor();
+      assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(0), shotId(9999)]);
+    });
+  });
+
   it('narrows the cards with the text, scene and status filters', async () => {
     await withStoryboard(async (s) => {
       const { page } = s;
@@ -383,7 +397,9 @@ describe('storyboard webview', () => {
       await setScrollTop(page, '.vgrid', 0);
       assert.equal(await card(page, first ?? '').getAttribute('aria-selected'), 'true');
 
-      // A state blob of another version is ignored rather than half-applied.
+      // A state blob of another version is ignored rather than half-applied. (First let the pending save
+      // of the scroll above land, or the page would flush it over the blob when it unloads.)
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__state?.scrollTop === 0);
       await page.evaluate(() =>
         (globalThis as unknown as PageGlobals).sessionStorage.setItem(
           'dailies-harness-state',

@@ -183,3 +183,23 @@ function endOfLine(text: string, offset: number): number {
   while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
   return i;
 }
+
+/** 0-based line of each shot's object, for "reveal in project.json". */
+export function shotLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const index = indexShots(text);
+  if (!index) return out;
+  const starts: number[] = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (const [id, node] of index.shots) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= node.offset) lo = mid;
+      else hi = mid - 1;
+    }
+    out.set(id, lo);
+  }
+  return out;
+}

@@ -107,7 +107,15 @@ export async function readProjectText(file: string): Promise<string> {
 
 export async function loadProject(file: string, options: ValidateOptions = {}): Promise<ProjectDocument> {
   const paths = new ProjectPaths(file);
-  const text = await readProjectText(paths.projectFile);
+  return documentFromText(paths, await readProjectText(paths.projectFile), options);
+}
+
+/** A document from text already read (an editor's unsaved buffer, or the file). */
+export function documentFromText(
+  paths: ProjectPaths,
+  text: string,
+  options: ValidateOptions = {},
+): ProjectDocument {
   const outcome = parseProjectText(text, paths.projectFile, options);
   if (!outcome.ok) throw outcome.error;
   return { file: paths.projectFile, text, project: outcome.project, paths, issues: outcome.issues };

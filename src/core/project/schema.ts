@@ -194,3 +194,28 @@ export function projectJsonSchema(): Record<string, unknown> {
     ...(JSON.parse(JSON.stringify(ProjectSchema as TSchema)) as Record<string, unknown>),
   };
 }
+
+/**
+ * What the extension contributes through `jsonValidation`: `fileMatch` cannot look at content, so this
+ * wrapper applies the production schema only when the document has `shots` and no Nx keys. An Nx
+ * project.json gets no Dailies errors and no Dailies completions.
+ */
+export function productionOnlyJsonSchema(): Record<string, unknown> {
+  const { $schema, $id, ...production } = projectJsonSchema();
+  return {
+    $schema,
+    $id: 'https://dailies.invalid/schemas/project.dailies.schema.json',
+    definitions: { production },
+    if: {
+      type: 'object',
+      required: ['shots'],
+      not: {
+        anyOf: ['targets', 'executor', 'projectType', 'sourceRoot', 'implicitDependencies'].map((k) => ({
+          required: [k],
+        })),
+      },
+    },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a thenable.
+    then: { $ref: '#/definitions/production' },
+  };
+}

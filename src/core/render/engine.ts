@@ -15,7 +15,7 @@ import { RefHasher } from '../cache/refHasher';
 import { ResultCache } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
-import { loadProject, type ProjectDocument, parseProjectText } from '../project/load';
+import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
 import type { OutputRecord, RenderRecord } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
@@ -95,6 +95,7 @@ export class RenderEngine {
   private readonly results: ResultCache;
   private readonly journal: Journal;
   private readonly runner: JobRunner;
+  private readonly io: ProjectIO;
   private config: DailiesConfig;
   private readonly batches = new Map<string, AbortController>();
   private readonly shotControllers = new Map<string, Set<AbortController>>();
@@ -113,7 +114,8 @@ export class RenderEngine {
     this.store = new ContentStore(this.paths.data('store'));
     this.results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
     this.journal = new Journal(this.paths.data('journal.jsonl'));
-    this.writer = new ProjectWriter(options.io ?? new FileProjectIO(this.paths.projectFile), {
+    this.io = options.io ?? new FileProjectIO(this.paths.projectFile);
+    this.writer = new ProjectWriter(this.io, {
       validate: (text) => parseProjectText(text, this.paths.projectFile),
       onWritten: options.onWritten,
     });
@@ -165,8 +167,19 @@ export class RenderEngine {
     return this.opened;
   }
 
+  /** Reads through the engine's IO: in VS Code that is an open editor's unsaved text when there is one. */
   async load(): Promise<ProjectDocument> {
-    return loadProject(this.paths.projectFile, { modelCheck: this.registry.modelCheck });
+    return documentFromText(this.paths, await this.io.read(), { modelCheck: this.registry.modelCheck });
+  }
+
+  /** Keys were set or cleared: later jobs use the new providers (running ones finish on the old). */
+  setProviders(
+    providers: Partial<Record<ProviderId, Provider>>,
+    unavailable: Partial<Record<ProviderId, string>>,
+  ): void {
+    this.options.providers = providers;
+    this.options.unavailable = unavailable;
+    this.runner.setProviders(providers, unavailable);
   }
 
   /** The staleness of every (or the selected) shot, without rendering anything. */
@@ -412,7 +425,12 @@ export class RenderEngine {
       batchId,
       shotId,
       outcome,
-      outputs: outputs.map((o) => ({ variation: o.variation, image: o.image, thumb: o.thumb })),
+      outputs: outputs.map((o) => ({
+        variation: o.variation,
+        image: o.image,
+        thumb: o.thumb,
+        sha256: o.sha256,
+      })),
       error: error ? { code: error.code, message: error.message } : undefined,
       durationMs: renderDuration(outcomes) ?? Date.now() - started,
     });

@@ -74,6 +74,11 @@ export class JobRunner {
 
   constructor(private readonly deps: JobRunnerDeps) {}
 
+  setProviders(providers: JobRunnerDeps['providers'], unavailable: JobRunnerDeps['unavailable']): void {
+    this.deps.providers = providers;
+    this.deps.unavailable = unavailable;
+  }
+
   async run(job: PlannedJob, signal: AbortSignal, force: boolean): Promise<VariationOutcome> {
     const { sink } = this.deps;
     sink.job(job, 'queued');

@@ -1,0 +1,28 @@
+// What `activate` returns: enough for the in-VS-Code test suite (and other extensions) to observe
+// Dailies without reaching into its internals.
+import type { ShotView } from '../core/state/productionState';
+import type { BatchSummary } from '../shared/events';
+
+export interface ProductionInfo {
+  file: string;
+  label: string;
+  problem?: string;
+  rendering: boolean;
+  shots: ShotView[];
+}
+
+export interface DailiesApi {
+  /** Resolves after the first discovery of productions. */
+  ready(): Promise<void>;
+  productions(): ProductionInfo[];
+  /** Renders (like the commands do) and resolves with the batch summaries. */
+  render(options?: { file?: string; shots?: string[]; force?: boolean }): Promise<BatchSummary[]>;
+  /** Re-plans every production from disk. */
+  refresh(): Promise<void>;
+  /** Text of the status bar item, as shown. */
+  statusText(): string;
+  /** Label, description and icon of every node of the Shots tree (depth-first). */
+  treeSnapshot(): { id: string; label: string; description?: string; icon?: string; contextValue?: string }[];
+  /** Open storyboard / metrics panels, by production file. */
+  openPanels(): { storyboards: string[]; metrics: string[] };
+}

@@ -1,0 +1,133 @@
+// Pre-warm and migrate run under window.withProgress (cancellable); estimate and validate answer at once.
+import * as vscode from 'vscode';
+import { envLayer, resolveConfig } from '../../core/config';
+import { migrateRemoteMedia } from '../../core/media/migrate';
+import { parseProjectText } from '../../core/project/load';
+import { formatDuration } from '../../shared/batchProgress';
+import type { DailiesLog } from '../log';
+import { DocumentAwareIO } from '../productions/documentIO';
+import type { ProductionRegistry } from '../productions/registry';
+import { readSettings } from '../settings';
+import { pickProduction } from './targets';
+
+export function registerBatchCommands(registry: ProductionRegistry, log: DailiesLog): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('dailies.prewarm', async () => {
+      const production = await pickProduction(registry, 'Pre-warm the upload cache of which production?');
+      if (!production) return;
+      const engine = await production.engine();
+      const stats = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Dailies: pre-warming uploads for ${production.label}`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          let last = 0;
+          const sub = production.onEvent((e) => {
+            if (e.type !== 'prewarm' || e.total === 0) return;
+            const pct = (e.done / e.total) * 100;
+            progress.report({
+              message: `${e.done}/${e.total} references (${e.uploaded} uploaded, ${e.cached + e.revalidated} cached)`,
+              increment: pct - last,
+            });
+            last = pct;
+          });
+          try {
+            return await engine.prewarm({ signal: controller.signal });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      const msg = `${stats.new} uploaded, ${stats.cached} cached, ${stats.revalidated} revalidated${stats.failed ? `, ${stats.failed} failed` : ''}.`;
+      if (stats.failed)
+        void vscode.window
+          .showWarningMessage(`Dailies pre-warm: ${msg}`, 'Show Log')
+          .then((p) => p && vscode.commands.executeCommand('dailies.showLog'));
+      else void vscode.window.showInformationMessage(`Dailies pre-warm: ${msg}`);
+    }),
+
+    vscode.commands.registerCommand('dailies.estimate', async () => {
+      const production = await pickProduction(registry, 'Estimate which production?');
+      if (!production) return;
+      const e = await production.estimate();
+      const detail = [
+        `Shots: ${e.shots.toRender} to render, ${e.shots.cached} from cache, ${e.shots.fresh} up to date${e.shots.invalid ? `, ${e.shots.invalid} invalid` : ''}.`,
+        `Variations: ${e.variations.toRender} to render, ${e.variations.cached} cached.`,
+        `Uploads: ${e.uploads.needed} needed, ${e.uploads.cached} already uploaded.`,
+        ...e.byModel.map(
+          (m) =>
+            `${m.model}: ${m.variations} × ~${m.secondsEach.toFixed(1)} s${m.costUsd ? ` · $${m.costUsd.toFixed(3)}` : ''}`,
+        ),
+        e.unpriced.length ? `No price known for: ${e.unpriced.join(', ')}.` : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+      await vscode.window.showInformationMessage(
+        `${production.label}: ~${formatDuration(e.estSeconds * 1000)}, ~$${e.estCostUsd.toFixed(2)}`,
+        { modal: true, detail },
+      );
+    }),
+
+    vscode.commands.registerCommand('dailies.migrate', async () => {
+      const production = await pickProduction(registry, 'Migrate remote media of which production?');
+      if (!production) return;
+      const config = resolveConfig(readSettings(production.uri).layer, envLayer());
+      const report = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Dailies: downloading remote media of ${production.label}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          let last = 0;
+          return migrateRemoteMedia({
+            root: production.root,
+            io: new DocumentAwareIO(production.uri),
+            validate: (text) => parseProjectText(text, production.file),
+            config,
+            signal: controller.signal,
+            onProgress: (done, total) => {
+              const pct = total ? (done / total) * 100 : 100;
+              progress.report({ message: `${done}/${total}`, increment: pct - last });
+              last = pct;
+            },
+          });
+        },
+      );
+      const msg = `${report.found} remote image(s): ${report.migrated.length} now local, ${report.failed.length} could not be fetched.`;
+      if (report.failed.length) {
+        for (const f of report.failed) log.write('warn', 'ERROR', `migrate: ${f.url}: ${f.error}`);
+        const pick = await vscode.window.showWarningMessage(
+          `Dailies migrate: ${msg} ${report.failed.map((f) => `${f.url}: ${f.error}`).join('; ')}`,
+          'Show Log',
+        );
+        if (pick) void vscode.commands.executeCommand('dailies.showLog');
+      } else void vscode.window.showInformationMessage(`Dailies migrate: ${msg}`);
+      await production.refresh();
+    }),
+
+    vscode.commands.registerCommand('dailies.validate', async () => {
+      await registry.whenReady();
+      const all = registry.all();
+      await Promise.all(all.map((p) => p.refresh()));
+      const invalid = all.filter((p) => p.state.problem || p.state.counts().invalid > 0);
+      if (!invalid.length) {
+        void vscode.window.showInformationMessage(
+          `Dailies: ${all.length} production${all.length === 1 ? '' : 's'} valid.`,
+        );
+        return;
+      }
+      const pick = await vscode.window.showWarningMessage(
+        `Dailies: ${invalid.map((p) => `${p.label}: ${p.state.problem ?? `${p.state.counts().invalid} invalid shot(s)`}`).join('; ')}`,
+        'Show Problems',
+      );
+      if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    }),
+  ];
+}

@@ -1,0 +1,96 @@
+// Opening things: the storyboard, metrics, the log, a shot's image, its place in project.json.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DailiesLog } from '../log';
+import type { Production } from '../productions/production';
+import type { ProductionRegistry } from '../productions/registry';
+import type { Panels } from '../webviews/panels';
+import { isNode, pickProduction, shotAtCursor } from './targets';
+
+export async function openImage(
+  production: Production,
+  shotId: string,
+  variation?: number,
+): Promise<boolean> {
+  const shot = production.state.get(shotId);
+  const out =
+    shot?.outputs.find((o) => variation === undefined || o.variation === variation) ?? shot?.outputs[0];
+  if (!out) {
+    void vscode.window.showInformationMessage(`Dailies: ${shotId} has no rendered image yet.`);
+    return false;
+  }
+  await vscode.commands.executeCommand(
+    'vscode.open',
+    vscode.Uri.file(path.join(production.root, out.image)),
+    { preview: true, viewColumn: vscode.ViewColumn.Beside },
+  );
+  return true;
+}
+
+export async function revealShot(production: Production, shotId: string): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(production.uri);
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  // The line index may be stale if the file changed since the last refresh: look the shot up in the text.
+  const text = doc.getText();
+  const match = new RegExp(
+    `"id"\\s*:\\s*${JSON.stringify(shotId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+  ).exec(text);
+  const offset = match?.index;
+  if (offset === undefined) return false;
+  const start = doc.positionAt(offset);
+  editor.selection = new vscode.Selection(start, start);
+  editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return true;
+}
+
+export function registerViewCommands(
+  registry: ProductionRegistry,
+  panels: Panels,
+  log: DailiesLog,
+): vscode.Disposable[] {
+  const nodeShot = (
+    node: unknown,
+  ): { production: Production; shotId: string; variation?: number } | undefined => {
+    if (isNode(node) && (node.kind === 'shot' || node.kind === 'variation')) {
+      return {
+        production: node.production,
+        shotId: node.shotId,
+        variation: node.kind === 'variation' ? node.variation : undefined,
+      };
+    }
+    const cursor = shotAtCursor(registry);
+    return cursor?.shotIds?.[0] ? { production: cursor.production, shotId: cursor.shotIds[0] } : undefined;
+  };
+  const productionOf = async (node: unknown, placeHolder: string) =>
+    isNode(node) ? node.production : await pickProduction(registry, placeHolder);
+  return [
+    vscode.commands.registerCommand('dailies.openStoryboard', async (node?: unknown) => {
+      const p = await productionOf(node, 'Open the storyboard of which production?');
+      if (p) panels.storyboard(p);
+    }),
+    vscode.commands.registerCommand('dailies.openMetrics', async (node?: unknown) => {
+      const p = await productionOf(node, 'Open the metrics of which production?');
+      if (p) await panels.metricsPanel(p);
+    }),
+    vscode.commands.registerCommand('dailies.showLog', () => log.show()),
+    vscode.commands.registerCommand('dailies.openImage', async (node?: unknown) => {
+      const t = nodeShot(node);
+      if (t) await openImage(t.production, t.shotId, t.variation);
+    }),
+    vscode.commands.registerCommand('dailies.revealShot', async (node?: unknown) => {
+      const t = nodeShot(node);
+      if (t) await revealShot(t.production, t.shotId);
+    }),
+    vscode.commands.registerCommand('dailies.copyPrompt', async (node?: unknown) => {
+      const t = nodeShot(node);
+      const prompt = t ? t.production.state.get(t.shotId)?.prompt : undefined;
+      if (t && prompt) {
+        await vscode.env.clipboard.writeText(prompt);
+        void vscode.window.setStatusBarMessage(`$(copy) Copied the prompt of ${t.shotId}`, 2500);
+      }
+    }),
+    vscode.commands.registerCommand('dailies.refresh', async () => {
+      await Promise.all(registry.all().map((p) => p.refresh()));
+    }),
+  ];
+}

@@ -1,0 +1,139 @@
+// Finds every Dailies production in the workspace (every root of a multi-root workspace), keeps one
+// Production per project.json, and keeps them current: a debounced FileSystemWatcher for disk changes
+// (ignoring the ones our own write-backs cause) and open-document edits for live staleness as you type.
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import { looksLikeDailiesText } from '../../core/project/recognize';
+import { Disposable } from '../util/disposable';
+import { Production, type ProductionServices } from './production';
+
+const EXCLUDE = '**/{node_modules,.git,.dailies,dist,out,.vscode-test}/**';
+const DEBOUNCE_MS = 300;
+
+export class ProductionRegistry extends Disposable {
+  private readonly productions = new Map<string, Production>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** The set of productions changed (one found, one removed). */
+  readonly onDidChangeProductions = this.changed.event;
+  private readonly shotChanged = this.register(
+    new vscode.EventEmitter<{ production: Production; ids?: string[] }>(),
+  );
+  /** Something in a production changed (shot ids, or undefined for "anything"). */
+  readonly onDidChangeProduction = this.shotChanged.event;
+  private timers = new Map<string, NodeJS.Timeout>();
+  private readonly ready: Promise<void>;
+
+  constructor(private readonly services: ProductionServices) {
+    super();
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/project.json'));
+    this.register(watcher.onDidCreate((uri) => this.schedule(uri)));
+    this.register(watcher.onDidChange((uri) => this.schedule(uri)));
+    this.register(watcher.onDidDelete((uri) => this.remove(uri)));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const p = this.productions.get(e.document.uri.toString());
+        if (p && e.contentChanges.length) this.schedule(e.document.uri, true);
+      }),
+    );
+    this.register({
+      dispose: () => {
+        for (const t of this.timers.values()) clearTimeout(t);
+      },
+    });
+    this.ready = this.discover();
+  }
+
+  /** Resolves once the first discovery has finished. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  all(): Production[] {
+    return [...this.productions.values()].sort((a, b) => a.file.localeCompare(b.file));
+  }
+
+  get(uri: vscode.Uri): Production | undefined {
+    return this.productions.get(uri.toString());
+  }
+
+  /** The production of the active editor, else the only one, else undefined. */
+  active(): Production | undefined {
+    const doc = vscode.window.activeTextEditor?.document;
+    const fromEditor = doc ? this.productions.get(doc.uri.toString()) : undefined;
+    if (fromEditor) return fromEditor;
+    const all = this.all();
+    return all.length === 1 ? all[0] : undefined;
+  }
+
+  private async discover(): Promise<void> {
+    const found = await vscode.workspace.findFiles('**/project.json', EXCLUDE, 2000);
+    await Promise.all(found.map((uri) => this.consider(uri)));
+    for (const [key, p] of this.productions) {
+      if (!found.some((u) => u.toString() === key) && !(await exists(p.file))) this.remove(p.uri);
+    }
+  }
+
+  private schedule(uri: vscode.Uri, fromEditor = false): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.consider(uri, fromEditor);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private async consider(uri: vscode.Uri, fromEditor = false): Promise<void> {
+    if (uri.scheme !== 'file') return;
+    let text: string;
+    try {
+      const open = vscode.workspace.textDocuments.find(
+        (d) => d.uri.toString() === uri.toString() && d.isDirty,
+      );
+      text = open?.getText() ?? (await fs.readFile(uri.fsPath, 'utf8'));
+    } catch {
+      this.remove(uri);
+      return;
+    }
+    const existing = this.productions.get(uri.toString());
+    if (!looksLikeDailiesText(text)) {
+      if (existing) this.remove(uri);
+      return;
+    }
+    if (existing) {
+      if (!fromEditor && existing.isOwnWrite(text)) return;
+      await existing.refresh();
+      return;
+    }
+    const production = new Production(uri, this.services);
+    this.productions.set(uri.toString(), production);
+    production.onDidChange((ids) => this.shotChanged.fire({ production, ids }));
+    this.services.log.info(`found production ${vscode.workspace.asRelativePath(uri)}`);
+    this.changed.fire();
+    await production.refresh();
+  }
+
+  private remove(uri: vscode.Uri): void {
+    const p = this.productions.get(uri.toString());
+    if (!p) return;
+    this.productions.delete(uri.toString());
+    p.dispose();
+    this.changed.fire();
+  }
+
+  override dispose(): void {
+    for (const p of this.productions.values()) p.dispose();
+    this.productions.clear();
+    super.dispose();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}

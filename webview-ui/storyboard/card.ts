@@ -1,0 +1,128 @@
+// One shot card: thumbnail (WebP thumb, then the full image, then a placeholder), status badge with
+// the reason as tooltip, a strip for live progress or the failure reason, id, model and prompt.
+// Seven elements, reused across shots: binding only writes what changed.
+import type { ShotCard } from '../../src/shared/protocol';
+import { el, setAttr, setText, toggleAttr } from '../common/dom';
+import type { ImageGate } from '../common/imageGate';
+import { progressFraction, progressText } from './progressText';
+import { ACTIVE, PROBLEM, STATUS_LABEL } from './status';
+
+export interface CardFlags {
+  selected: boolean;
+  active: boolean;
+}
+
+/** URLs that failed once are not retried on every scroll past them. */
+const brokenUrls = new Set<string>();
+const PROMPT_CHARS = 220;
+
+export function cardDomId(shot: ShotCard): string {
+  return `shot-card-${shot.index}`;
+}
+
+export class ShotCardElement {
+  readonly element = el('div', 'card');
+  private readonly img = el('img', 'thumb');
+  private readonly badge = el('span', 'badge');
+  private readonly strip = el('div', 'strip');
+  private readonly idText = document.createTextNode('');
+  private readonly model = el('span', 'model');
+  private readonly prompt = el('div', 'prompt');
+  private shot: ShotCard | undefined;
+  /** What the image shows or will show once the gate lets it load. */
+  private url: string | undefined;
+
+  constructor(private readonly images: ImageGate) {
+    this.element.setAttribute('role', 'gridcell');
+    this.img.alt = '';
+    this.img.decoding = 'async';
+    this.img.draggable = false;
+    this.img.addEventListener('error', () => this.onImageError());
+    this.img.addEventListener('load', () => this.element.removeAttribute('data-loading'));
+    const line = el('div', 'line');
+    line.append(this.idText, this.model);
+    this.element.append(this.img, this.badge, this.strip, line, this.prompt);
+  }
+
+  get shotId(): string | undefined {
+    return this.shot?.id;
+  }
+
+  bind(shot: ShotCard, flags: CardFlags): void {
+    this.shot = shot;
+    const e = this.element;
+    e.id = cardDomId(shot);
+    e.dataset['shotId'] = shot.id;
+    e.dataset['status'] = shot.status;
+    toggleAttr(e, 'data-cached', shot.cached === true || shot.status === 'cached');
+    this.setFlags(flags);
+    this.showImage(pickUrl(shot));
+
+    const statusLabel = STATUS_LABEL[shot.status];
+    setText(this.badge, statusLabel);
+    setAttr(this.badge, 'title', shot.reason ? `${statusLabel}: ${shot.reason}` : statusLabel);
+
+    const strip = stripFor(shot);
+    this.strip.hidden = !strip;
+    if (strip) {
+      setText(this.strip, strip.text);
+      this.strip.classList.toggle('is-error', strip.error);
+      this.strip.style.setProperty('--p', `${Math.round(strip.fraction * 1000) / 10}%`);
+      setAttr(this.strip, 'title', strip.error ? strip.text : undefined);
+    }
+
+    if (this.idText.data !== shot.id) this.idText.data = shot.id;
+    setText(this.model, shot.model);
+    setAttr(this.model, 'title', `${shot.provider} · ${shot.model}`);
+    const prompt = shot.prompt.length > PROMPT_CHARS ? `${shot.prompt.slice(0, PROMPT_CHARS)}…` : shot.prompt;
+    setText(this.prompt, prompt);
+    setAttr(this.prompt, 'title', shot.prompt);
+
+    const parts = [shot.id, statusLabel];
+    if (shot.cached) parts.push('from cache');
+    if (strip) parts.push(strip.text);
+    parts.push(shot.model);
+    setAttr(e, 'aria-label', parts.join(', '));
+  }
+
+  setFlags(flags: CardFlags): void {
+    setAttr(this.element, 'aria-selected', String(flags.selected));
+    this.element.classList.toggle('is-active', flags.active);
+  }
+
+  /** Leaves the DOM: cancel the image load, or it keeps the connection busy after a fast scroll. */
+  release(): void {
+    this.images.cancel(this.img);
+    this.url = undefined;
+    this.shot = undefined;
+  }
+
+  private showImage(url: string | undefined): void {
+    toggleAttr(this.element, 'data-empty', !url);
+    if (url === this.url) return;
+    this.url = url;
+    toggleAttr(this.element, 'data-loading', url !== undefined);
+    this.images.cancel(this.img);
+    if (url) this.images.load(this.img, url);
+  }
+
+  private onImageError(): void {
+    const failed = this.img.getAttribute('src');
+    if (!failed || !this.shot) return;
+    brokenUrls.add(failed);
+    this.showImage(pickUrl(this.shot));
+  }
+}
+
+function pickUrl(shot: ShotCard): string | undefined {
+  for (const url of [shot.thumbUrl, shot.imageUrl]) if (url && !brokenUrls.has(url)) return url;
+  return undefined;
+}
+
+function stripFor(shot: ShotCard): { text: string; fraction: number; error: boolean } | undefined {
+  if (ACTIVE.has(shot.status) && shot.progress) {
+    return { text: progressText(shot.progress), fraction: progressFraction(shot.progress), error: false };
+  }
+  if (PROBLEM.has(shot.status) && shot.reason) return { text: shot.reason, fraction: 0, error: true };
+  return undefined;
+}

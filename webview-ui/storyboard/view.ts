@@ -1,0 +1,86 @@
+// From the snapshot and the toolbar's filters to what the grid shows: sections (one per scene, in
+// project order) of the matching shots, sorted within each scene.
+import type { ShotCard, ShotUpdate, StoryboardSnapshot, StoryboardState } from '../../src/shared/protocol';
+import { STATUS_FILTERS, STATUS_ORDER } from './status';
+
+export const ALL = 'all';
+/** Scene filter value for shots without a scene. */
+export const NO_SCENE = '-';
+
+export type SortKey = StoryboardState['sort'];
+
+export interface ViewFilters {
+  text: string;
+  scene: string;
+  status: string;
+  sort: SortKey;
+}
+
+export interface ShotSection {
+  key: string;
+  title: string;
+  items: ShotCard[];
+}
+
+export interface ShotView {
+  sections: ShotSection[];
+  /** Items in display order, across sections. */
+  flat: ShotCard[];
+  indexOf: Map<string, number>;
+}
+
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+const byIndex = (a: ShotCard, b: ShotCard) => a.index - b.index;
+const COMPARE: Record<SortKey, (a: ShotCard, b: ShotCard) => number> = {
+  order: byIndex,
+  scene: byIndex,
+  id: (a, b) => natural.compare(a.id, b.id) || byIndex(a, b),
+  status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byIndex(a, b),
+};
+
+export function matcher(filters: ViewFilters): (shot: ShotCard) => boolean {
+  const terms = filters.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const statuses = STATUS_FILTERS.find((f) => f.value === filters.status)?.statuses;
+  return (shot) => {
+    if (filters.scene !== ALL && (shot.sceneId ?? NO_SCENE) !== filters.scene) return false;
+    if (statuses && !statuses.has(shot.status)) return false;
+    if (terms.length === 0) return true;
+    const hay = `${shot.id}\n${shot.prompt}\n${shot.model}\n${shot.reason ?? ''}`.toLowerCase();
+    return terms.every((t) => hay.includes(t));
+  };
+}
+
+export function buildView(snapshot: StoryboardSnapshot, filters: ViewFilters): ShotView {
+  const matches = matcher(filters);
+  const groups = new Map<string, ShotCard[]>();
+  for (const scene of snapshot.scenes) groups.set(scene.id, []);
+  for (const shot of snapshot.shots) {
+    if (!matches(shot)) continue;
+    const key = shot.sceneId ?? NO_SCENE;
+    const list = groups.get(key);
+    if (list) list.push(shot);
+    else groups.set(key, [shot]);
+  }
+  const titles = new Map(snapshot.scenes.map((s) => [s.id, s.title]));
+  const sections: ShotSection[] = [];
+  for (const [key, items] of groups) {
+    if (items.length === 0) continue;
+    items.sort(COMPARE[filters.sort]);
+    sections.push({ key, title: key === NO_SCENE ? 'No scene' : (titles.get(key) ?? key), items });
+  }
+  if (filters.sort === 'scene') sections.sort((a, b) => natural.compare(a.title, b.title));
+  const flat = sections.flatMap((s) => s.items);
+  return { sections, flat, indexOf: new Map(flat.map((s, i) => [s.id, i])) };
+}
+
+/**
+ * Whether applying `u` to `shot` can move it in or out of the view or change its place, so the grid
+ * must be rebuilt rather than one card repainted.
+ */
+export function affectsView(u: ShotUpdate, shot: ShotCard, filters: ViewFilters): boolean {
+  const changed = (k: keyof ShotCard) => k in u && u[k] !== shot[k];
+  if (changed('sceneId') || changed('index')) return true;
+  if ((filters.status !== ALL || filters.sort === 'status') && changed('status')) return true;
+  return filters.text !== '' && (changed('prompt') || changed('model') || changed('reason'));
+}
