@@ -1,11 +1,12 @@
-// Runs every node:test suite (unit, CLI, integration against the fakes, webviews in Chromium) in one
+// Runs every node:test suite (unit, CLI, integration against the fakes, webviews in Chromium,
+// reliability: kills, concurrent edits, hostile input) in one
 // `node --test` invocation, so CI reads a single summary. Node 20's --test does not expand globs itself.
 //   node scripts/run-tests.mjs [suite ...] [-- extra node --test args]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const SUITES = ['unit', 'cli', 'integration', 'webview'];
+const SUITES = ['unit', 'cli', 'integration', 'webview', 'reliability'];
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
 const picked = (dash >= 0 ? argv.slice(0, dash) : argv).filter((a) => SUITES.includes(a));

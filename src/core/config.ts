@@ -18,7 +18,7 @@ export interface DailiesConfig {
   uploadTtlMs: { fal: number; replicate: number };
   baseUrls: { fal?: string; replicate?: string };
   timeouts: { requestMs: number; generationMs: number };
-  draft: { latencyMs: number; steps?: number };
+  draft: { latencyMs: number; jitterMs?: number; steps?: number };
   resultCache: { ttlMs: number; maxEntries: number };
   downloads: { maxBytes: number };
   /** sharp jobs in flight; libvips' own threads are set to 1 (see media/sharpSetup.ts). */
@@ -94,5 +94,6 @@ export function envLayer(env: NodeJS.ProcessEnv = process.env): ConfigLayer {
     baseUrls: { fal: env.DAILIES_FAL_URL || undefined, replicate: env.DAILIES_REPLICATE_URL || undefined },
     draft: { latencyMs: int('DAILIES_DRAFT_LATENCY_MS'), steps: int('DAILIES_DRAFT_STEPS', 1) },
     thumbnails: { size: int('DAILIES_THUMB_SIZE', 16), quality: int('DAILIES_THUMB_QUALITY', 1) },
+    pollMs: int('DAILIES_POLL_MS', 10),
   };
 }

@@ -193,6 +193,9 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
       return this.createRoute(target);
     }
     if (method === 'POST' && path === '/v1/predictions') return this.createRoute({ requiresVersion: true });
+    if (method === 'GET' && path === '/v1/predictions') {
+      return { route: 'predictions.list', auth: true, handle: (c) => this.listPredictions(c) };
+    }
     const prediction = /^\/v1\/predictions\/([^/]+)(\/cancel)?$/.exec(path);
     if (prediction?.[1]) {
       const id = prediction[1];
@@ -307,6 +310,17 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     const now = this.now();
     const view = this.view(prediction, now);
     return isTerminal(this.statusAt(prediction, now)) ? view : { ...view, status: 'starting', logs: '' };
+  }
+
+  /** Newest first, 100 per page with an absolute `next` cursor URL, as the real API pages. */
+  private listPredictions(ctx: RequestContext): Reply {
+    const all = [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt);
+    const start = Number(new URLSearchParams(ctx.search).get('cursor') ?? '0') || 0;
+    const page = all.slice(start, start + 100);
+    const now = this.now();
+    const next =
+      start + 100 < all.length ? `https://api.replicate.com/v1/predictions?cursor=${start + 100}` : null;
+    return jsonReply(200, { previous: null, next, results: page.map((p) => this.view(p, now)) });
   }
 
   private getPrediction(id: string): Reply {

@@ -19,11 +19,19 @@ afterEach(async () => {
 });
 
 async function setup(fail?: (shotId: string) => boolean) {
-  const p = await createProject(simpleProject(4, (i) => (i === 3 ? { refs: ['missing.png'] } : {})), simpleFiles);
+  const p = await createProject(
+    simpleProject(4, (i) => (i === 3 ? { refs: ['missing.png'] } : {})),
+    simpleFiles,
+  );
   const engine = new RenderEngine({
     projectFile: p.file,
     config: resolveConfig({ retry: { attempts: 1 } }),
-    providers: { draft: new FakeProvider({ latencyMs: 30, fail: (r) => (fail?.(r.shotId) ? new DailiesError('validation', 'nsfw filter') : undefined) }) },
+    providers: {
+      draft: new FakeProvider({
+        latencyMs: 30,
+        fail: (r) => (fail?.(r.shotId) ? new DailiesError('validation', 'nsfw filter') : undefined),
+      }),
+    },
     flushDelayMs: 10,
   });
   open.push({ engine, p });
@@ -70,7 +78,11 @@ describe('ProductionState', () => {
     assert.equal(state.batch()!.jobsDone, 3);
     await refresh();
     assert.equal(state.get('shot-001')!.status, 'fresh');
-    assert.equal(state.get('shot-002')!.status, 'failed', 'the failure is not in project.json, but it is still shown');
+    assert.equal(
+      state.get('shot-002')!.status,
+      'failed',
+      'the failure is not in project.json, but it is still shown',
+    );
     assert.equal(state.get('shot-002')!.reason, 'nsfw filter');
     assert.deepEqual(state.counts().fresh, 2);
   });

@@ -90,7 +90,7 @@ describe('ProjectWriter', () => {
       w.set(`s${i}`, record(i));
       reconciled.set(`s${i}`, record(i));
       if (i % 4 === 3) await w.flush();
-      await new Promise((r) => setTimeout(r, 3));
+      await new Promise((r) => setTimeout(r, 25));
     }
     await w.flush();
     const code = await new Promise<number | null>((resolve) => editor.on('exit', (c) => resolve(c)));

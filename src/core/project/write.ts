@@ -3,6 +3,7 @@
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
 import { promises as fs } from 'node:fs';
+import { sleep } from '../util/abort';
 import { stageAtomicWrite } from '../util/atomicWrite';
 import { DailiesError, errorMessage } from '../util/errors';
 import { withFileLock } from '../util/lock';
@@ -24,6 +25,8 @@ export interface ProjectIO {
   write(before: string, after: string, edits: TextEdit[]): Promise<WriteOutcome>;
 }
 
+const LOST_SAVE_GRACE_MS = 5;
+
 export class FileProjectIO implements ProjectIO {
   constructor(readonly file: string) {}
   withLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -44,12 +47,20 @@ export class FileProjectIO implements ProjectIO {
       }
       const seen = await old.stat();
       await staged.commit();
-      // A save that hit the old file between our read and our rename went into a file that is no longer
-      // project.json; our handle still reads it, so the edit can be redone on top of it.
-      const after2 = await old.stat();
-      if (after2.mtimeMs !== seen.mtimeMs || after2.size !== seen.size) {
-        const buf = Buffer.alloc(after2.size);
-        await old.read(buf, 0, after2.size, 0);
+      // A save that opened the old file before our rename writes into a file that is no longer
+      // project.json. Such a write lands within milliseconds: wait that long, then read it back through
+      // our handle, once it has settled, so the edit can be redone on top of it.
+      await sleep(LOST_SAVE_GRACE_MS);
+      let now = await old.stat();
+      if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size) {
+        for (let i = 0; i < 20; i++) {
+          await sleep(10);
+          const again = await old.stat();
+          if (again.mtimeMs === now.mtimeMs && again.size === now.size) break;
+          now = again;
+        }
+        const buf = Buffer.alloc(now.size);
+        await old.read(buf, 0, now.size, 0);
         return { ok: true, lost: buf.toString('utf8') };
       }
       return { ok: true };
@@ -130,14 +141,6 @@ export class ProjectWriter {
     let base = await this.io.read();
     let expected = base;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const current = this.options.validate(base);
-      if (!current.ok) {
-        return {
-          written: [],
-          missing: [],
-          blocked: `project.json is not valid right now (${current.error.message}); results will be recorded once it is`,
-        };
-      }
       const index = indexShots(base);
       if (!index) return { written: [], missing: [], blocked: 'project.json could not be parsed' };
       const fmt = detectFormat(base);
@@ -153,10 +156,23 @@ export class ProjectWriter {
         edits.push(...setPropertyEdits(base, node, 'render', record, fmt));
         written.push(shotId);
       }
-      if (edits.length === 0) return { written, missing };
+      if (edits.length === 0) {
+        // A half-typed file can hide every shot from the lenient parser: that is "broken", not "missing".
+        const current = missing.length ? this.options.validate(base) : undefined;
+        if (current && !current.ok) {
+          return notValidYet(current.error.message);
+        }
+        return { written, missing };
+      }
       const after = applyEdits(base, edits);
+      // Only `render` values change, so a valid result proves the user's text was valid too; the text
+      // before is checked only to tell a file the user left mid-edit from a bug of ours.
       const check = this.options.validate(after);
       if (!check.ok) {
+        const current = this.options.validate(base);
+        if (!current.ok) {
+          return notValidYet(current.error.message);
+        }
         throw new DailiesError(
           'internal',
           `refusing to write an invalid project.json: ${check.error.message}`,
@@ -211,6 +227,14 @@ export class ProjectWriter {
     }
     return requeued;
   }
+}
+
+function notValidYet(why: string): FlushReport {
+  return {
+    written: [],
+    missing: [],
+    blocked: `project.json is not valid right now (${why}); results will be recorded once it is`,
+  };
 }
 
 /** True when the file at `file` still has exactly `text` (so a watcher event is our own write). */

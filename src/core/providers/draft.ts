@@ -2,6 +2,7 @@
 // scene's decor as the plate, the cast's refs as figures, the shot id, prompt and variation as a slate —
 // deterministic by seed, with simulated steps and latency so it can stand in for a cloud model.
 import { sharp } from '../media/sharpSetup';
+import { AdaptiveLimiter } from '../render/limiter';
 import { sleep, throwIfAborted } from '../util/abort';
 import { DailiesError } from '../util/errors';
 import { seededRandom } from '../util/random';
@@ -10,11 +11,17 @@ import type { GenerationRequest, GenerationResult, Provider, ProviderContext, Re
 export interface DraftOptions {
   /** Simulated generation time per variation, spread over the steps. */
   latencyMs: number;
+  /** ± this much, deterministic per seed, so a simulated batch has the uneven durations of a real one. */
+  jitterMs?: number;
   /** Steps reported when the shot names none. */
   steps?: number;
 }
 
 type Composite = import('sharp').OverlayOptions;
+
+// Frames are drawn two at a time. Started all at once, every in-flight frame shares the thread pool and
+// they all finish together at the end of the batch; queued, they finish one wave after another.
+const drawing = new AdaptiveLimiter('draft-frames', 2);
 
 export class DraftProvider implements Provider {
   readonly id = 'draft' as const;
@@ -35,8 +42,11 @@ export class DraftProvider implements Provider {
     const started = Date.now();
     ctx.onSubmitted(`draft-${request.shotId}-v${request.variation}-${started.toString(36)}`);
     const steps = Math.max(1, request.steps);
-    const stepMs = this.options.latencyMs / steps;
-    const frame = renderFrame(request);
+    const jitter = this.options.jitterMs
+      ? (seededRandom(request.seed ^ 0x5bd1e995)() * 2 - 1) * this.options.jitterMs
+      : 0;
+    const stepMs = Math.max(0, this.options.latencyMs + jitter) / steps;
+    const frame = drawing.run(() => renderFrame(request));
     // Drawing overlaps the simulated steps; mark it handled so an early failure waits for the await below.
     frame.catch(() => undefined);
     for (let step = 1; step <= steps; step++) {

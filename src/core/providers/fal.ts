@@ -4,7 +4,7 @@ import { createFalClient, type FalClient, type QueueStatus } from '@fal-ai/clien
 import { sleep, throwIfAborted } from '../util/abort';
 import { DailiesError } from '../util/errors';
 import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl, ttlSeconds } from './cloudBase';
-import type { HttpGuard } from './httpGuard';
+import { guardedInfo, type HttpGuard } from './httpGuard';
 import { buildInput, stepFromLogs } from './inputs';
 import { mapProviderError } from './providerErrors';
 import { FAL_HOSTS } from './redirectFetch';
@@ -106,7 +106,7 @@ export class FalProvider implements Provider {
     }
     const result = await pollOnce(
       () => this.guard.call(() => this.client.queue.result(endpoint, { requestId, abortSignal: ctx.signal })),
-      (e) => this.error(e),
+      (e) => this.resultError(e),
       ctx.signal,
     );
     const outputs = collectOutputs(result.data);
@@ -118,6 +118,16 @@ export class FalProvider implements Provider {
       queueMs: (runningAt ?? done) - started,
       runMs: runningAt ? done - runningAt : undefined,
     };
+  }
+
+  /** A result that carries fal's `error_type` is the job's own failure: resubmitting is the retry. */
+  private resultError(e: unknown): DailiesError {
+    const err = this.error(e);
+    const body = (e as { body?: { error_type?: unknown } })?.body;
+    const jobFailed = body?.error_type !== undefined || guardedInfo(body)?.errorType !== undefined;
+    return err.retryable && jobFailed
+      ? new DailiesError(err.code, err.message, { ...err.details, reattach: false })
+      : err;
   }
 
   private error(e: unknown): DailiesError {

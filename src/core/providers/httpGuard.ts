@@ -22,6 +22,8 @@ export interface GuardedFailureInfo {
   status: number;
   retryAfterMs?: number;
   detail?: unknown;
+  /** fal's `error_type` (runner_server_error…): the job itself failed, as opposed to a gateway hiccup. */
+  errorType?: string;
 }
 
 interface CallScope {
@@ -87,7 +89,13 @@ export class HttpGuard {
       this.options.rate?.pauseFor(retryAfterMs ?? 1000);
     }
     const text = await res.text().catch(() => '');
-    const info: GuardedFailureInfo = { status: res.status, retryAfterMs, detail: parseDetail(text) };
+    const parsed = parseBody(text);
+    const info: GuardedFailureInfo = {
+      status: res.status,
+      retryAfterMs,
+      detail: parsed.detail,
+      errorType: parsed.errorType ?? res.headers.get('x-fal-error-type') ?? undefined,
+    };
     const body = JSON.stringify({ detail: info.detail ?? res.statusText, dailies: info });
     const headers = new Headers(res.headers);
     headers.set('content-type', 'application/json');
@@ -135,12 +143,15 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function parseDetail(text: string): unknown {
+function parseBody(text: string): { detail: unknown; errorType?: string } {
   try {
-    const json = JSON.parse(text) as { detail?: unknown };
-    return json.detail ?? json;
+    const json = JSON.parse(text) as { detail?: unknown; error_type?: unknown };
+    return {
+      detail: json.detail ?? json,
+      errorType: typeof json.error_type === 'string' ? json.error_type : undefined,
+    };
   } catch {
-    return text.slice(0, 300) || undefined;
+    return { detail: text.slice(0, 300) || undefined };
   }
 }
 

@@ -4,6 +4,7 @@
 import Replicate, { type Prediction, parseProgressFromLogs } from 'replicate';
 import { sleep, throwIfAborted } from '../util/abort';
 import { DailiesError } from '../util/errors';
+import { canonicalJson } from '../util/hash';
 import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl } from './cloudBase';
 import type { HttpGuard } from './httpGuard';
 import { buildInput } from './inputs';
@@ -60,6 +61,34 @@ export class ReplicateProvider implements Provider {
   async resume(requestId: string, _req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
     const prediction = await this.get(requestId, ctx.signal);
     return this.follow(prediction, ctx);
+  }
+
+  /**
+   * A submit was in flight when Dailies died: look through the account's recent predictions (newest
+   * first) for one of this model with exactly this input, created after the journaled intent.
+   */
+  async findSubmission(
+    req: GenerationRequest,
+    since: number,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const input = canonicalJson(buildInput(req, 'replicate'));
+    const [model, version] = req.model.endpoint.split(':');
+    const earliest = since - 10_000;
+    // One guarded call: the SDK's retries of a failing page never reach the network twice.
+    return this.guard.call(async () => {
+      let pages = 0;
+      for await (const page of this.client.paginate(() => this.client.predictions.list({ signal }))) {
+        for (const p of page) {
+          if (Date.parse(p.created_at) < earliest) return undefined;
+          if (version ? p.version !== version : p.model !== model) continue;
+          const full = p.input === undefined ? await this.get(p.id, signal) : p;
+          if (canonicalJson(full.input) === input) return p.id;
+        }
+        if (++pages >= 10) return undefined;
+      }
+      return undefined;
+    });
   }
 
   async cancel(requestId: string): Promise<void> {

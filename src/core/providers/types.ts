@@ -98,6 +98,15 @@ export interface Provider {
   /** Re-attaches to a job submitted before a crash or reload. */
   resume?(requestId: string, request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult>;
   cancel?(requestId: string, model: ModelInfo): Promise<void>;
+  /**
+   * After a crash during a submit: the id of a job this provider received for `request` at or after
+   * `since` (epoch ms), if it can tell. Providers without a way to ask leave this out.
+   */
+  findSubmission?(
+    request: GenerationRequest,
+    since: number,
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
   upload?(
     file: { bytes: Uint8Array; mime: string; name: string },
     signal: AbortSignal,

@@ -320,7 +320,7 @@ export class RenderEngine {
     this.cancelAll();
     await this.flushNow().catch(() => undefined);
     await this.persist();
-    await this.journal.close();
+    this.journal.close();
     this.emitter.dispose();
   }
 

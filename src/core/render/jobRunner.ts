@@ -12,10 +12,16 @@ import { verifyAndThumbnail } from '../media/image';
 import type { MetricsStore } from '../metrics/metricsStore';
 import type { ProjectPaths } from '../project/paths';
 import type { OutputRecord } from '../project/schema';
-import type { GenerationResult, Provider, ProviderId, ProviderOutput } from '../providers/types';
+import type {
+  GenerationResult,
+  Provider,
+  ProviderContext,
+  ProviderId,
+  ProviderOutput,
+} from '../providers/types';
 import { anySignal } from '../util/abort';
 import { DailiesError, toDailiesError } from '../util/errors';
-import type { Journal } from './journal';
+import type { Journal, PendingJob } from './journal';
 import type { PlannedJob } from './plan';
 import { withRetry } from './retry';
 import type { Scheduler } from './scheduler';
@@ -140,6 +146,16 @@ export class JobRunner {
       const timeout = AbortSignal.timeout(deps.config.timeouts.generationMs);
       const jobSignal = anySignal([signal, timeout]);
       const pending = deps.journal.pending(job.key);
+      // Only providers that can re-attach bill for work worth journaling (the draft is free).
+      const journaled = provider.resume !== undefined;
+      const jobInfo = {
+        key: job.key,
+        shotId: job.shotId,
+        variation: job.variation,
+        provider: provider.id,
+        model: model.id,
+      };
+      let lastError: DailiesError | undefined;
       result = await withRetry(
         async (attempt) => {
           const ctx = {
@@ -158,41 +174,21 @@ export class JobRunner {
             onSubmitted: (id: string) => {
               requestId = id;
               deps.sink.job(job, 'submitted');
-              void deps.journal
-                .submitted({
-                  key: job.key,
-                  shotId: job.shotId,
-                  variation: job.variation,
-                  provider: provider.id,
-                  model: model.id,
-                  requestId: id,
-                })
-                .catch((err) =>
-                  deps.sink.log('warn', 'RENDER', `journal write failed: ${toDailiesError(err).message}`),
-                );
+              if (journaled) this.journalSafely(() => deps.journal.submitted({ ...jobInfo, requestId: id }));
             },
             log: (message: string) =>
               deps.sink.log('debug', 'RENDER', `${job.shotId} v${job.variation}: ${message}`),
           };
           if (attempt === 0 && pending && provider.resume && pending.provider === provider.id) {
-            deps.sink.log(
-              'info',
-              'RESUME',
-              `${job.shotId} v${job.variation}: re-attaching to ${pending.requestId}`,
-            );
-            requestId = pending.requestId;
-            try {
-              return await provider.resume(pending.requestId, job.request, ctx);
-            } catch (err) {
-              const e = toDailiesError(err);
-              if (e.code !== 'not-found') throw e;
-              deps.sink.log(
-                'info',
-                'RESUME',
-                `${pending.requestId} is gone at the provider; submitting again`,
-              );
-            }
+            const attached = await this.reattach(job, provider, pending, ctx);
+            if (attached) return attached;
           }
+          // Following a submitted job failed (the job is still there): re-attach instead of paying again.
+          if (attempt > 0 && requestId && lastError?.details.reattach && provider.resume) {
+            deps.sink.log('info', 'RESUME', `${job.shotId} v${job.variation}: re-attaching to ${requestId}`);
+            return await provider.resume(requestId, job.request, ctx);
+          }
+          if (journaled) this.journalSafely(() => deps.journal.intent(jobInfo));
           try {
             return await provider.generate(job.request, ctx);
           } catch (err) {
@@ -209,6 +205,7 @@ export class JobRunner {
         {
           signal,
           onRetry: ({ attempt, delayMs, error }) => {
+            lastError = error;
             if (error.code === 'rate-limit') {
               limiter.onThrottle();
               rate.pauseFor(delayMs);
@@ -228,7 +225,8 @@ export class JobRunner {
       if (requestId && provider.cancel && (error.code === 'canceled' || error.code === 'timeout')) {
         await provider.cancel(requestId, model).catch(() => undefined);
       }
-      if (requestId) await deps.journal.abandon(job.key, error.code).catch(() => undefined);
+      if (requestId || deps.journal.pending(job.key))
+        this.journalSafely(() => deps.journal.abandon(job.key, error.code));
       if (error.code !== 'canceled') {
         deps.metrics.record(metricKey, 'error', {
           latencyMs: Date.now() - startedAt,
@@ -251,10 +249,63 @@ export class JobRunner {
       runMs,
       costUsd: cost,
     });
-    await deps.journal.output(job.key, stored.sha256).catch(() => undefined);
+    this.journalSafely(() => deps.journal.output(job.key, stored.sha256));
     const output = await this.materialize(job, stored);
     deps.sink.job(job, 'done', { output });
     return { state: 'done', output, costUsd: cost, queueMs, startedAt, finishedAt: Date.now() };
+  }
+
+  /**
+   * Picks up a job an earlier run left behind: by its request id, or — when the run died while the submit
+   * was in flight — by asking the provider whether it received it. Undefined means "submit it now".
+   */
+  private async reattach(
+    job: PlannedJob,
+    provider: Provider,
+    pending: PendingJob,
+    ctx: ProviderContext,
+  ): Promise<GenerationResult | undefined> {
+    const { sink, journal } = this.deps;
+    let id = pending.requestId;
+    if (!id && provider.findSubmission) {
+      id = await provider.findSubmission(job.request, pending.at, ctx.signal).catch(() => undefined);
+      if (id)
+        journal.submitted({
+          key: job.key,
+          shotId: job.shotId,
+          variation: job.variation,
+          provider: provider.id,
+          model: pending.model,
+          requestId: id,
+        });
+    }
+    if (!id) {
+      sink.log(
+        'warn',
+        'RESUME',
+        `${job.shotId} v${job.variation}: a submit was in flight when Dailies stopped and ${provider.id} cannot be asked about it; submitting again`,
+      );
+      return undefined;
+    }
+    sink.log('info', 'RESUME', `${job.shotId} v${job.variation}: re-attaching to ${id}`);
+    ctx.onSubmitted(id);
+    try {
+      return await provider.resume!(id, job.request, ctx);
+    } catch (err) {
+      const e = toDailiesError(err);
+      if (e.code !== 'not-found') throw e;
+      sink.log('info', 'RESUME', `${id} is gone at the provider; submitting again`);
+      return undefined;
+    }
+  }
+
+  /** The journal protects money, but a full disk must not turn a finished render into a failed one. */
+  private journalSafely(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.deps.sink.log('warn', 'RENDER', `journal not written: ${toDailiesError(err).message}`);
+    }
   }
 
   private async storeOutput(

@@ -1,11 +1,27 @@
-// Append-only record of every job's life in .dailies/journal.jsonl. The line that matters most is
-// `submit`: it is fsynced before we wait on the provider, so after a crash or reload the next run
-// re-attaches to the provider's request instead of submitting (and paying for) it again.
-import { promises as fs } from 'node:fs';
+// Append-only record of every paid job's life in .dailies/journal.jsonl, so a crash, kill or VS Code
+// reload never pays twice:
+//   intent  — written *before* a submit leaves the process (a later run knows a submit may be out there)
+//   submit  — the provider's request id, written the moment it arrives (the next run re-attaches to it)
+//   output  — the result is in the content store and result cache (the next run takes it from there)
+//   abandon — failed or canceled at the provider; nothing to re-attach to
+// Every line is written with a synchronous write(): once it returns, the line is in the OS and survives
+// the process being killed, where an asynchronous write could still sit in the thread pool. `intent` and
+// `submit` are then fdatasync'ed in the background (against power loss) — never on the event loop, where
+// a blocked loop would leave submit responses unread and widen the very window the journal closes.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
 
 export type JournalEntry =
+  | {
+      t: 'intent';
+      key: string;
+      shotId: string;
+      variation: number;
+      provider: string;
+      model: string;
+      at: number;
+    }
   | {
       t: 'submit';
       key: string;
@@ -17,102 +33,139 @@ export type JournalEntry =
       at: number;
     }
   | { t: 'output'; key: string; sha256: string; at: number }
-  | { t: 'done'; key: string; at: number }
   | { t: 'abandon'; key: string; reason: string; at: number };
 
-export interface PendingSubmission {
+/** What an earlier run left unresolved for one job. */
+export interface PendingJob {
   key: string;
   provider: string;
   model: string;
-  requestId: string;
   shotId: string;
   variation: number;
   at: number;
+  /** Known when the provider answered the submit; absent when the process died while it was in flight. */
+  requestId?: string;
 }
 
 export class Journal {
-  private handle: fs.FileHandle | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private pendingByKey = new Map<string, PendingSubmission>();
+  private fd: number | undefined;
+  private pendingByKey = new Map<string, PendingJob>();
   private loaded = false;
 
   constructor(private readonly file: string) {}
 
-  /** Reads what earlier runs left: submissions that never reached an output, done or abandon. */
+  /** Reads what earlier runs left: jobs with an intent or submit but no output or abandon. */
   async load(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
     let text = '';
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await fs.promises.readFile(this.file, 'utf8');
     } catch {
       return;
     }
     for (const line of text.split('\n')) {
       const entry = parseLine(line);
       if (!entry) continue;
-      if (entry.t === 'submit') this.pendingByKey.set(entry.key, { ...entry });
+      if (entry.t === 'intent') this.pendingByKey.set(entry.key, { ...entry });
+      else if (entry.t === 'submit') this.pendingByKey.set(entry.key, { ...entry });
       else this.pendingByKey.delete(entry.key);
     }
   }
 
-  pending(key: string): PendingSubmission | undefined {
+  pending(key: string): PendingJob | undefined {
     return this.pendingByKey.get(key);
   }
 
-  allPending(): PendingSubmission[] {
+  allPending(): PendingJob[] {
     return [...this.pendingByKey.values()];
   }
 
-  submitted(entry: Omit<Extract<JournalEntry, { t: 'submit' }>, 't' | 'at'>): Promise<void> {
-    const full = { t: 'submit' as const, ...entry, at: Date.now() };
-    this.pendingByKey.set(entry.key, full);
-    return this.append(full, true);
+  intent(job: Omit<PendingJob, 'at' | 'requestId'>): void {
+    const entry = { t: 'intent' as const, ...job, at: Date.now() };
+    this.pendingByKey.set(job.key, { ...entry });
+    this.appendSync(entry, true);
   }
 
-  output(key: string, sha256: string): Promise<void> {
+  submitted(job: Omit<PendingJob, 'at'> & { requestId: string }): void {
+    const entry = { t: 'submit' as const, ...job, at: Date.now() };
+    this.pendingByKey.set(job.key, { ...entry });
+    this.appendSync(entry, true);
+  }
+
+  output(key: string, sha256: string): void {
     this.pendingByKey.delete(key);
-    return this.append({ t: 'output', key, sha256, at: Date.now() }, false);
+    this.appendSync({ t: 'output', key, sha256, at: Date.now() }, false);
   }
 
-  done(key: string): Promise<void> {
+  abandon(key: string, reason: string): void {
     this.pendingByKey.delete(key);
-    return this.append({ t: 'done', key, at: Date.now() }, false);
+    this.appendSync({ t: 'abandon', key, reason, at: Date.now() }, false);
   }
 
-  abandon(key: string, reason: string): Promise<void> {
-    this.pendingByKey.delete(key);
-    return this.append({ t: 'abandon', key, reason, at: Date.now() }, false);
-  }
-
-  /** Rewrites the journal with only unresolved submissions (called when no batch runs). */
+  /** Rewrites the journal with only unresolved jobs (called when no batch runs). */
   async compact(): Promise<void> {
-    await this.chain;
-    await this.close();
-    const lines = [...this.pendingByKey.values()].map((p) => JSON.stringify({ t: 'submit', ...p }));
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    this.close();
+    const lines = [...this.pendingByKey.values()].map((p) =>
+      JSON.stringify({ t: p.requestId ? 'submit' : 'intent', ...p }),
+    );
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, lines.length ? `${lines.join('\n')}\n` : '');
   }
 
-  async close(): Promise<void> {
-    await this.chain;
-    const h = this.handle;
-    this.handle = undefined;
-    await h?.close().catch(() => undefined);
+  close(): void {
+    if (this.fd === undefined) return;
+    // Closing a descriptor a background fdatasync still uses would make it fail or hit a reused fd.
+    if (this.syncing) {
+      const fd = this.fd;
+      this.fd = undefined;
+      const wait = setInterval(() => {
+        if (this.syncing) return;
+        clearInterval(wait);
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // nothing to do
+        }
+      }, 5);
+      return;
+    }
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // Already closed by the OS on a read-only remount, say; nothing left to flush.
+    }
+    this.fd = undefined;
   }
 
-  private append(entry: JournalEntry, sync: boolean): Promise<void> {
-    const run = async () => {
-      if (!this.handle) {
-        await fs.mkdir(path.dirname(this.file), { recursive: true });
-        this.handle = await fs.open(this.file, 'a');
+  private syncing = false;
+  private syncAgain = false;
+
+  private appendSync(entry: JournalEntry, durable: boolean): void {
+    if (this.fd === undefined) {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      this.fd = fs.openSync(this.file, 'a');
+    }
+    fs.writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    if (durable) this.syncInBackground();
+  }
+
+  /** Coalesces fdatasync calls: one in flight at a time, one more if lines arrived meanwhile. */
+  private syncInBackground(): void {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    const fd = this.fd;
+    if (fd === undefined) return;
+    this.syncing = true;
+    fs.fdatasync(fd, () => {
+      this.syncing = false;
+      if (this.syncAgain) {
+        this.syncAgain = false;
+        this.syncInBackground();
       }
-      await this.handle.appendFile(`${JSON.stringify(entry)}\n`);
-      if (sync) await this.handle.datasync();
-    };
-    const next = this.chain.then(run);
-    this.chain = next.catch(() => undefined);
-    return next;
+    });
   }
 }
 

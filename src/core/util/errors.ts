@@ -37,6 +37,8 @@ export class DailiesError extends Error {
       retryAfterMs?: number;
       status?: number;
       cause?: unknown;
+      /** The job is still at the provider (only following it failed): a retry re-attaches, not resubmits. */
+      reattach?: boolean;
     } = {},
   ) {
     super(message);

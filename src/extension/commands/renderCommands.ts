@@ -81,7 +81,8 @@ export async function renderTargets(
   const errors = results.flatMap((r) =>
     r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
   );
-  await report(summaries, errors, Date.now() - started);
+  // Notifications wait for the user; the batch (and whoever awaits it) must not.
+  void report(summaries, errors, Date.now() - started);
   return summaries;
 }
 

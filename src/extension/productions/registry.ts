@@ -20,7 +20,7 @@ export class ProductionRegistry extends Disposable {
   );
   /** Something in a production changed (shot ids, or undefined for "anything"). */
   readonly onDidChangeProduction = this.shotChanged.event;
-  private timers = new Map<string, NodeJS.Timeout>();
+  private timers = new Map<string, { timer: NodeJS.Timeout; fromEditor: boolean }>();
   private readonly ready: Promise<void>;
 
   constructor(private readonly services: ProductionServices) {
@@ -38,7 +38,7 @@ export class ProductionRegistry extends Disposable {
     );
     this.register({
       dispose: () => {
-        for (const t of this.timers.values()) clearTimeout(t);
+        for (const t of this.timers.values()) clearTimeout(t.timer);
       },
     });
     this.ready = this.discover();
@@ -76,14 +76,16 @@ export class ProductionRegistry extends Disposable {
 
   private schedule(uri: vscode.Uri, fromEditor = false): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.consider(uri, fromEditor);
-      }, DEBOUNCE_MS),
-    );
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending.timer);
+    // An edit and a save can meet inside one debounce window: the merged event is an edit (it must
+    // refresh), not something to drop as our own write-back.
+    const merged = fromEditor || (pending?.fromEditor ?? false);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      void this.consider(uri, merged);
+    }, DEBOUNCE_MS);
+    this.timers.set(key, { timer, fromEditor: merged });
   }
 
   private async consider(uri: vscode.Uri, fromEditor = false): Promise<void> {
@@ -104,7 +106,9 @@ export class ProductionRegistry extends Disposable {
       return;
     }
     if (existing) {
-      if (!fromEditor && existing.isOwnWrite(text)) return;
+      // Always consume the mark, so a later save of the same text is not mistaken for ours.
+      const own = existing.isOwnWrite(text);
+      if (own && !fromEditor) return;
       await existing.refresh();
       return;
     }

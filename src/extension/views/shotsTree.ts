@@ -168,16 +168,20 @@ function productionItem(p: Production): vscode.TreeItem {
   const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.Expanded);
   const c = p.state.counts();
   const total = p.state.all().length;
-  const todo = c.stale + c.never + c.failed + c.partial;
+  const todo = c.stale + c.never + c.failed + c.partial + c.queued + c.running;
+  const batch = p.state.batch();
   item.id = `p:${p.file}`;
-  item.description = p.state.problem
-    ? 'invalid project.json'
-    : `${total} shots${todo ? ` · ${todo} to render` : ' · up to date'}`;
+  if (p.state.problem) item.description = 'invalid project.json';
+  else if (p.isRendering && batch)
+    item.description = `${total} shots · rendering ${batch.jobsDone}/${batch.jobsTotal}`;
+  else item.description = `${total} shots${todo ? ` · ${todo} to render` : ' · up to date'}`;
   item.tooltip = new vscode.MarkdownString(
     `**${escapeMarkdown(p.label)}**  \n${escapeMarkdown(vscode.workspace.asRelativePath(p.uri))}${p.state.problem ? `\n\n$(error) ${escapeMarkdown(p.state.problem)}` : ''}`,
     true,
   );
-  item.iconPath = new vscode.ThemeIcon(p.state.problem ? 'error' : 'device-camera-video');
+  item.iconPath = new vscode.ThemeIcon(
+    p.state.problem ? 'error' : p.isRendering ? 'sync~spin' : 'device-camera-video',
+  );
   item.contextValue = 'production';
   item.resourceUri = p.uri;
   return item;

@@ -1,0 +1,89 @@
+// A throw-away world for one run: a workspace shaped like the repo (the example under examples/, the
+// schemas it points at with "$schema": "../../schemas/…", and an Nx app whose project.json Dailies must
+// leave alone), a pristine copy of the example's project.json outside it, and a user-data dir whose
+// settings keep VS Code quiet and make draft renders slow enough to watch.
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DRAFT_LATENCY_MS, EXAMPLE_DIR, REPO } from './env';
+
+export interface World {
+  root: string;
+  folder: string;
+  projectFile: string;
+  pristineFile: string;
+  userDataDir: string;
+  extensionsDir: string;
+  resultsFile: string;
+}
+
+const NX_PROJECT = {
+  name: 'web',
+  $schema: '../../node_modules/nx/schemas/project-schema.json',
+  projectType: 'application',
+  sourceRoot: 'apps/web/src',
+  targets: {
+    build: {
+      executor: '@nx/vite:build',
+      outputs: ['{options.outputPath}'],
+      options: { outputPath: 'dist/apps/web' },
+    },
+    serve: { executor: '@nx/vite:dev-server', options: { buildTarget: 'web:build' } },
+  },
+  tags: ['scope:web'],
+};
+
+export const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'git.enabled': false,
+  'dailies.defaultProvider': 'draft',
+  'dailies.draft.latencyMs': DRAFT_LATENCY_MS,
+};
+
+export function makeWorld(resultsFile: string): World {
+  // Short: code-server puts a unix socket in the user-data dir, and socket paths stop at 107 bytes.
+  const root = mkdtempSync(path.join(tmpdir(), 'dailies-e2e-'));
+  const folder = path.join(root, 'ws');
+  const example = path.join(folder, 'examples', 'night-train');
+  cpSync(EXAMPLE_DIR, example, {
+    recursive: true,
+    filter: (src) => !/[\\/](\.dailies|renders)$/.test(src),
+  });
+  cpSync(path.join(REPO, 'schemas'), path.join(folder, 'schemas'), { recursive: true });
+  mkdirSync(path.join(folder, 'apps', 'web'), { recursive: true });
+  writeFileSync(path.join(folder, 'apps', 'web', 'project.json'), `${JSON.stringify(NX_PROJECT, null, 2)}\n`);
+
+  const projectFile = path.join(example, 'project.json');
+  const pristineFile = path.join(root, 'pristine-project.json');
+  cpSync(projectFile, pristineFile);
+
+  const userDataDir = path.join(root, 'ud');
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    `${JSON.stringify(USER_SETTINGS, null, 2)}\n`,
+  );
+  const extensionsDir = path.join(root, 'ext');
+  mkdirSync(extensionsDir);
+  return { root, folder, projectFile, pristineFile, userDataDir, extensionsDir, resultsFile };
+}
+
+/** The environment of a VS Code host: ours, without anything that would override the settings above. */
+export function hostEnv(world: World): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // Dailies' env layer wins over settings, and keys would make "auto" pick a cloud provider.
+    if (k.startsWith('DAILIES_') || k === 'FAL_KEY' || k === 'REPLICATE_API_TOKEN') continue;
+    env[k] = v;
+  }
+  env['DAILIES_E2E_RESULTS'] = world.resultsFile;
+  env['DAILIES_E2E_PRISTINE'] = world.pristineFile;
+  return env;
+}

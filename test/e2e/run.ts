@@ -1,0 +1,149 @@
+// The end-to-end run in a real VS Code (code-server) driven through Chromium, on a fresh machine:
+//   npm run test:vscode        (node --import tsx test/e2e/run.ts)
+// build → install code-server (cached) → throw-away workspace → install the VSIX + link the runner →
+// start code-server → drive the UI (harness/scenario.ts) → run the in-host mocha suite from the palette
+// → print its report. Screenshots, logs and results go to test-output/e2e/. Exit code 0 only if every
+// UI check and every in-host test passed. DAILIES_E2E_KEEP=1 keeps the temp workspace (kept anyway on
+// failure); DAILIES_E2E_VSIX tests a given VSIX; `--suite-only` skips the UI scenario.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildRunner, ensureVsix } from './harness/build';
+import { type CodeServer, installCodeServer, installExtensions, startCodeServer } from './harness/codeServer';
+import { CHROMIUM, DRAFT_LATENCY_MS, elapsedMs, OUT_DIR, say, VSIX } from './harness/env';
+import { cleanupAll, exitOnSignals, onCleanup } from './harness/processes';
+import { type Expected, renderThroughTheUi, type UiReport } from './harness/scenario';
+import { waitFor } from './harness/wait';
+import { Workbench } from './harness/workbench';
+import { makeWorld, type World } from './harness/workspace';
+import { formatReport, isSuiteResults, type SuiteResults } from './host/results';
+
+/**
+ * `--suite-only`: no UI scenario, the in-host suite straight away — as under test-electron, where the
+ * suite has to render the example itself. Checks that path on a machine that cannot run test-electron.
+ */
+const SUITE_ONLY = process.argv.includes('--suite-only');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function expectedFrom(projectFile: string): Expected {
+  const { shots } = JSON.parse(readFileSync(projectFile, 'utf8')) as { shots: { variations?: number }[] };
+  return { shots: shots.length, variations: shots.reduce((n, s) => n + (s.variations ?? 1), 0) };
+}
+
+async function main(): Promise<number> {
+  exitOnSignals();
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  mkdirSync(OUT_DIR, { recursive: true });
+
+  say('build');
+  await ensureVsix();
+  const world = makeWorld(path.join(OUT_DIR, 'results.json'));
+  let keep = process.env['DAILIES_E2E_KEEP'] === '1';
+  onCleanup('temp workspace', () => {
+    if (keep) say(`kept ${world.root}`);
+    else rmSync(world.root, { recursive: true, force: true });
+  });
+  onCleanup('logs', () => copyLogs(world));
+  const runnerVsix = path.join(world.root, 'dailies-e2e-runner.vsix');
+  await buildRunner(runnerVsix);
+  say('install code-server (cached)');
+  await installCodeServer();
+  say(`workspace ${world.folder} (draft latency ${DRAFT_LATENCY_MS} ms/variation)`);
+  await installExtensions(world, [VSIX, runnerVsix]);
+  const server = await startCodeServer(world, path.join(OUT_DIR, 'code-server.log'));
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    // Our own signal handlers end Chromium with code-server; Playwright's would race them.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  onCleanup('chromium', () => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const wb = new Workbench(page, OUT_DIR);
+
+  let ui: UiReport | undefined;
+  let suite: SuiteResults | undefined;
+  try {
+    await wb.open(server.url, world.folder);
+    say('workbench ready');
+    if (!SUITE_ONLY) ui = await renderThroughTheUi(wb, expectedFrom(world.pristineFile));
+    suite = await runInHostSuite(wb, world);
+    await wb.screenshot('09-after-in-host-suite');
+  } catch (err) {
+    keep = true;
+    await wb.screenshot('failure').catch(() => undefined);
+    fail(err, server);
+  }
+  printSummary(ui, suite);
+  const green =
+    (SUITE_ONLY || ui !== undefined) && suite !== undefined && suite.failures === 0 && suite.passes > 0;
+  if (!green) keep = true;
+  return green ? 0 : 1;
+}
+
+async function runInHostSuite(wb: Workbench, world: World): Promise<SuiteResults> {
+  await wb.runCommand('Dailies E2E: Run Suite');
+  const results = await waitFor(
+    `the in-host suite's results in ${path.relative(process.cwd(), world.resultsFile)}`,
+    () => {
+      if (!existsSync(world.resultsFile)) return undefined;
+      const parsed: unknown = JSON.parse(readFileSync(world.resultsFile, 'utf8'));
+      if (!isSuiteResults(parsed)) throw new Error(`${world.resultsFile} is not a results file`);
+      return parsed;
+    },
+    { timeoutMs: 240_000, everyMs: 500 },
+  );
+  console.log(`\n${formatReport(results)}`);
+  return results;
+}
+
+function fail(err: unknown, server: CodeServer): void {
+  console.error(`\nE2E FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  console.error(
+    `\n--- code-server log (tail; full log: ${path.relative(process.cwd(), server.logFile)}) ---`,
+  );
+  console.error(server.logTail(40));
+  console.error('--- end of log; extension host logs are in test-output/e2e/logs/ ---\n');
+}
+
+function printSummary(ui: UiReport | undefined, suite: SuiteResults | undefined): void {
+  console.log(`\nUI checks: ${ui ? `${ui.checks.length} passed` : 'did not complete'}`);
+  for (const c of ui?.checks ?? []) console.log(`  ✓ ${c}`);
+  if (ui) {
+    console.log(`  status bar: ${ui.statusSeen.join('  →  ')}`);
+    console.log(`  card progress seen: ${ui.progressSeen.slice(0, 6).join(' | ')}`);
+  }
+  console.log(
+    `In-host suite: ${suite ? `${suite.passes} passing, ${suite.failures} failing` : 'did not run'}` +
+      ` — total ${(elapsedMs() / 1000).toFixed(1)} s; screenshots in ${path.relative(process.cwd(), OUT_DIR)}/`,
+  );
+}
+
+/** The user-data dir's logs (extension host, Dailies' output channel) survive the temp workspace. */
+function copyLogs(world: World): void {
+  const logs = path.join(world.userDataDir, 'logs');
+  if (existsSync(logs)) cpSync(logs, path.join(OUT_DIR, 'logs'), { recursive: true });
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(
+      `\nE2E FAILED before the UI run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    return 1;
+  })
+  .then(async (code) => {
+    await cleanupAll();
+    process.exit(code);
+  });

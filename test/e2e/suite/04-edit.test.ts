@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { DailiesApi } from '../../../src/extension/api';
+import {
+  dailies,
+  editorCaughtUp,
+  ensureRendered,
+  example,
+  statuses,
+  summary,
+  until,
+} from './support/dailies';
+import { renderedAt, shotValue, valueRange } from './support/projectText';
+
+/** A one-variation shot, so its re-render is quick. */
+const SHOT = 's02-030';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function notFresh(api: DailiesApi): [string, string][] {
+  return [...statuses(api)].filter(([, s]) => s !== 'fresh');
+}
+
+suite('Editing one prompt', () => {
+  let api: DailiesApi;
+  let doc: vscode.TextDocument;
+
+  suiteSetup(async () => {
+    api = await dailies();
+    await ensureRendered(api);
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.file(example(api).file));
+    await vscode.window.showTextDocument(doc);
+    await editorCaughtUp(doc);
+  });
+
+  test('makes that shot stale and no other', async () => {
+    const text = doc.getText();
+    const { offset, length } = valueRange(text, SHOT, 'prompt');
+    const prompt = shotValue(text, SHOT, 'prompt');
+    assert.equal(typeof prompt, 'string');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(
+      doc.uri,
+      new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length)),
+      JSON.stringify(`${prompt} The table lamps flicker as the train takes a curve.`),
+    );
+    assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
+    assert.ok(await doc.save(), 'project.json was not saved');
+    await until(`${SHOT} to go stale`, () => statuses(api).get(SHOT) === 'stale', {
+      seen: () => summary(api),
+    });
+    // The watcher debounces (300 ms): give any wrong extra staleness time to show before judging.
+    await sleep(1200);
+    assert.deepEqual(notFresh(api), [[SHOT, 'stale']]);
+  });
+
+  test('the status bar counts it and the tree shows its status icon instead of a thumbnail', async () => {
+    await until('status "… 1 to render"', () => /· 1 to render\b/.test(api.statusText()), {
+      timeoutMs: 5000,
+      seen: () => api.statusText(),
+    });
+    const shots = api.treeSnapshot().filter((i) => i.contextValue?.startsWith('shot.'));
+    const mine = shots.find((i) => i.label === SHOT);
+    assert.equal(mine?.icon, 'circle-large-outline');
+    assert.deepEqual(
+      shots.filter((i) => i.label !== SHOT && !i.icon?.startsWith('file:')).map((i) => i.label),
+      [],
+    );
+  });
+
+  test('Render Selected Shot(s) with the cursor in that shot re-renders it alone', async () => {
+    const file = example(api).file;
+    const before = renderedAt(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(valueRange(doc.getText(), SHOT, 'prompt').offset + 1);
+    editor.selection = new vscode.Selection(at, at);
+    let failure: unknown;
+    // Not awaited: a render that outlasts the quiet period resolves only once its notification closes.
+    vscode.commands.executeCommand('dailies.renderSelected').then(undefined, (err: unknown) => {
+      failure = err;
+    });
+    await until(
+      `${SHOT} re-rendered and fresh`,
+      () => {
+        if (failure) throw failure;
+        return (
+          !example(api).rendering &&
+          notFresh(api).length === 0 &&
+          renderedAt(file).get(SHOT) !== before.get(SHOT)
+        );
+      },
+      { timeoutMs: 60_000, everyMs: 200, seen: () => summary(api) },
+    );
+    const after = renderedAt(file);
+    const moved = [...after].filter(([id, at]) => id !== SHOT && at !== before.get(id)).map(([id]) => id);
+    assert.deepEqual(moved, [], 'shots other than the stale one were re-rendered');
+    await editorCaughtUp(doc);
+    await until('status "… up to date"', () => api.statusText().includes('up to date'), {
+      timeoutMs: 5000,
+      seen: () => api.statusText(),
+    });
+  });
+});

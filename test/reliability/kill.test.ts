@@ -1,0 +1,186 @@
+// kill -9 of the CLI at random points of a 200-shot batch, 20 times, against the fakes. Every shot ends
+// rendered, project.json is valid after every kill, and nothing is paid twice that the journal knew of.
+// Replicate: exactly once, even for a submit that was in flight at the kill (the resumed run finds it in
+// the account's prediction list). fal.ai has no way to ask whether a submit arrived, so a kill that lands
+// inside a submit's round trip resubmits that one job — logged, and the only duplicates allowed.
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseProjectText } from '../../src/core/project/load';
+import type { RecordedRequest } from '../fakes/common';
+import { type FalFake, startFalFake } from '../fakes/falFake';
+import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
+import { FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
+import { createProject, type TempProject } from '../helpers/tempProject';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const SHOTS = 200;
+const KILLS = 20;
+
+interface Run {
+  child: ChildProcess;
+  /** Attached at spawn: a run that finishes before the kill must not leave us waiting forever. */
+  exit: Promise<number | null>;
+}
+
+/** Shot ids a resumed run said it had to resubmit because their submit was in flight at a kill. */
+const inDoubt = new Set<string>();
+
+function start(file: string, env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, [CLI, 'render', file, '--json'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err += d;
+    for (const m of err.matchAll(/\[RESUME\] (\S+) v\d+: a submit was in flight/g)) inDoubt.add(m[1]!);
+  });
+  return { child, exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+}
+
+async function checkValid(p: TempProject): Promise<void> {
+  const text = await p.read();
+  const r = parseProjectText(text, p.file);
+  assert.ok(r.ok, `project.json invalid after a kill: ${r.ok ? '' : r.error.message}`);
+}
+
+/** Runs the batch, killing it KILLS times at random points, then lets it finish. */
+async function killAndResume(
+  p: TempProject,
+  env: NodeJS.ProcessEnv,
+  progress: () => number,
+): Promise<{ kills: number; exit: number | null }> {
+  let kills = 0;
+  while (kills < KILLS) {
+    const run = start(p.file, env);
+    const before = progress();
+    // Kill somewhere in the middle of real work: after the first submits, at a random moment.
+    const deadline = Date.now() + 20_000;
+    while (progress() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 900));
+    run.child.kill('SIGKILL');
+    await run.exit;
+    kills++;
+    await checkValid(p);
+  }
+  return { kills, exit: await start(p.file, env).exit };
+}
+
+/** Submits per shot id, recovered from the prompt the fake received. */
+function submitsPerShot(requests: RecordedRequest[], route: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    if (r.route !== route || !r.json || typeof r.json !== 'object') continue;
+    const body = r.json as { input?: { prompt?: string }; prompt?: string };
+    const n = /kill test shot (\d+)$/.exec((body.input ?? body).prompt ?? '')?.[1];
+    if (n === undefined) continue;
+    const id = `k${n.padStart(3, '0')}`;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function project(model: string) {
+  return {
+    dailies: 1,
+    shots: Array.from({ length: SHOTS }, (_, i) => ({
+      id: `k${String(i).padStart(3, '0')}`,
+      prompt: `kill test shot ${i}`,
+      seed: 7000 + i,
+      model,
+    })),
+  };
+}
+
+describe('kill -9 and resume', () => {
+  before(() => {
+    if (!existsSync(CLI) || process.env.DAILIES_REBUILD !== '0')
+      execFileSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: ROOT, stdio: 'ignore' });
+  });
+
+  describe('Replicate', () => {
+    let fake: ReplicateFake;
+    let p: TempProject;
+    before(async () => {
+      inDoubt.clear();
+      fake = await startReplicateFake({
+        apiKey: REPLICATE_TOKEN,
+        stepMs: 60,
+        steps: 5,
+        queueMs: 30,
+        maxPreferWaitMs: 10,
+      });
+      p = await createProject(project('black-forest-labs/flux-schnell'));
+    });
+    after(async () => {
+      await fake.close();
+      await p.cleanup();
+    });
+
+    it(`${SHOTS} shots, killed ${KILLS} times: every shot rendered, each submitted exactly once`, async () => {
+      const env = {
+        DAILIES_REPLICATE_URL: fake.origin,
+        REPLICATE_API_TOKEN: REPLICATE_TOKEN,
+        DAILIES_POLL_MS: '50',
+        FAL_KEY: '',
+      };
+      const { kills, exit } = await killAndResume(p, env, () => fake.count('predictions.create'));
+      assert.equal(kills, KILLS);
+      assert.equal(exit, 0, 'the final run completes');
+      await checkValid(p);
+      const rendered = (await p.json()).shots.filter((s) => s.render?.status === 'done').length;
+      assert.equal(rendered, SHOTS);
+      const counts = submitsPerShot(fake.requests, 'predictions.create');
+      const twice = [...counts].filter(([, n]) => n > 1);
+      assert.equal(counts.size, SHOTS, 'every shot was submitted');
+      assert.deepEqual(
+        twice,
+        [],
+        `submitted more than once: ${twice.map(([k, n]) => `${k}×${n}`).join(', ')}`,
+      );
+      assert.ok(
+        fake.count('predictions.list') > 0 || inDoubt.size === 0,
+        'in-doubt submits were looked up, not resubmitted',
+      );
+    });
+  });
+
+  describe('fal.ai', () => {
+    let fake: FalFake;
+    let p: TempProject;
+    before(async () => {
+      inDoubt.clear();
+      fake = await startFalFake({ apiKey: FAL_KEY, stepMs: 60, steps: 5, queueMs: 30 });
+      p = await createProject(project('fal-ai/flux/schnell'));
+    });
+    after(async () => {
+      await fake.close();
+      await p.cleanup();
+    });
+
+    it(`${SHOTS} shots, killed ${KILLS} times: every shot rendered; only in-flight submits are repeated`, async () => {
+      const env = {
+        DAILIES_FAL_URL: fake.origin,
+        FAL_KEY,
+        DAILIES_POLL_MS: '50',
+        DAILIES_RATE_FAL: '200',
+        REPLICATE_API_TOKEN: '',
+      };
+      const { exit } = await killAndResume(p, env, () => fake.count('submit'));
+      assert.equal(exit, 0);
+      const rendered = (await p.json()).shots.filter((s) => s.render?.status === 'done').length;
+      assert.equal(rendered, SHOTS);
+      const counts = submitsPerShot(fake.requests, 'submit');
+      assert.equal(counts.size, SHOTS);
+      for (const [id, n] of counts) {
+        assert.ok(n <= 2, `${id} submitted ${n} times`);
+        if (n === 2)
+          assert.ok(inDoubt.has(id), `${id} was submitted twice although its request id was journaled`);
+      }
+    });
+  });
+});
