@@ -1,6 +1,6 @@
 // A stand-in for a person (or their editor) editing project.json: read, change a shot's notes, save with
 // a plain in-place write — no lock, like VS Code does. Each edit appends a unique marker so a test can
-// prove none was lost. It saves every 20–60 ms: far faster than a person, slow enough to be an editor.
+// prove none was lost. It saves every 50–150 ms: several saves a second, far faster than any person.
 // Usage: userEditor.ts <project.json> <edits>
 import { promises as fs } from 'node:fs';
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       await fs.writeFile(file!, next);
       break;
     }
-    await new Promise((r) => setTimeout(r, 20 + Math.random() * 40));
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
   }
 }
 

@@ -110,6 +110,19 @@ describe('faults at fal.ai', () => {
     assertOthersRendered(s, 'rendered');
   });
 
+  it('an outage while following a submitted job re-attaches to it instead of paying for a second submit', async () => {
+    // Three jobs poll side by side: 40 failures give each more than the 9 in a row that exhaust one poll's
+    // budget, so each job's retry must re-attach.
+    fal.inject(
+      'status',
+      { kind: 'status', status: 503, body: { detail: 'unavailable' }, headers: { 'retry-after': '0' } },
+      { times: 40, match: (r) => r.method === 'GET' },
+    );
+    const s = await run(model);
+    assertOthersRendered(s, 'rendered');
+    assert.equal(fal.count('submit'), 3, 'one submit per shot, none repeated');
+  });
+
   it('a hung status poll times out per request and the job carries on', async () => {
     fal.inject('status', { kind: 'hang' }, { times: 1 });
     const s = await run(model, { requestMs: 400 });
@@ -267,5 +280,27 @@ describe('429 storm', () => {
       worst = Math.max(worst, times.filter((x) => x > t - 1000 && x <= t).length);
     assert.ok(worst <= 4, `${worst} requests in one second after adapting (limit 3)`);
     assert.ok(api.length < 200, `${api.length} API requests for 10 shots: no hammering`);
+  });
+});
+
+describe('DNS failure', () => {
+  it('an unresolvable provider host fails each shot with a clear network message after bounded retries', async () => {
+    const p = await createProject(
+      simpleProject(2, () => ({ model: 'fal-ai/flux/schnell' })),
+      simpleFiles,
+    );
+    temp.push(p);
+    const rig = cloudEngine(
+      p.file,
+      {},
+      { baseUrls: { fal: 'http://no-such-host.invalid' }, retry: { attempts: 2, baseMs: 10, maxMs: 20 } },
+    );
+    const s = await rig.engine.render();
+    await rig.dispose();
+    assert.equal(s.shots.failed, 2);
+    assert.match(
+      s.errors[0]!.message,
+      /Network error talking to queue\.fal\.run via http:\/\/no-such-host\.invalid \(cannot resolve no-such-host\.invalid\)/,
+    );
   });
 });

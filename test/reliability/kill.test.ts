@@ -96,6 +96,15 @@ function project(model: string) {
   };
 }
 
+/** One summary line per provider in the test output, for the README's reliability figures. */
+function report(provider: string, kills: number, counts: Map<string, number>, inFlight: number): void {
+  const submits = [...counts.values()].reduce((a, b) => a + b, 0);
+  process.stdout.write(
+    `# kill test (${provider}): ${kills} kills, ${counts.size} shots, ${submits} submits, ` +
+      `${submits - counts.size} duplicates, ${inFlight} submits in flight at a kill\n`,
+  );
+}
+
 describe('kill -9 and resume', () => {
   before(() => {
     if (!existsSync(CLI) || process.env.DAILIES_REBUILD !== '0')
@@ -146,6 +155,7 @@ describe('kill -9 and resume', () => {
         fake.count('predictions.list') > 0 || inDoubt.size === 0,
         'in-doubt submits were looked up, not resubmitted',
       );
+      report('Replicate', kills, counts, inDoubt.size);
     });
   });
 
@@ -170,7 +180,7 @@ describe('kill -9 and resume', () => {
         DAILIES_RATE_FAL: '200',
         REPLICATE_API_TOKEN: '',
       };
-      const { exit } = await killAndResume(p, env, () => fake.count('submit'));
+      const { kills, exit } = await killAndResume(p, env, () => fake.count('submit'));
       assert.equal(exit, 0);
       const rendered = (await p.json()).shots.filter((s) => s.render?.status === 'done').length;
       assert.equal(rendered, SHOTS);
@@ -181,6 +191,7 @@ describe('kill -9 and resume', () => {
         if (n === 2)
           assert.ok(inDoubt.has(id), `${id} was submitted twice although its request id was journaled`);
       }
+      report('fal', kills, counts, inDoubt.size);
     });
   });
 });

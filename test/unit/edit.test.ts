@@ -92,3 +92,25 @@ describe('format-preserving edits', () => {
     assert.ok(out.shots.every((s) => (s.render as { status: string }).status === 'done'));
   });
 });
+
+describe('carrying a lost save forward', () => {
+  it('diffRegion finds the one changed region; mapThrough moves it past other edits, refusing overlaps', async () => {
+    const { diffRegion, mapThrough } = await import('../../src/core/project/write');
+    const a = '{"notes": "", "render": {}, "x": 1}';
+    const b = '{"notes": "[edit 3]", "render": {}, "x": 1}';
+    const user = diffRegion(a, b)!;
+    assert.deepEqual(user, { offset: 11, length: 0, content: '[edit 3]' });
+    assert.equal(diffRegion(a, a), undefined);
+    // Ours replaced the render value after the user's region: the user's change keeps its offset.
+    const ours = { offset: a.indexOf('{}'), length: 2, content: '{"status":"done"}' };
+    assert.deepEqual(mapThrough(user, [ours]), user);
+    const mine = applyEdits(a, [ours]);
+    assert.equal(
+      applyEdits(mine, [mapThrough(user, [ours])!]),
+      '{"notes": "[edit 3]", "render": {"status":"done"}, "x": 1}',
+    );
+    // An edit before the region shifts it; one that overlaps it cannot be carried.
+    assert.equal(mapThrough(user, [{ offset: 1, length: 7, content: '"n"' }])!.offset, 7);
+    assert.equal(mapThrough(user, [{ offset: 5, length: 10, content: '' }]), undefined);
+  });
+});

@@ -52,6 +52,7 @@ export class RefHasher {
     if (resolved.kind === 'url') {
       return {
         role: spec.role,
+        source: spec.source,
         owner: spec.owner,
         label: spec.label,
         url: resolved.url,
@@ -66,7 +67,7 @@ export class RefHasher {
       this.inflight.set(key, pending);
     }
     const base = await pending;
-    return { ...base, role: spec.role, owner: spec.owner, label: spec.label };
+    return { ...base, role: spec.role, source: spec.source, owner: spec.owner, label: spec.label };
   }
 
   private async hashFile(abs: string, rel: string, ref: string): Promise<RefInput> {

@@ -366,7 +366,8 @@ function keyOf(provider: string, sha256: string): string {
 }
 
 function label(ref: RefInput): string {
-  return ref.rel ?? ref.url ?? ref.sha256.slice(0, 12);
+  const name = ref.rel ?? ref.url ?? ref.sha256.slice(0, 12);
+  return ref.source ? `${ref.source} (${name})` : name;
 }
 
 function isUploadFile(v: unknown): v is { version: number; entries: unknown[] } {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { DailiesError } from '../util/errors';
+import { excessiveNesting, MAX_NESTING } from './depth';
 import { ProjectPaths } from './paths';
 import { isDailiesProjectValue } from './recognize';
 import type { Project } from './schema';
@@ -44,6 +45,16 @@ export type ParseOutcome =
 /** Parses and validates text; comments and trailing commas are accepted (users write them). */
 export function parseProjectText(text: string, file: string, options: ValidateOptions = {}): ParseOutcome {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const tooDeep = excessiveNesting(body);
+  if (tooDeep >= 0) {
+    const issue = {
+      path: '(structure)',
+      ...new LineIndex(body).position(tooDeep),
+      message: `nested more than ${MAX_NESTING} levels deep`,
+      severity: 'error' as const,
+    };
+    return { ok: false, error: new ProjectLoadError('project-syntax', file, [issue]) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(body);

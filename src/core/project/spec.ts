@@ -13,6 +13,8 @@ export interface RefSpec {
   owner: string;
   label: string;
   ref: string;
+  /** Where it is written, e.g. `cast[2].refs[0]`, so an error can point at it. */
+  source: string;
 }
 
 export interface ShotSpec {
@@ -49,14 +51,34 @@ export function shotSpec(
   const { width, height } = frameSize(aspectRatio);
 
   const all: RefSpec[] = [];
-  for (const ref of shot.refs ?? []) all.push({ role: 'shot', owner: shot.id, label: shot.id, ref });
+  (shot.refs ?? []).forEach((ref, j) => {
+    all.push({ role: 'shot', owner: shot.id, label: shot.id, ref, source: `shots[${index}].refs[${j}]` });
+  });
   for (const member of castMembers) {
     if (!member) continue;
-    for (const ref of member.refs ?? [])
-      all.push({ role: 'cast', owner: member.id, label: member.name ?? member.id, ref });
+    const i = project.cast?.indexOf(member) ?? -1;
+    (member.refs ?? []).forEach((ref, j) => {
+      all.push({
+        role: 'cast',
+        owner: member.id,
+        label: member.name ?? member.id,
+        ref,
+        source: `cast[${i}].refs[${j}]`,
+      });
+    });
   }
-  for (const ref of scene?.decor ?? [])
-    all.push({ role: 'decor', owner: scene!.id, label: scene!.title ?? scene!.id, ref });
+  if (scene) {
+    const i = project.scenes?.indexOf(scene) ?? -1;
+    (scene.decor ?? []).forEach((ref, j) => {
+      all.push({
+        role: 'decor',
+        owner: scene.id,
+        label: scene.title ?? scene.id,
+        ref,
+        source: `scenes[${i}].decor[${j}]`,
+      });
+    });
+  }
   const seen = new Set<string>();
   const refs = all.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).slice(0, model.maxRefs);
 

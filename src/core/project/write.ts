@@ -3,6 +3,7 @@
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
 import { promises as fs } from 'node:fs';
+import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { sleep } from '../util/abort';
 import { stageAtomicWrite } from '../util/atomicWrite';
 import { DailiesError, errorMessage } from '../util/errors';
@@ -26,6 +27,29 @@ export interface ProjectIO {
 }
 
 const LOST_SAVE_GRACE_MS = 5;
+
+/**
+ * The text another program saved into the replaced file, once that save has finished: a save truncates
+ * first and writes after, so an empty or half-written text means "wait", not "the user emptied the file".
+ */
+async function settledText(handle: fs.FileHandle): Promise<string> {
+  let text = '';
+  for (let i = 0; i < 50; i++) {
+    const { size } = await handle.stat();
+    const buf = Buffer.alloc(size);
+    await handle.read(buf, 0, size, 0);
+    text = buf.toString('utf8');
+    if (text.trim() && isCompleteJson(text)) return text;
+    await sleep(10);
+  }
+  return text;
+}
+
+function isCompleteJson(text: string): boolean {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  return errors.length === 0;
+}
 
 export class FileProjectIO implements ProjectIO {
   constructor(readonly file: string) {}
@@ -51,18 +75,9 @@ export class FileProjectIO implements ProjectIO {
       // project.json. Such a write lands within milliseconds: wait that long, then read it back through
       // our handle, once it has settled, so the edit can be redone on top of it.
       await sleep(LOST_SAVE_GRACE_MS);
-      let now = await old.stat();
-      if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size) {
-        for (let i = 0; i < 20; i++) {
-          await sleep(10);
-          const again = await old.stat();
-          if (again.mtimeMs === now.mtimeMs && again.size === now.size) break;
-          now = again;
-        }
-        const buf = Buffer.alloc(now.size);
-        await old.read(buf, 0, now.size, 0);
-        return { ok: true, lost: buf.toString('utf8') };
-      }
+      const now = await old.stat();
+      if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size)
+        return { ok: true, lost: await settledText(old) };
       return { ok: true };
     } catch (err) {
       await staged.discard().catch(() => undefined);
@@ -137,9 +152,12 @@ export class ProjectWriter {
 
   private async applyBatch(batch: Map<string, RenderRecord | undefined>): Promise<FlushReport> {
     // Editors do not take our lock. `base` is the text our edits apply to; `expected` is what we believe
-    // the file holds. When a save slips in, we start over from the saved text, so it is kept, not lost.
+    // the file holds. When a save slips in before our write, we start over from the saved text. When one
+    // lands in the file our write replaced, its change is carried (`owed`) onto whatever the file holds
+    // next — even past a further save — so no save is lost.
     let base = await this.io.read();
     let expected = base;
+    let owed: TextEdit | undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
       const index = indexShots(base);
       if (!index) return { written: [], missing: [], blocked: 'project.json could not be parsed' };
@@ -180,12 +198,20 @@ export class ProjectWriter {
       }
       const outcome = await this.io.write(expected, after, expected === base ? edits : []);
       if (!outcome.ok) {
-        base = expected = outcome.current;
+        // Someone saved over what we expected: their text wins, plus any change we still owe.
+        const carried = owed ? mapThrough(owed, diffRegion(expected, outcome.current)) : undefined;
+        owed = carried;
+        base = carried ? applyEdits(outcome.current, [carried]) : outcome.current;
+        expected = outcome.current;
         continue;
       }
       this.options.onWritten?.(after);
       if ('lost' in outcome) {
-        base = outcome.lost;
+        // A save went into the file we replaced: redo it on top of ours.
+        const theirs = diffRegion(expected, outcome.lost);
+        const mapped = theirs && expected === base ? mapThrough(theirs, edits) : undefined;
+        owed = mapped;
+        base = mapped ? applyEdits(after, [mapped]) : outcome.lost;
         expected = after;
         continue;
       }
@@ -227,6 +253,39 @@ export class ProjectWriter {
     }
     return requeued;
   }
+}
+
+/** The one region where `b` differs from `a` (common prefix and suffix stripped), as an edit of `a`. */
+export function diffRegion(a: string, b: string): TextEdit | undefined {
+  if (a === b) return undefined;
+  let start = 0;
+  const max = Math.min(a.length, b.length);
+  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
+  return { offset: start, length: a.length - start - end, content: b.slice(start, b.length - end) };
+}
+
+/**
+ * Re-expresses `change` (an edit of text A) as an edit of text B, where B = A with `edits` applied; none
+ * when they overlap (then there is no telling which one should win).
+ */
+export function mapThrough(change: TextEdit, edits: TextEdit | TextEdit[] | undefined): TextEdit | undefined {
+  let shift = 0;
+  for (const e of edits === undefined ? [] : Array.isArray(edits) ? edits : [edits]) {
+    if (
+      e.offset + e.length <= change.offset &&
+      !(e.length === 0 && e.offset === change.offset && change.length > 0)
+    ) {
+      shift += e.content.length - e.length;
+    } else if (
+      e.offset >= change.offset + change.length &&
+      !(change.length === 0 && e.offset === change.offset)
+    ) {
+      // after the change: no effect on its position
+    } else return undefined;
+  }
+  return { ...change, offset: change.offset + shift };
 }
 
 function notValidYet(why: string): FlushReport {

@@ -33,12 +33,17 @@ export function makeGuard(
     rate: options.rate,
     requestTimeoutMs: options.config.timeouts.requestMs,
     isApiHost: (host) => apiHost.test(host) || host === baseHost,
+    via: base,
   });
 }
 
 const MAX_TRANSIENT = 8;
 
-/** Runs one poll; retryable failures wait (backoff, or Retry-After) and try again, up to a bound. */
+/**
+ * Runs one poll; retryable failures wait (backoff, or Retry-After) and try again, up to a bound. A poll
+ * that still fails leaves the job at the provider, so the error says a retry should re-attach to it
+ * (unless the caller's mapping already decided otherwise).
+ */
 export async function pollOnce<T>(
   fn: () => Promise<T>,
   mapError: (e: unknown) => DailiesError,
@@ -50,7 +55,12 @@ export async function pollOnce<T>(
     } catch (raw) {
       const err = mapError(raw);
       if (signal.aborted) throw new DailiesError('canceled', 'Canceled');
-      if (!err.retryable || failures >= MAX_TRANSIENT) throw err;
+      if (!err.retryable) throw err;
+      if (failures >= MAX_TRANSIENT) {
+        throw err.details.reattach === false
+          ? err
+          : new DailiesError(err.code, err.message, { ...err.details, reattach: true });
+      }
       await sleep(err.details.retryAfterMs ?? Math.min(30_000, 500 * 2 ** failures), signal);
     }
   }

@@ -166,9 +166,10 @@ async function insetImage(ref: RefInput, w: number, h: number): Promise<Buffer> 
 }
 
 function badRef(ref: RefInput, err: unknown): DailiesError {
+  const what = `"${ref.rel ?? ref.label}" is not a readable image (${(err as Error).message})`;
   return new DailiesError(
     'ref-not-image',
-    `Reference "${ref.rel ?? ref.label}" is not a readable image (${(err as Error).message})`,
+    ref.source ? `${ref.source}: reference ${what}` : `Reference ${what}`,
   );
 }
 

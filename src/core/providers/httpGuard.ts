@@ -36,6 +36,8 @@ export interface HttpGuardOptions {
   requestTimeoutMs: number;
   /** Hosts whose requests count against the rate (API hosts; CDN downloads do not). */
   isApiHost?: (host: string) => boolean;
+  /** The base-URL override requests are redirected to, named in network errors. */
+  via?: string;
 }
 
 export class HttpGuard {
@@ -75,6 +77,7 @@ export class HttpGuard {
         timeout,
         url,
         this.options.requestTimeoutMs,
+        this.options.via,
       );
       if (call) call.failure = { error };
       throw error;
@@ -114,22 +117,26 @@ function transportError(
   timeout: AbortSignal,
   url: URL,
   ms: number,
+  via?: string,
 ): DailiesError {
   if (caller?.aborted) return new DailiesError('canceled', 'Canceled');
+  const target = via ? `${url.host} via ${via}` : url.host;
   if (timeout.aborted) {
-    return new DailiesError('timeout', `No answer from ${url.host} within ${Math.round(ms / 1000)} s`, {
+    return new DailiesError('timeout', `No answer from ${target} within ${Math.round(ms / 1000)} s`, {
       retryable: true,
     });
   }
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const cause = (err instanceof Error && err.cause instanceof Error ? err.cause : undefined) as
+    | (NodeJS.ErrnoException & { hostname?: string })
+    | undefined;
+  const code = cause?.code;
+  // The name that failed to resolve is the one actually dialled: the override's host when there is one.
+  const dialled = cause?.hostname ?? (via ? new URL(via).hostname : url.hostname);
   const why =
     code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-      ? `cannot resolve ${url.hostname}`
-      : code
-        ? code
-        : 'connection failed';
-  return new DailiesError('network', `Network error talking to ${url.host} (${why})`, {
+      ? `cannot resolve ${dialled}`
+      : (code ?? 'connection failed');
+  return new DailiesError('network', `Network error talking to ${target} (${why})`, {
     retryable: true,
     cause: err,
   });

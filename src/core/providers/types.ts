@@ -24,6 +24,8 @@ export interface ModelInfo {
 
 export interface RefInput {
   role: 'cast' | 'decor' | 'shot';
+  /** Where the ref is written in project.json (`cast[2].refs[0]`), for error messages. */
+  source?: string;
   /** Cast member / scene / shot id the ref belongs to. */
   owner: string;
   label: string;

@@ -3,6 +3,7 @@
 // all consume. Per-shot failures are reported and never stop the batch; cancel works for all or one shot.
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { promises as fs } from 'node:fs';
 import {
   type BatchSummary,
   emptySummary,
@@ -202,6 +203,25 @@ export class RenderEngine {
     return { doc, shots };
   }
 
+  /** Never pay for a render that could not be saved: check the project folder takes writes first. */
+  private async assertWritable(): Promise<void> {
+    const probe = this.paths.data(`.probe-${process.pid}-${Date.now().toString(36)}`);
+    try {
+      await fs.mkdir(this.paths.dataDir, { recursive: true });
+      await fs.writeFile(probe, '');
+      await fs.rm(probe, { force: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      const why =
+        code === 'ENOSPC'
+          ? 'the disk is full'
+          : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOENT'
+            ? 'it is read-only'
+            : code;
+      throw new DailiesError('disk', `Cannot render into ${this.paths.root}: ${why}. Nothing was rendered.`);
+    }
+  }
+
   /** Uploads every ref the stale shots would need (render's first step), rendering nothing. */
   async prewarm(options: RenderOptions = {}): Promise<PrewarmStats> {
     const { shots } = await this.plan(options);
@@ -241,6 +261,8 @@ export class RenderEngine {
     try {
       const { shots } = await this.plan(options);
       summary.shots.total = shots.length;
+      if (shots.some((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid'))
+        await this.assertWritable();
       this.fire({
         type: 'batch-start',
         batchId,

@@ -94,7 +94,14 @@ async function planShot(ctx: PlanContext, shot: Shot, index: number, force: bool
   let refs: RefInput[];
   try {
     spec = shotSpec(ctx.doc.project, shot, index, ctx.registry, ctx.config);
-    refs = await Promise.all(spec.refs.map((r) => ctx.hasher.hash(r)));
+    refs = await Promise.all(
+      spec.refs.map((r) =>
+        ctx.hasher.hash(r).catch((err: unknown) => {
+          const e = toDailiesError(err);
+          throw new DailiesError(e.code, `${r.source}: ${e.message}`, e.details);
+        }),
+      ),
+    );
   } catch (err) {
     const error = toDailiesError(err);
     return { shot, index, freshness: 'invalid', reason: error.message, jobs: [], refs: [], error };

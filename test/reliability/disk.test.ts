@@ -1,0 +1,97 @@
+// Disk faults on a real filesystem: a small tmpfs nearly full, then remounted read-only. Shots that
+// cannot be stored fail with a clear message, project.json is never left broken, and the engine recovers
+// once space is back. Mounting needs root (CI runs as root); elsewhere these tests are skipped.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { promises as fs, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { resolveConfig } from '../../src/core/config';
+import { parseProjectText } from '../../src/core/project/load';
+import { DraftProvider } from '../../src/core/providers/draft';
+import { RenderEngine } from '../../src/core/render/engine';
+import { makeImage } from '../helpers/tempProject';
+
+const isRoot = process.getuid?.() === 0;
+const mount = (...args: string[]) => execFileSync('mount', args, { stdio: 'pipe' });
+
+describe('disk faults', { skip: isRoot ? false : 'needs root to mount a small tmpfs' }, () => {
+  let dir: string;
+  let file: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'dailies-disk-'));
+    mount('-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dir);
+    await makeImage(path.join(dir, 'refs', 'a.png'), { width: 200, height: 150 });
+    file = path.join(dir, 'project.json');
+    const shots = Array.from({ length: 12 }, (_, i) => ({
+      id: `d${i}`,
+      prompt: `disk shot ${i}`,
+      seed: i,
+      refs: ['refs/a.png'],
+    }));
+    await fs.writeFile(file, `${JSON.stringify({ dailies: 1, shots }, null, 2)}\n`);
+  });
+  after(() => {
+    try {
+      execFileSync('umount', [dir], { stdio: 'pipe' });
+    } catch {
+      // already unmounted
+    }
+  });
+
+  const engine = () => {
+    const config = resolveConfig({ retry: { attempts: 2, baseMs: 5, maxMs: 10 } });
+    return new RenderEngine({
+      projectFile: file,
+      config,
+      providers: { draft: new DraftProvider(config.draft) },
+      flushDelayMs: 10,
+    });
+  };
+
+  it('disk full: the shots that fit are recorded, the rest fail with "Disk full", nothing is corrupted; freeing space recovers', async () => {
+    // Leave room for a few frames (each ~0.2–0.4 MB with its thumbnail and cached copy), not for twelve.
+    const free = Number(execFileSync('df', ['--output=avail', '-B1', dir]).toString().split('\n')[1]);
+    await fs.writeFile(path.join(dir, 'filler'), Buffer.alloc(Math.max(0, free - 400_000)));
+    const first = engine();
+    const s1 = await first.render();
+    await first.dispose();
+    assert.ok(s1.shots.failed > 0, 'some shots could not be stored');
+    assert.ok(
+      s1.errors.every((e) => /Disk full|no space|ENOSPC/i.test(e.message)),
+      JSON.stringify(s1.errors.slice(0, 3)),
+    );
+    const text = await fs.readFile(file, 'utf8');
+    const parsed = parseProjectText(text, file);
+    assert.ok(parsed.ok, 'project.json is still valid');
+    const leftovers = (await fs.readdir(dir)).filter((n) => n.startsWith('.dailies-tmp-'));
+    assert.deepEqual(leftovers, [], 'no temp file left beside project.json');
+
+    await fs.rm(path.join(dir, 'filler'));
+    const second = engine();
+    const s2 = await second.render();
+    await second.dispose();
+    assert.equal(s2.shots.failed, 0, JSON.stringify(s2.errors.slice(0, 3)));
+    const done = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(done.ok && done.project.shots.every((s) => s.render?.status === 'done'));
+  });
+
+  it('read-only project folder: refused before any render (nothing paid for), clearly, nothing changes', async () => {
+    const p = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(p.ok);
+    // Make every shot stale again, then take the write permission away.
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/disk shot/g, 'read-only shot'));
+    const before = await fs.readFile(file, 'utf8');
+    mount('-o', 'remount,ro', dir);
+    try {
+      const e = engine();
+      await assert.rejects(e.render(), /Cannot render into .*: it is read-only\. Nothing was rendered\./);
+      await e.dispose();
+      assert.equal(await fs.readFile(file, 'utf8'), before);
+    } finally {
+      mount('-o', 'remount,rw', dir);
+    }
+  });
+});
