@@ -24,47 +24,25 @@ export async function runEngineOverheadBench(): Promise<BenchRow[]> {
     onSubmitted: () => undefined,
     log: () => undefined,
   };
-  await provider.generate(
-    {
-      shotId: 'w',
-      variation: 1,
-      variations: 1,
-      model,
-      prompt: 'x',
-      seed: 0,
-      steps: 2,
-      width: 64,
-      height: 36,
-      aspectRatio: '16:9',
-      params: {},
-      refs: [],
-      labels: { cast: [] },
-      refUrls: new Map(),
-    },
-    ctx,
-  );
+  const request = (i: number) => ({
+    shotId: `s${i}`,
+    variation: 1,
+    variations: 1,
+    model,
+    prompt: 'x',
+    seed: i % 50,
+    steps: 2,
+    width: 64,
+    height: 36,
+    aspectRatio: '16:9',
+    params: {},
+    refs: [],
+    labels: { cast: [] },
+    refUrls: new Map(),
+  });
+  await provider.generate(request(-1), ctx); // warm-up, not measured
   const base = process.cpuUsage();
-  for (let i = 0; i < JOBS; i++) {
-    await provider.generate(
-      {
-        shotId: `s${i}`,
-        variation: 1,
-        variations: 1,
-        model,
-        prompt: 'x',
-        seed: i % 50,
-        steps: 2,
-        width: 64,
-        height: 36,
-        aspectRatio: '16:9',
-        params: {},
-        refs: [],
-        labels: { cast: [] },
-        refUrls: new Map(),
-      },
-      ctx,
-    );
-  }
+  for (let i = 0; i < JOBS; i++) await provider.generate(request(i), ctx);
   const providerOnly = cpuMs(base) / JOBS;
 
   const project = await createProject({

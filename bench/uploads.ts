@@ -7,7 +7,7 @@ import { FAL_HOSTS, redirectingFetch } from '../src/core/providers/redirectFetch
 import { mapLimit } from '../src/core/util/mapLimit';
 import { startFalFake } from '../test/fakes/falFake';
 import { cloudEngine, FAL_KEY } from '../test/helpers/cloud';
-import { uploadProject } from './lib/projects';
+import { uploadProject } from '../test/helpers/uploadProject';
 import { type BenchRow, ratio, timed } from './lib/report';
 
 const UPLOAD_MS = 200;
@@ -15,7 +15,10 @@ const VALIDATE_MS = 100;
 
 export async function runUploadsBench(): Promise<BenchRow[]> {
   const fal = await startFalFake({ apiKey: FAL_KEY, uploadLatencyMs: UPLOAD_MS });
-  const { project, refsPerShot } = await uploadProject('fal-ai/flux-pro/kontext/multi');
+  const { project, refsPerShot } = await uploadProject('fal-ai/flux-pro/kontext/multi', {
+    width: 640,
+    height: 480,
+  });
   const rows: BenchRow[] = [];
   try {
     // (a) naive: every ref of every shot uploaded for that shot, as tools without a cache do (8 at once).

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { runCli } from '../helpers/runCli';
 import {
   copyExample,
   createProject,
@@ -10,27 +10,7 @@ import {
   type TempProject,
 } from '../helpers/tempProject';
 
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'index.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function dailies(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, FAL_KEY: '', REPLICATE_API_TOKEN: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dailies = runCli;
 
 const projects: TempProject[] = [];
 afterEach(async () => {

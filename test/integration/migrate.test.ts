@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { FAL_KEY } from '../helpers/cloud';
+import { runCli as cli } from '../helpers/runCli';
 import { createProject, tempDir } from '../helpers/tempProject';
-
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'index.ts');
-
-function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('dailies migrate (link-rot)', () => {
   let fal: FalFake;

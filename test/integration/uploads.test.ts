@@ -9,39 +9,7 @@ import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
 import { cloudEngine, FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
 import { createProject, type TempProject } from '../helpers/tempProject';
-
-const COLORS = [
-  '#aa2222',
-  '#22aa22',
-  '#2222aa',
-  '#aaaa22',
-  '#22aaaa',
-  '#aa22aa',
-  '#884400',
-  '#004488',
-  '#448800',
-  '#880044',
-  '#ffffff',
-];
-
-/** 12 files, 11 distinct contents: refs/img-00.png and refs/copy-of-00.png are the same bytes. */
-async function fiftyShotProject(model: string): Promise<TempProject> {
-  const files: Record<string, { color: string; width: number; height: number }> = {};
-  COLORS.forEach((color, i) => {
-    files[`refs/img-${String(i).padStart(2, '0')}.png`] = { color, width: 160, height: 120 };
-  });
-  const paths = [...Object.keys(files), 'refs/copy-of-00.png'];
-  const shots = Array.from({ length: 50 }, (_, i) => ({
-    id: `sh${String(i).padStart(3, '0')}`,
-    prompt: `shot ${i}`,
-    seed: i,
-    model,
-    refs: [paths[i % 12]!, paths[(i * 5 + 1) % 12]!, paths[(i * 7 + 3) % 12]!],
-  }));
-  const p = await createProject({ dailies: 1, shots }, files);
-  await fs.copyFile(path.join(p.dir, 'refs', 'img-00.png'), path.join(p.dir, 'refs', 'copy-of-00.png'));
-  return p;
-}
+import { uploadProject } from '../helpers/uploadProject';
 
 describe('upload cache (fal)', () => {
   let fal: FalFake;
@@ -49,7 +17,7 @@ describe('upload cache (fal)', () => {
   let session: ReturnType<typeof cloudEngine>;
   before(async () => {
     fal = await startFalFake({ stepMs: 1, steps: 2, queueMs: 1, apiKey: FAL_KEY, uploadLatencyMs: 50 });
-    p = await fiftyShotProject('fal-ai/flux-pro/kontext/multi');
+    ({ project: p } = await uploadProject('fal-ai/flux-pro/kontext/multi'));
   });
   after(async () => {
     await fal.close();
@@ -158,7 +126,7 @@ describe('upload cache (Replicate) and legacy imports', () => {
   });
 
   it('uploads once per content to the files API and reuses it, with its 24 h expiry', async () => {
-    const p = await fiftyShotProject('black-forest-labs/flux-kontext-pro');
+    const { project: p } = await uploadProject('black-forest-labs/flux-kontext-pro');
     try {
       const rig = cloudEngine(p.file, { replicate });
       const s = await rig.engine.render();

@@ -1,9 +1,9 @@
 // Disk faults on a real filesystem: a small tmpfs nearly full, then remounted read-only. Shots that
 // cannot be stored fail with a clear message, project.json is never left broken, and the engine recovers
-// once space is back. Mounting needs root (CI runs as root); elsewhere these tests are skipped.
+// once space is back. Mounting needs root and a container that allows it (CI runs as root); elsewhere they are skipped.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { promises as fs, mkdtempSync } from 'node:fs';
+import { promises as fs, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,10 +13,24 @@ import { DraftProvider } from '../../src/core/providers/draft';
 import { RenderEngine } from '../../src/core/render/engine';
 import { makeImage } from '../helpers/tempProject';
 
-const isRoot = process.getuid?.() === 0;
 const mount = (...args: string[]) => execFileSync('mount', args, { stdio: 'pipe' });
 
-describe('disk faults', { skip: isRoot ? false : 'needs root to mount a small tmpfs' }, () => {
+/** Root alone is not enough: a container may withhold CAP_SYS_ADMIN. Try it once. */
+function tmpfsUnavailable(): string | false {
+  if (process.getuid?.() !== 0) return 'needs root to mount a small tmpfs';
+  const probe = mkdtempSync(path.join(tmpdir(), 'dailies-mount-probe-'));
+  try {
+    mount('-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe);
+    execFileSync('umount', [probe], { stdio: 'pipe' });
+    return false;
+  } catch (err) {
+    return `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]})`;
+  } finally {
+    rmdirSync(probe);
+  }
+}
+
+describe('disk faults', { skip: tmpfsUnavailable() }, () => {
   let dir: string;
   let file: string;
 

@@ -23,11 +23,6 @@ export class MetricsPanel extends Disposable {
     extensionUri: vscode.Uri,
   ) {
     super();
-    panel.title = `Metrics · ${production.label}`;
-    panel.iconPath = {
-      light: vscode.Uri.joinPath(extensionUri, 'media', 'dailies-light.svg'),
-      dark: vscode.Uri.joinPath(extensionUri, 'media', 'dailies-dark.svg'),
-    };
     this.host = this.register(
       new WebviewHost<MetricsHostRequests, MetricsEvents>({
         panel,

@@ -29,11 +29,6 @@ export class StoryboardPanel extends Disposable {
     actions: StoryboardActions,
   ) {
     super();
-    panel.title = `Storyboard · ${production.label}`;
-    panel.iconPath = {
-      light: vscode.Uri.joinPath(extensionUri, 'media', 'dailies-light.svg'),
-      dark: vscode.Uri.joinPath(extensionUri, 'media', 'dailies-dark.svg'),
-    };
     this.host = this.register(
       new WebviewHost<StoryboardHostRequests, StoryboardEvents>({
         panel,

@@ -1,4 +1,4 @@
-// What both Dailies webviews share on the host side: the page (the same markup and CSP the browser tests
+// What both Dailies webviews share on the host side: the panel's title and icon, the page (the same markup and CSP the browser tests
 // serve, from src/shared/webviewHtml.ts), a CSPRNG nonce per page, resource roots narrowed to the built
 // webview assets plus the folders thumbnails come from, the typed RPC channel, and visibility tracking.
 // Context is not retained when hidden: a view that shows again asks for (and gets) a full snapshot.
@@ -30,6 +30,11 @@ export class WebviewHost<In extends RequestMap, OutEvents extends EventMap> exte
   constructor(readonly options: WebviewHostOptions<In>) {
     super();
     const { panel } = options;
+    panel.title = options.title;
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(options.extensionUri, 'media', 'dailies-light.svg'),
+      dark: vscode.Uri.joinPath(options.extensionUri, 'media', 'dailies-dark.svg'),
+    };
     const webview = panel.webview;
     const assets = vscode.Uri.joinPath(options.extensionUri, 'dist', 'webview');
     webview.options = {

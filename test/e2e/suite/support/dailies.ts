@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { DailiesApi, ProductionInfo } from '../../../../src/extension/api';
+import { waitFor } from '../../harness/wait';
 
 export const EXTENSION_ID = 'dailies.dailies';
 export const EXAMPLE = 'examples/night-train/project.json';
@@ -39,30 +40,8 @@ export function statuses(api: DailiesApi): Map<string, string> {
   return new Map(example(api).shots.map((s) => [s.id, s.status]));
 }
 
-/**
- * Polls until `probe` returns something other than undefined/false; the timeout error shows the last
- * thing it saw, which is what a failing run needs to be diagnosed from the report alone.
- */
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  {
-    timeoutMs = 20_000,
-    everyMs = 100,
-    seen,
-  }: { timeoutMs?: number; everyMs?: number; seen?: () => unknown } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) {
-      const last = seen ? `; last seen: ${JSON.stringify(seen())}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The harness's polling, inside the extension host: a timeout names what it awaited and saw last. */
+export const until = waitFor;
 
 export function summary(api: DailiesApi): Record<string, number> {
   const counts: Record<string, number> = {};

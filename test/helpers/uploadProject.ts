@@ -1,7 +1,8 @@
-// Bench fixtures: real files in temp folders, shaped like the integration tests' (so the two agree).
+// The upload seed's production, shared by the upload tests and the upload benchmark so both measure the
+// same thing: 50 shots × 3 refs over 12 files whose contents are 11 (two files have the same bytes).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createProject, type TempProject } from '../../test/helpers/tempProject';
+import { createProject, type TempProject } from './tempProject';
 
 const COLORS = [
   '#aa2222',
@@ -17,13 +18,14 @@ const COLORS = [
   '#ffffff',
 ];
 
-/** 50 shots × 3 refs over 12 files whose contents are 11 (two files have the same bytes). */
+/** refs/img-00.png and refs/copy-of-00.png hold the same bytes; `width`/`height` size the images. */
 export async function uploadProject(
   model: string,
+  { width = 160, height = 120 }: { width?: number; height?: number } = {},
 ): Promise<{ project: TempProject; refsPerShot: string[][] }> {
   const files: Record<string, { color: string; width: number; height: number }> = {};
   COLORS.forEach((color, i) => {
-    files[`refs/img-${String(i).padStart(2, '0')}.png`] = { color, width: 640, height: 480 };
+    files[`refs/img-${String(i).padStart(2, '0')}.png`] = { color, width, height };
   });
   const paths = [...Object.keys(files), 'refs/copy-of-00.png'];
   const refsPerShot = Array.from({ length: 50 }, (_, i) => [
