@@ -58,13 +58,16 @@ export function drawHistogram(
     children.push(group);
   }
   if (series.latency.count > 0) {
-    for (const [name, value] of [
-      ['p50', series.latency.p50],
-      ['p95', series.latency.p95],
+    const x50 = x(Math.min(series.latency.p50, top));
+    const x95 = x(Math.min(series.latency.p95, top));
+    // Close markers would print "p50" over "p95": push the labels apart, p50 left and p95 right.
+    const close = x95 - x50 < 26;
+    for (const [name, px, dx, anchor] of [
+      ['p50', x50, close ? -2 : 0, close ? 'end' : 'middle'],
+      ['p95', x95, close ? 2 : 0, close ? 'start' : 'middle'],
     ] as const) {
-      const px = x(Math.min(value, top));
       children.push(svg('line', { x1: px, x2: px, y1: M.top - 4, y2: height - M.bottom }, `ref ref-${name}`));
-      children.push(label(px, M.top - 7, name, `ref-label ref-${name}`, 'middle'));
+      children.push(label(px + dx, M.top - 7, name, `ref-label ref-${name}`, anchor));
     }
   }
   root.replaceChildren(...children);

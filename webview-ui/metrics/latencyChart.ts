@@ -59,23 +59,22 @@ export function drawLatencyChart(
     svg('polyline', { points: coords.join(' ') }, 'line'),
   );
 
-  for (const [name, value] of [
-    ['p50', series.latency.p50],
-    ['p95', series.latency.p95],
-  ] as const) {
-    if (series.latency.count === 0) break;
-    children.push(
-      svg('line', { x1: M.left, x2: width - M.right, y1: y(value), y2: y(value) }, `ref ref-${name}`),
-    );
-    children.push(
-      label(
-        width - M.right + 6,
-        y(value) + 4,
-        `${name} ${formatMs(value)}`,
-        `ref-label ref-${name}`,
-        'start',
-      ),
-    );
+  if (series.latency.count > 0) {
+    const y50 = y(series.latency.p50);
+    const y95 = y(series.latency.p95);
+    // Labels need ~12 px of height; when the lines are closer, spread the labels around their middle.
+    const gap = Math.max(0, 12 - (y50 - y95)) / 2;
+    for (const [name, value, ly] of [
+      ['p50', series.latency.p50, y50 + gap],
+      ['p95', series.latency.p95, y95 - gap],
+    ] as const) {
+      children.push(
+        svg('line', { x1: M.left, x2: width - M.right, y1: y(value), y2: y(value) }, `ref ref-${name}`),
+      );
+      children.push(
+        label(width - M.right + 6, ly + 4, `${name} ${formatMs(value)}`, `ref-label ref-${name}`, 'start'),
+      );
+    }
   }
 
   const dots = points.length <= MAX_DOTS;
