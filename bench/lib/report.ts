@@ -6,15 +6,11 @@ export interface BenchRow {
   value: number;
   unit: string;
   baseline?: { label: string; value: number };
-  /** value / baseline (or baseline / value when `higherIsBetter`). */
+  /** value / baseline. */
   ratio?: number;
   goal?: string;
   ok?: boolean;
   note?: string;
-}
-
-export function row(r: BenchRow): BenchRow {
-  return r;
 }
 
 export function ratio(value: number, baseline: number): number {

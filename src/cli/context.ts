@@ -5,7 +5,7 @@ import { UploadCache } from '../core/cache/uploadCache';
 import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../core/config';
 import { loadProject, type ProjectDocument } from '../core/project/load';
 import { cloudProviders } from '../core/providers/cloud';
-import { createProviders } from '../core/providers/factory';
+import { createProviders, keysFromEnv } from '../core/providers/factory';
 import { ModelRegistry } from '../core/providers/registry';
 import { RenderEngine } from '../core/render/engine';
 import { Scheduler } from '../core/render/scheduler';
@@ -16,13 +16,6 @@ export interface CliContext {
   config: DailiesConfig;
   engine: RenderEngine;
   uploads: UploadCache;
-}
-
-export function keysFromEnv(env: NodeJS.ProcessEnv): { fal?: string; replicate?: string } {
-  const fal =
-    env.FAL_KEY ||
-    (env.FAL_KEY_ID && env.FAL_KEY_SECRET ? `${env.FAL_KEY_ID}:${env.FAL_KEY_SECRET}` : undefined);
-  return { fal: fal || undefined, replicate: env.REPLICATE_API_TOKEN || undefined };
 }
 
 export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {

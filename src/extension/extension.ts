@@ -23,11 +23,12 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     context.subscriptions.push(d);
     return d;
   };
+  const settings = readSettings();
   const log = add(new DailiesLog());
-  log.setLevel(readSettings().logLevel);
+  log.setLevel(settings.logLevel);
   const keys = add(new KeyStore(context.secrets));
   const diagnostics = add(new ProjectDiagnostics());
-  const scheduler = new Scheduler(resolveConfig(readSettings().layer, envLayer()));
+  const scheduler = new Scheduler(resolveConfig(settings.layer, envLayer()));
   const registry = add(
     new ProductionRegistry({ scheduler, registry: new ModelRegistry(), keys, log, diagnostics }),
   );
@@ -67,9 +68,10 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   add(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dailies')) return;
-      log.setLevel(readSettings().logLevel);
-      scheduler.configure(resolveConfig(readSettings().layer, envLayer()));
-      for (const p of registry.all()) void p.reconfigure();
+      const settings = readSettings();
+      log.setLevel(settings.logLevel);
+      scheduler.configure(resolveConfig(settings.layer, envLayer()));
+      registry.reconfigureAll();
     }),
   );
   add(
@@ -100,9 +102,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
         .map((production) => ({ production, shotIds: o.shots }));
       return renderTargets(renderDeps, targets, o.force ?? false);
     },
-    refresh: async () => {
-      await Promise.all(registry.all().map((p) => p.refresh()));
-    },
+    refresh: () => registry.refreshAll(),
     statusText: () => status.text,
     treeSnapshot: () => {
       const out: ReturnType<DailiesApi['treeSnapshot']> = [];

@@ -16,11 +16,7 @@ export class DailiesLog implements vscode.Disposable {
 
   write(level: Level, tag: LogTag | 'EXT', message: string): void {
     if (RANK[level] < RANK[this.level]) return;
-    const line = `[${tag}] ${message}`;
-    if (level === 'debug') this.channel.debug(line);
-    else if (level === 'info') this.channel.info(line);
-    else if (level === 'warn') this.channel.warn(line);
-    else this.channel.error(line);
+    this.channel[level](`[${tag}] ${message}`);
   }
 
   info(message: string): void {

@@ -1,7 +1,7 @@
 // Provider keys live in VS Code's SecretStorage (the OS keychain), never in settings, project files,
-// logs or webview messages. The environment (FAL_KEY, REPLICATE_API_TOKEN) is a fallback for dev boxes.
+// logs or webview messages. The environment (as for the CLI) is a fallback for dev boxes.
 import * as vscode from 'vscode';
-import type { ProviderKeys } from '../core/providers/factory';
+import { keysFromEnv, type ProviderKeys } from '../core/providers/factory';
 
 export type KeyProvider = 'fal' | 'replicate';
 
@@ -20,14 +20,10 @@ export class KeyStore implements vscode.Disposable {
   }
 
   async keys(): Promise<ProviderKeys> {
-    const fal = (await this.secrets.get(SECRET_ID.fal)) || process.env.FAL_KEY || undefined;
-    const replicate =
-      (await this.secrets.get(SECRET_ID.replicate)) || process.env.REPLICATE_API_TOKEN || undefined;
+    const env = keysFromEnv(process.env);
+    const fal = (await this.secrets.get(SECRET_ID.fal)) || env.fal;
+    const replicate = (await this.secrets.get(SECRET_ID.replicate)) || env.replicate;
     return { fal, replicate };
-  }
-
-  async has(provider: KeyProvider): Promise<boolean> {
-    return Boolean((await this.keys())[provider]);
   }
 
   async set(provider: KeyProvider, value: string): Promise<void> {

@@ -8,6 +8,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../helpers/chromium';
 import { buildRunner, ensureVsix } from './harness/build';
 import { type CodeServer, installCodeServer, installExtensions, startCodeServer } from './harness/codeServer';
 import { CHROMIUM, DRAFT_LATENCY_MS, elapsedMs, OUT_DIR, say, VSIX } from './harness/env';
@@ -23,15 +24,6 @@ import { formatReport, isSuiteResults, type SuiteResults } from './host/results'
  * suite has to render the example itself. Checks that path on a machine that cannot run test-electron.
  */
 const SUITE_ONLY = process.argv.includes('--suite-only');
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 function expectedFrom(projectFile: string): Expected {
   const { shots } = JSON.parse(readFileSync(projectFile, 'utf8')) as { shots: { variations?: number }[] };

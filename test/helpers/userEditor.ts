@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       // Like an editor's save: it only saves if the buffer is what it read (otherwise it reloads first).
       if ((await fs.readFile(file!, 'utf8')) !== text) continue;
       await fs.writeFile(file!, next);
+      process.send?.({ saved: k + 1 }); // lets a test pace its batch by the edits (see concurrentEdits)
       break;
     }
     await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));

@@ -1,18 +1,18 @@
 // project.json changes while results land: a person saving in a loop, a git checkout replacing the file,
 // another Dailies process recording its own results. No user edit lost, no result lost, never invalid.
 import assert from 'node:assert/strict';
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, before, describe, it } from 'node:test';
 import { resolveConfig } from '../../src/core/config';
 import { parseProjectText } from '../../src/core/project/load';
 import { DraftProvider } from '../../src/core/providers/draft';
 import { RenderEngine } from '../../src/core/render/engine';
+import { BUILT_CLI, buildCli } from '../helpers/builtCli';
 import { createProject, type TempProject } from '../helpers/tempProject';
 
-const ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+const CLI = BUILT_CLI;
 const open: TempProject[] = [];
 
 function project(n: number) {
@@ -23,12 +23,21 @@ function project(n: number) {
   };
 }
 
-function engineFor(file: string, latencyMs = 120) {
+/** `gate` holds each shot's render until the test lets it finish. */
+function engineFor(file: string, latencyMs = 120, gate?: (shotId: string) => Promise<void>) {
   const config = resolveConfig({ limits: { light: 4 }, draft: { latencyMs } });
+  const draft = new DraftProvider(config.draft);
+  if (gate) {
+    const generate = draft.generate.bind(draft);
+    draft.generate = async (request, ctx) => {
+      await gate(request.shotId);
+      return generate(request, ctx);
+    };
+  }
   return new RenderEngine({
     projectFile: file,
     config,
-    providers: { draft: new DraftProvider(config.draft) },
+    providers: { draft },
     flushDelayMs: 50,
   });
 }
@@ -45,8 +54,7 @@ afterEach(async () => {
 
 describe('concurrent edits during a batch', () => {
   before(() => {
-    if (!existsSync(CLI))
-      execFileSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: ROOT, stdio: 'ignore' });
+    buildCli();
   });
 
   it('a person saving every 50–150 ms: every edit kept, every result recorded', async () => {
@@ -57,8 +65,20 @@ describe('concurrent edits during a batch', () => {
       stdio: 'inherit',
     });
     const editorDone = new Promise<number | null>((resolve) => editor.on('exit', (c) => resolve(c)));
-    const engine = engineFor(p.file);
+    // Pace the batch by the edits, not by the clock: shot i of 40 may render only once the editor has
+    // saved 60·i/39 times, so results land all through the editing and the last one after the last edit.
+    let saved = 0;
+    const waiters: (() => void)[] = [];
+    editor.on('message', (m: { saved: number }) => {
+      saved = m.saved;
+      for (const w of waiters.splice(0)) w();
+    });
+    const editsBefore = (shotId: string) => Math.ceil((Number(shotId.slice(1)) * 60) / 39);
+    const engine = engineFor(p.file, 0, async (shotId) => {
+      while (saved < editsBefore(shotId)) await new Promise<void>((r) => waiters.push(r));
+    });
     const summary = await engine.render();
+    assert.equal(saved, 60, 'the batch ran until the last edit');
     assert.equal(await editorDone, 0);
     // A save that landed after the batch's last write may have been based on older text: the next
     // batch (here: a plan + render of nothing) reconciles, as the extension does on every file change.

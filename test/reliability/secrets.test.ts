@@ -2,7 +2,6 @@
 // appears in project.json, .dailies/, the CLI's output (verbose log included), the event stream, or the
 // production state the webviews are fed from.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,11 +9,11 @@ import { ProductionState } from '../../src/core/state/productionState';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
 import { cloudEngine } from '../helpers/cloud';
+import { runCli } from '../helpers/runCli';
 import { createProject, simpleFiles, simpleProject, type TempProject } from '../helpers/tempProject';
 
 const FAL = 'fal-SECRET-1234:abcdSECRETkeyfal';
 const REPLICATE = 'r8_SECRETreplicateTOKEN9876';
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'index.ts');
 
 function leaks(text: string): string[] {
   return [FAL, REPLICATE, 'SECRET'].filter((k) => text.includes(k));
@@ -73,27 +72,14 @@ describe('secrets', () => {
       { match: (r) => JSON.stringify(r.json ?? '').includes('REJECT') },
     );
 
-    const cli = await new Promise<{ out: string; code: number | null }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', CLI, 'render', p.file, '--verbose', '--json'],
-        {
-          env: {
-            ...process.env,
-            FAL_KEY: FAL,
-            REPLICATE_API_TOKEN: REPLICATE,
-            DAILIES_FAL_URL: fal.origin,
-            DAILIES_REPLICATE_URL: replicate.origin,
-            DAILIES_POLL_MS: '10',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('close', (code) => resolve({ out, code }));
+    const run = await runCli(['render', p.file, '--verbose', '--json'], {
+      FAL_KEY: FAL,
+      REPLICATE_API_TOKEN: REPLICATE,
+      DAILIES_FAL_URL: fal.origin,
+      DAILIES_REPLICATE_URL: replicate.origin,
+      DAILIES_POLL_MS: '10',
     });
+    const cli = { code: run.code, out: run.stdout + run.stderr };
     assert.equal(cli.code, 1, 'some shots failed, as arranged');
     assert.match(cli.out, /\[RENDER\]|\[UPLOAD\]|\[PREWARM\]/, 'the verbose log was produced');
     assert.deepEqual(leaks(cli.out), [], 'CLI output');

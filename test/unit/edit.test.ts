@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits, detectFormat, indexShots, setPropertyEdits } from '../../src/core/project/edit';
+import {
+  applyEdits,
+  detectFormat,
+  indexShots,
+  setPropertyEdits,
+  shotIdOffset,
+  shotLines,
+} from '../../src/core/project/edit';
 
 const record = {
   status: 'done',
@@ -112,5 +119,34 @@ describe('carrying a lost save forward', () => {
     // An edit before the region shifts it; one that overlaps it cannot be carried.
     assert.equal(mapThrough(user, [{ offset: 1, length: 7, content: '"n"' }])!.offset, 7);
     assert.equal(mapThrough(user, [{ offset: 5, length: 10, content: '' }]), undefined);
+  });
+});
+
+describe('locating shots in the text', () => {
+  const text = `{
+  "scenes": [{ "id": "s1", "title": "Platform" }],
+  "shots": [
+    { "id": "a", "prompt": "x" },
+    {
+      "id": "s1",
+      "prompt": "a shot named like a scene"
+    }
+  ]
+}
+`;
+
+  it('finds a shot by its id, never a scene or cast member with the same id', () => {
+    const offset = shotIdOffset(text, 's1')!;
+    assert.equal(text.slice(offset, offset + 10), '"id": "s1"');
+    assert.equal(shotLines(text).get('s1'), 4, 'the shot object starts on line 5 (0-based 4)');
+    assert.equal(shotLines(text).get('a'), 3);
+    assert.equal(shotIdOffset(text, 'nope'), undefined);
+  });
+
+  it('refuses text nested too deep to parse instead of overflowing the stack', () => {
+    const deep = `{"shots":[{"id":"a","params":${'['.repeat(20_000)}${']'.repeat(20_000)}}]}`;
+    assert.equal(indexShots(deep), undefined);
+    assert.equal(shotLines(deep).size, 0);
+    assert.equal(shotIdOffset(deep, 'a'), undefined);
   });
 });

@@ -66,9 +66,14 @@ describe('storyboard view', () => {
     assert.equal(all.flat.length, 120);
     assert.equal(all.sections.length, 12);
     const text = buildView(snap, { ...noFilter, text: 'LANTERN fog' });
+    const both = snap.shots.filter((s) => /lantern/.test(s.prompt) && /fog/.test(s.prompt)).length;
+    assert.ok(both > 0 && both < 120, 'the fixture has some shots with both words, not all');
+    assert.equal(text.flat.length, both);
     assert.ok(text.flat.every((s) => /lantern/.test(s.prompt) && /fog/.test(s.prompt)));
     assert.equal(buildView(snap, { ...noFilter, scene: 'sc2' }).sections[0]?.key, 'sc2');
-    assert.ok(buildView(snap, { ...noFilter, status: 'problems' }).flat.every((s) => s.status === 'failed'));
+    const problems = buildView(snap, { ...noFilter, status: 'problems' }).flat;
+    assert.equal(problems.length, snap.shots.filter((s) => s.status === 'failed').length);
+    assert.ok(problems.length > 0 && problems.every((s) => s.status === 'failed'));
   });
 
   it('sorts problems first within each scene', () => {

@@ -23,10 +23,6 @@ export class ContextMenu {
     window.addEventListener('resize', () => this.close(false));
   }
 
-  get isOpen(): boolean {
-    return this.menu !== undefined;
-  }
-
   open(x: number, y: number, entries: readonly MenuEntry[], label: string, returnFocus?: HTMLElement): void {
     this.close(false);
     this.returnFocus = returnFocus;

@@ -17,10 +17,13 @@ export function loadState<S extends Versioned>(
   return read(raw, defaults);
 }
 
-/** Coalesces frequent saves (scrolling) and flushes before the page goes away. */
+/**
+ * Coalesces frequent saves (scrolling) and flushes before the page goes away. A save may pass a function:
+ * the state is then built once per flush, not on every scroll event.
+ */
 export class StateSaver<S extends Versioned> {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private pending: S | undefined;
+  private pending: S | (() => S) | undefined;
 
   constructor(
     private readonly api: VsCodeApi,
@@ -33,7 +36,7 @@ export class StateSaver<S extends Versioned> {
     });
   }
 
-  save(state: S, immediate = false): void {
+  save(state: S | (() => S), immediate = false): void {
     this.pending = state;
     if (immediate) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.delayMs);
@@ -42,7 +45,7 @@ export class StateSaver<S extends Versioned> {
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending) this.api.setState(this.pending);
+    if (this.pending) this.api.setState(typeof this.pending === 'function' ? this.pending() : this.pending);
     this.pending = undefined;
   }
 }

@@ -72,8 +72,11 @@ export class VirtualGrid {
     return g ? Math.max(1, Math.floor(this.element.clientHeight / (g.cellHeight + g.gap))) : 1;
   }
 
-  /** Recompute the layout (data, filter, zoom or width changed) and re-bind every visible row. */
-  relayout(): void {
+  /**
+   * Recompute the layout (data, filter, zoom or width changed) and re-bind every visible row. `scrollTo`
+   * places the viewport in the new layout first, so rows are bound once, where they will be seen.
+   */
+  relayout(scrollTo?: (layout: GridLayout) => number): void {
     this.width = this.element.clientWidth;
     const layout = this.opts.layout(this.width);
     this.current = layout;
@@ -87,14 +90,8 @@ export class VirtualGrid {
     s.setProperty('--pad', `${g.padding}px`);
     this.element.setAttribute('aria-rowcount', String(layout.rows.length));
     this.element.setAttribute('aria-colcount', String(g.columns));
+    if (scrollTo) this.element.scrollTop = scrollTo(layout);
     this.render(true);
-  }
-
-  /** Re-bind the rows in the DOM without touching geometry (selection or focus changed). */
-  refresh(): void {
-    const rows = this.current?.rows;
-    if (!rows) return;
-    for (const [index, row] of this.live) this.opts.renderer.bind(row, rows[index]!, index);
   }
 
   /** Scrolls the least distance that shows the whole row. */
@@ -106,10 +103,6 @@ export class VirtualGrid {
     const height = this.element.clientHeight;
     if (row.top - pad < top) this.scrollTop = Math.max(0, row.top - pad);
     else if (row.top + row.height + pad > top + height) this.scrollTop = row.top + row.height + pad - height;
-  }
-
-  rowElements(): IterableIterator<HTMLElement> {
-    return this.live.values();
   }
 
   private render(rebindAll: boolean): void {

@@ -4,8 +4,8 @@ import type { MetricSeries } from '../../src/shared/metrics';
 import { svg } from '../common/dom';
 import { histogram } from './bins';
 import { formatCount, formatMs } from './format';
-import { label } from './latencyChart';
 import { linear, niceCeil, ticks } from './scale';
+import { emptyChart, frameChart, label } from './svgChart';
 
 const M = { left: 44, right: 14, top: 18, bottom: 26 };
 
@@ -15,16 +15,15 @@ export function drawHistogram(
   width: number,
   height: number,
 ): void {
-  root.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  root.setAttribute('width', String(width));
-  root.setAttribute('height', String(height));
   const bins = histogram(series.recent);
-  root.setAttribute(
-    'aria-label',
+  frameChart(
+    root,
+    width,
+    height,
     `Latency histogram of ${series.feature} ${series.model}, ${series.recent.length} samples`,
   );
   if (bins.length === 0) {
-    root.replaceChildren(label(width / 2, height / 2, 'No samples yet', 'empty', 'middle'));
+    emptyChart(root, width, height);
     return;
   }
   const top = bins[bins.length - 1]!.to;

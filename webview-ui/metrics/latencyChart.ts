@@ -4,6 +4,7 @@ import type { MetricSeries } from '../../src/shared/metrics';
 import { svg } from '../common/dom';
 import { formatClock, formatMs } from './format';
 import { linear, niceCeil, ticks } from './scale';
+import { emptyChart, frameChart, label } from './svgChart';
 
 const M = { left: 58, right: 70, top: 12, bottom: 26 };
 /** Above this many samples the per-point dots would be a smear; the line says enough. */
@@ -15,21 +16,19 @@ export function drawLatencyChart(
   width: number,
   height: number,
 ): void {
-  root.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  root.setAttribute('width', String(width));
-  root.setAttribute('height', String(height));
   const points = [...series.recent].sort((a, b) => a.t - b.t);
-  root.setAttribute(
-    'aria-label',
+  frameChart(
+    root,
+    width,
+    height,
     `Latency over time of ${series.feature} ${series.model}: ${points.length} recent samples, ` +
       `${points.filter((p) => !p.ok).length} failed`,
   );
-  const children: SVGElement[] = [];
   if (points.length === 0) {
-    children.push(label(width / 2, height / 2, 'No samples yet', 'empty', 'middle'));
-    root.replaceChildren(...children);
+    emptyChart(root, width, height);
     return;
   }
+  const children: SVGElement[] = [];
   let t0 = points[0]!.t;
   let t1 = points[points.length - 1]!.t;
   if (t0 === t1) [t0, t1] = [t0 - 1000, t1 + 1000];
@@ -95,10 +94,4 @@ export function drawLatencyChart(
     children.push(mark);
   }
   root.replaceChildren(...children);
-}
-
-export function label(x: number, y: number, text: string, className: string, anchor: string): SVGTextElement {
-  const t = svg('text', { x: x.toFixed(1), y: y.toFixed(1), 'text-anchor': anchor }, className);
-  t.textContent = text;
-  return t;
 }

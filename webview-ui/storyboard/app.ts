@@ -9,7 +9,7 @@ import {
   type StoryboardState,
 } from '../../src/shared/protocol';
 import { ContextMenu } from '../common/contextMenu';
-import { el, icon } from '../common/dom';
+import { el, icon, setAttr } from '../common/dom';
 import { type GridLayout, layoutSections, rowAt } from '../common/gridLayout';
 import { errorMessage } from '../common/guards';
 import { ImageGate } from '../common/imageGate';
@@ -130,13 +130,14 @@ export class StoryboardApp implements RowSource {
     return layout.itemCount - 1;
   }
 
-  focusIndex(index: number): void {
+  /** `persist`: the selection changed too (shift+arrow), so save the state along with the repaint. */
+  focusIndex(index: number, persist = false): void {
     const shot = this.view.flat[index];
     const layout = this.grid.layout;
     if (!shot || !layout) return;
     this.activeId = shot.id;
     this.grid.revealRow(layout.rowOfItem[index]!);
-    this.selectionChanged(false);
+    this.selectionChanged(persist);
   }
 
   /** Repaint selection/focus flags and the toolbar, and persist. */
@@ -218,12 +219,11 @@ export class StoryboardApp implements RowSource {
     const anchor = this.activeId ? (this.view.indexOf.get(this.activeId) ?? -1) : this.firstVisibleIndex();
     this.zoom = zoom;
     this.toolbar.setZoom(zoom, ZOOM_WIDTHS.length - 1);
-    this.grid.relayout();
-    const layout = this.grid.layout;
-    if (layout && anchor >= 0) {
+    this.grid.relayout((layout) => {
+      if (anchor < 0) return this.grid.scrollTop;
       const row = layout.rows[layout.rowOfItem[anchor]!]!;
-      this.grid.scrollTop = Math.max(0, row.top - HEADER_HEIGHT - PADDING);
-    }
+      return Math.max(0, row.top - HEADER_HEIGHT - PADDING);
+    });
     this.save();
   }
 
@@ -231,8 +231,7 @@ export class StoryboardApp implements RowSource {
     const snapshot = this.snapshot;
     if (!snapshot) return;
     this.view = buildView(snapshot, this.filters);
-    this.grid.relayout();
-    this.grid.scrollTop = scrollTop;
+    this.grid.relayout(() => scrollTop);
     if (snapshot.shots.length === 0) {
       this.pane.empty(
         'file-media',
@@ -275,8 +274,8 @@ export class StoryboardApp implements RowSource {
   private updateActiveDescendant(): void {
     const shot = this.shot(this.activeId);
     const inDom = shot !== undefined && this.renderer.live.has(shot.id);
-    if (inDom) this.grid.element.setAttribute('aria-activedescendant', cardDomId(shot));
-    else this.grid.element.removeAttribute('aria-activedescendant');
+    // Runs on every scroll frame: setAttr skips the DOM write when nothing changed.
+    setAttr(this.grid.element, 'aria-activedescendant', inDom ? cardDomId(shot) : undefined);
   }
 
   private updateSummary(): void {
@@ -287,12 +286,12 @@ export class StoryboardApp implements RowSource {
 
   private save(): void {
     if (!this.snapshot) return;
-    this.saver.save({
+    this.saver.save(() => ({
       v: STORYBOARD_STATE_VERSION,
       scrollTop: Math.round(this.grid.scrollTop),
       zoom: this.zoom,
       ...this.filters,
       selected: this.selection.toArray(),
-    });
+    }));
   }
 }

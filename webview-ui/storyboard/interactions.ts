@@ -76,8 +76,7 @@ export class Interactions {
           if (!app.selection.hasAnchor && active) app.selection.setAnchor(active.id);
           app.selection.extend(target.id, app.view.flat, app.view.indexOf, false);
         } else app.selection.setAnchor(target.id);
-        app.focusIndex(next);
-        if (command.extend) app.selectionChanged();
+        app.focusIndex(next, command.extend);
         return;
       }
       case 'open':

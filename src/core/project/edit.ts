@@ -3,6 +3,8 @@
 // stay byte for byte. One parse locates every shot; edits are applied in one linear pass (jsonc-parser's
 // own applyEdits is O(file × edits), minutes for thousands of results).
 import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
+import { excessiveNesting } from './depth';
+import { LineIndex } from './textPosition';
 
 export interface TextEdit {
   offset: number;
@@ -52,7 +54,10 @@ export interface ShotNodes {
   shots: Map<string, JsonNode>;
 }
 
+/** undefined when the text is not JSON enough to find shots in, or nested too deep to parse safely. */
 export function indexShots(text: string): ShotNodes | undefined {
+  // jsonc-parser recurses: a hostile file's 20,000 nested brackets would overflow the stack here.
+  if (excessiveNesting(text) >= 0) return undefined;
   const tree = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   if (!tree) return undefined;
   const shotsNode = findNodeAtLocation(tree, ['shots']);
@@ -64,6 +69,12 @@ export function indexShots(text: string): ShotNodes | undefined {
       shots.set(id.value, shot);
   }
   return { tree, shots };
+}
+
+/** Where a shot's `"id"` property starts (where "reveal in project.json" puts the cursor). */
+export function shotIdOffset(text: string, shotId: string): number | undefined {
+  const shot = indexShots(text)?.shots.get(shotId);
+  return shot && (propertyNode(shot, 'id')?.offset ?? shot.offset);
 }
 
 function propertyNode(object: JsonNode, key: string): JsonNode | undefined {
@@ -189,17 +200,7 @@ export function shotLines(text: string): Map<string, number> {
   const out = new Map<string, number>();
   const index = indexShots(text);
   if (!index) return out;
-  const starts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  for (const [id, node] of index.shots) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= node.offset) lo = mid;
-      else hi = mid - 1;
-    }
-    out.set(id, lo);
-  }
+  const lines = new LineIndex(text);
+  for (const [id, node] of index.shots) out.set(id, lines.position(node.offset).line - 1);
   return out;
 }

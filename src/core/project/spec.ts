@@ -45,40 +45,27 @@ export function shotSpec(
 ): ShotSpec {
   const defaults = project.defaults ?? {};
   const model = resolveModel(shot, project, registry, config);
-  const scene = shot.scene ? project.scenes?.find((s) => s.id === shot.scene) : undefined;
-  const castMembers = (shot.cast ?? []).map((id) => project.cast?.find((c) => c.id === id));
   const aspectRatio = shot.aspectRatio ?? project.aspectRatio ?? '16:9';
   const { width, height } = frameSize(aspectRatio);
 
+  // Each ref keeps the JSON path it came from, so an error about it can name the line to fix.
   const all: RefSpec[] = [];
-  (shot.refs ?? []).forEach((ref, j) => {
-    all.push({ role: 'shot', owner: shot.id, label: shot.id, ref, source: `shots[${index}].refs[${j}]` });
-  });
-  for (const member of castMembers) {
+  const add = (role: RefSpec['role'], owner: string, label: string, refs: string[] | undefined, at: string) =>
+    (refs ?? []).forEach((ref, j) => {
+      all.push({ role, owner, label, ref, source: `${at}[${j}]` });
+    });
+  add('shot', shot.id, shot.id, shot.refs, `shots[${index}].refs`);
+  const castNames: string[] = [];
+  for (const id of shot.cast ?? []) {
+    const i = project.cast?.findIndex((c) => c.id === id) ?? -1;
+    const member = project.cast?.[i];
     if (!member) continue;
-    const i = project.cast?.indexOf(member) ?? -1;
-    (member.refs ?? []).forEach((ref, j) => {
-      all.push({
-        role: 'cast',
-        owner: member.id,
-        label: member.name ?? member.id,
-        ref,
-        source: `cast[${i}].refs[${j}]`,
-      });
-    });
+    castNames.push(member.name ?? member.id);
+    add('cast', member.id, member.name ?? member.id, member.refs, `cast[${i}].refs`);
   }
-  if (scene) {
-    const i = project.scenes?.indexOf(scene) ?? -1;
-    (scene.decor ?? []).forEach((ref, j) => {
-      all.push({
-        role: 'decor',
-        owner: scene.id,
-        label: scene.title ?? scene.id,
-        ref,
-        source: `scenes[${i}].decor[${j}]`,
-      });
-    });
-  }
+  const sceneIndex = shot.scene ? (project.scenes?.findIndex((s) => s.id === shot.scene) ?? -1) : -1;
+  const scene = project.scenes?.[sceneIndex];
+  if (scene) add('decor', scene.id, scene.title ?? scene.id, scene.decor, `scenes[${sceneIndex}].decor`);
   const seen = new Set<string>();
   const refs = all.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).slice(0, model.maxRefs);
 
@@ -101,7 +88,7 @@ export function shotSpec(
     refs,
     labels: {
       scene: scene ? (scene.title ?? scene.id) : undefined,
-      cast: castMembers.filter((m) => m !== undefined).map((m) => m.name ?? m.id),
+      cast: castNames,
     },
   };
 }

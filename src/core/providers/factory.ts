@@ -10,6 +10,14 @@ export interface ProviderKeys {
   replicate?: string;
 }
 
+/** Keys as the CLI and dev boxes give them: FAL_KEY (or FAL_KEY_ID + FAL_KEY_SECRET), REPLICATE_API_TOKEN. */
+export function keysFromEnv(env: NodeJS.ProcessEnv): ProviderKeys {
+  const fal =
+    env.FAL_KEY ||
+    (env.FAL_KEY_ID && env.FAL_KEY_SECRET ? `${env.FAL_KEY_ID}:${env.FAL_KEY_SECRET}` : undefined);
+  return { fal: fal || undefined, replicate: env.REPLICATE_API_TOKEN || undefined };
+}
+
 export interface ProviderSet {
   providers: Partial<Record<ProviderId, Provider>>;
   unavailable: Partial<Record<ProviderId, string>>;

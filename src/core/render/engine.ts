@@ -225,7 +225,7 @@ export class RenderEngine {
   /** Uploads every ref the stale shots would need (render's first step), rendering nothing. */
   async prewarm(options: RenderOptions = {}): Promise<PrewarmStats> {
     const { shots } = await this.plan(options);
-    const work = shots.filter((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid');
+    const work = shots.filter(needsRender);
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     try {
@@ -261,8 +261,8 @@ export class RenderEngine {
     try {
       const { shots } = await this.plan(options);
       summary.shots.total = shots.length;
-      if (shots.some((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid'))
-        await this.assertWritable();
+      const work = shots.filter(needsRender);
+      if (work.length) await this.assertWritable();
       this.fire({
         type: 'batch-start',
         batchId,
@@ -275,7 +275,6 @@ export class RenderEngine {
         })),
         jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
       });
-      const work = shots.filter((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid');
       for (const s of shots) {
         if (s.freshness === 'fresh') {
           summary.shots.skipped++;
@@ -550,4 +549,9 @@ function renderDuration(outcomes: VariationOutcome[]): number | undefined {
   const ends = outcomes.map((o) => o.finishedAt).filter((t): t is number => t !== undefined);
   if (!starts.length || !ends.length) return undefined;
   return Math.max(...ends) - Math.min(...starts);
+}
+
+/** Stale or never rendered, and renderable: fresh shots are skipped and invalid ones fail without a call. */
+function needsRender(s: PlannedShot): boolean {
+  return s.freshness !== 'fresh' && s.freshness !== 'invalid';
 }

@@ -265,19 +265,10 @@ export class JobRunner {
     pending: PendingJob,
     ctx: ProviderContext,
   ): Promise<GenerationResult | undefined> {
-    const { sink, journal } = this.deps;
+    const { sink } = this.deps;
     let id = pending.requestId;
     if (!id && provider.findSubmission) {
       id = await provider.findSubmission(job.request, pending.at, ctx.signal).catch(() => undefined);
-      if (id)
-        journal.submitted({
-          key: job.key,
-          shotId: job.shotId,
-          variation: job.variation,
-          provider: provider.id,
-          model: pending.model,
-          requestId: id,
-        });
     }
     if (!id) {
       sink.log(
@@ -288,7 +279,7 @@ export class JobRunner {
       return undefined;
     }
     sink.log('info', 'RESUME', `${job.shotId} v${job.variation}: re-attaching to ${id}`);
-    ctx.onSubmitted(id);
+    ctx.onSubmitted(id); // journals the id, so a further crash re-attaches directly
     try {
       return await provider.resume!(id, job.request, ctx);
     } catch (err) {

@@ -67,8 +67,7 @@ export class Journal {
     for (const line of text.split('\n')) {
       const entry = parseLine(line);
       if (!entry) continue;
-      if (entry.t === 'intent') this.pendingByKey.set(entry.key, { ...entry });
-      else if (entry.t === 'submit') this.pendingByKey.set(entry.key, { ...entry });
+      if (entry.t === 'intent' || entry.t === 'submit') this.pendingByKey.set(entry.key, { ...entry });
       else this.pendingByKey.delete(entry.key);
     }
   }
@@ -77,19 +76,17 @@ export class Journal {
     return this.pendingByKey.get(key);
   }
 
-  allPending(): PendingJob[] {
-    return [...this.pendingByKey.values()];
-  }
-
   intent(job: Omit<PendingJob, 'at' | 'requestId'>): void {
-    const entry = { t: 'intent' as const, ...job, at: Date.now() };
-    this.pendingByKey.set(job.key, { ...entry });
-    this.appendSync(entry, true);
+    this.begin({ t: 'intent', ...job, at: Date.now() });
   }
 
   submitted(job: Omit<PendingJob, 'at'> & { requestId: string }): void {
-    const entry = { t: 'submit' as const, ...job, at: Date.now() };
-    this.pendingByKey.set(job.key, { ...entry });
+    this.begin({ t: 'submit', ...job, at: Date.now() });
+  }
+
+  /** Both lines mark a job that may be billed: synced before the provider call they precede. */
+  private begin(entry: Extract<JournalEntry, { t: 'intent' | 'submit' }>): void {
+    this.pendingByKey.set(entry.key, { ...entry });
     this.appendSync(entry, true);
   }
 
@@ -107,7 +104,7 @@ export class Journal {
   async compact(): Promise<void> {
     this.close();
     const lines = [...this.pendingByKey.values()].map((p) =>
-      JSON.stringify({ t: p.requestId ? 'submit' : 'intent', ...p }),
+      JSON.stringify({ ...p, t: p.requestId ? 'submit' : 'intent' }),
     );
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, lines.length ? `${lines.join('\n')}\n` : '');

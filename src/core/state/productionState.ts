@@ -204,6 +204,13 @@ export class ProductionState {
     return this.order.map((id) => this.shots.get(id)).filter((s): s is ShotView => s !== undefined);
   }
 
+  /** The shots of a declared scene; for `undefined`, those with no scene or a scene that is not declared. */
+  shotsInScene(sceneId: string | undefined): ShotView[] {
+    if (sceneId !== undefined) return this.all().filter((s) => s.sceneId === sceneId);
+    const declared = new Set(this.scenes.map((s) => s.id));
+    return this.all().filter((s) => s.sceneId === undefined || !declared.has(s.sceneId));
+  }
+
   counts(): Record<ShotStatus, number> {
     const out = {
       fresh: 0,

@@ -16,27 +16,19 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
       const production = await pickProduction(registry, 'Pre-warm the upload cache of which production?');
       if (!production) return;
       const engine = await production.engine();
-      const stats = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: `Dailies: pre-warming uploads for ${production.label}`,
-          cancellable: true,
-        },
-        async (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          let last = 0;
+      const stats = await withCancellableProgress(
+        `Dailies: pre-warming uploads for ${production.label}`,
+        async (report, signal) => {
           const sub = production.onEvent((e) => {
             if (e.type !== 'prewarm' || e.total === 0) return;
-            const pct = (e.done / e.total) * 100;
-            progress.report({
-              message: `${e.done}/${e.total} references (${e.uploaded} uploaded, ${e.cached + e.revalidated} cached)`,
-              increment: pct - last,
-            });
-            last = pct;
+            report(
+              e.done,
+              e.total,
+              `${e.done}/${e.total} references (${e.uploaded} uploaded, ${e.cached + e.revalidated} cached)`,
+            );
           });
           try {
-            return await engine.prewarm({ signal: controller.signal });
+            return await engine.prewarm({ signal });
           } finally {
             sub.dispose();
           }
@@ -76,29 +68,17 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
       const production = await pickProduction(registry, 'Migrate remote media of which production?');
       if (!production) return;
       const config = resolveConfig(readSettings(production.uri).layer, envLayer());
-      const report = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: `Dailies: downloading remote media of ${production.label}`,
-          cancellable: true,
-        },
-        (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          let last = 0;
-          return migrateRemoteMedia({
+      const report = await withCancellableProgress(
+        `Dailies: downloading remote media of ${production.label}`,
+        (progress, signal) =>
+          migrateRemoteMedia({
             root: production.root,
             io: new DocumentAwareIO(production.uri),
             validate: (text) => parseProjectText(text, production.file),
             config,
-            signal: controller.signal,
-            onProgress: (done, total) => {
-              const pct = total ? (done / total) * 100 : 100;
-              progress.report({ message: `${done}/${total}`, increment: pct - last });
-              last = pct;
-            },
-          });
-        },
+            signal,
+            onProgress: (done, total) => progress(done, total, `${done}/${total}`),
+          }),
       );
       const msg = `${report.found} remote image(s): ${report.migrated.length} now local, ${report.failed.length} could not be fetched.`;
       if (report.failed.length) {
@@ -114,8 +94,8 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
 
     vscode.commands.registerCommand('dailies.validate', async () => {
       await registry.whenReady();
+      await registry.refreshAll();
       const all = registry.all();
-      await Promise.all(all.map((p) => p.refresh()));
       const invalid = all.filter((p) => p.state.problem || p.state.counts().invalid > 0);
       if (!invalid.length) {
         void vscode.window.showInformationMessage(
@@ -130,4 +110,28 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
       if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
   ];
+}
+
+/**
+ * A cancellable notification with a progress bar; `run` reports done/total and gets the abort signal.
+ * VS Code wants increments, so the last percentage is remembered here.
+ */
+function withCancellableProgress<T>(
+  title: string,
+  run: (report: (done: number, total: number, message: string) => void, signal: AbortSignal) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let last = 0;
+      const report = (done: number, total: number, message: string) => {
+        const pct = total ? (done / total) * 100 : 100;
+        progress.report({ message, increment: pct - last });
+        last = pct;
+      };
+      return run(report, controller.signal);
+    },
+  );
 }

@@ -26,8 +26,6 @@ export function registerKeyCommands(keys: KeyStore, registry: ProductionRegistry
       void vscode.window.showInformationMessage(`Dailies: ${PROVIDER_LABEL[provider]} key cleared.`);
     }),
     // Keys set or cleared (here or in another window): engines pick up the new providers.
-    keys.onDidChange(() => {
-      for (const p of registry.all()) void p.reconfigure();
-    }),
+    keys.onDidChange(() => registry.reconfigureAll()),
   ];
 }

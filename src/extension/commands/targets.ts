@@ -24,9 +24,7 @@ export function fromNodes(clicked: unknown, selected: unknown): ShotTarget[] {
     else {
       const set = byProduction.get(n.production) ?? new Set<string>();
       if (n.kind === 'shot' || n.kind === 'variation') set.add(n.shotId);
-      else
-        for (const s of n.production.state.all())
-          if (s.sceneId === n.sceneId || (!n.sceneId && !s.sceneId)) set.add(s.id);
+      else for (const s of n.production.state.shotsInScene(n.sceneId)) set.add(s.id);
       byProduction.set(n.production, set);
     }
   }

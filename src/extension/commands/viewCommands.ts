@@ -1,6 +1,7 @@
 // Opening things: the storyboard, metrics, the log, a shot's image, its place in project.json.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { shotIdOffset } from '../../core/project/edit';
 import type { DailiesLog } from '../log';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
@@ -30,12 +31,9 @@ export async function openImage(
 export async function revealShot(production: Production, shotId: string): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(production.uri);
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
-  // The line index may be stale if the file changed since the last refresh: look the shot up in the text.
-  const text = doc.getText();
-  const match = new RegExp(
-    `"id"\\s*:\\s*${JSON.stringify(shotId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
-  ).exec(text);
-  const offset = match?.index;
+  // The line index may be stale if the file changed since the last refresh: look the shot up in the text
+  // (by the parser, so a scene or cast member with the same id is never taken for the shot).
+  const offset = shotIdOffset(doc.getText(), shotId);
   if (offset === undefined) return false;
   const start = doc.positionAt(offset);
   editor.selection = new vscode.Selection(start, start);
@@ -89,8 +87,6 @@ export function registerViewCommands(
         void vscode.window.setStatusBarMessage(`$(copy) Copied the prompt of ${t.shotId}`, 2500);
       }
     }),
-    vscode.commands.registerCommand('dailies.refresh', async () => {
-      await Promise.all(registry.all().map((p) => p.refresh()));
-    }),
+    vscode.commands.registerCommand('dailies.refresh', () => registry.refreshAll()),
   ];
 }

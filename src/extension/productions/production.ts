@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UploadCache } from '../../core/cache/uploadCache';
-import { envLayer, projectLayer, resolveConfig } from '../../core/config';
+import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../../core/config';
 import { shotLines } from '../../core/project/edit';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
@@ -41,6 +41,8 @@ export class Production implements vscode.Disposable {
   /** The engine's raw event stream (for webviews that coalesce it themselves). */
   readonly onEvent = this.events.event;
   private engineInstance: RenderEngine | undefined;
+  /** Set on the first call, so callers racing on a fresh production share one engine. */
+  private enginePromise: Promise<RenderEngine> | undefined;
   private uploads: UploadCache | undefined;
   private writtenHashes = new Set<string>();
   private refreshing: Promise<void> | undefined;
@@ -68,11 +70,17 @@ export class Production implements vscode.Disposable {
   }
 
   /** The engine, created on first use with the current settings and keys. */
-  async engine(): Promise<RenderEngine> {
-    if (this.engineInstance) return this.engineInstance;
-    const settings = readSettings(this.uri);
-    const config = resolveConfig(settings.layer, envLayer());
-    const { providers, unavailable } = await this.providerSet();
+  engine(): Promise<RenderEngine> {
+    this.enginePromise ??= this.createEngine().catch((err: unknown) => {
+      this.enginePromise = undefined; // let the next call try again (e.g. the key store was busy)
+      throw err;
+    });
+    return this.enginePromise;
+  }
+
+  private async createEngine(): Promise<RenderEngine> {
+    const config = this.settingsConfig();
+    const { providers, unavailable } = await this.providerSet(config);
     this.uploads = new UploadCache(new ProjectPaths(this.file), config);
     const engine = new RenderEngine({
       projectFile: this.file,
@@ -120,8 +128,7 @@ export class Production implements vscode.Disposable {
     const engine = await this.engine();
     try {
       const { doc, shots } = await engine.plan();
-      const settings = readSettings(this.uri);
-      engine.configure(resolveConfig(projectLayer(doc.project), settings.layer, envLayer()));
+      engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
       this.state.applyPlan(doc, shots, shotLines(doc.text));
       this.services.diagnostics.set(this.uri, doc.issues);
     } catch (err) {
@@ -157,11 +164,10 @@ export class Production implements vscode.Disposable {
   /** Settings or keys changed: rebuild providers and limits for the next jobs. */
   async reconfigure(): Promise<void> {
     if (!this.engineInstance) return;
-    const settings = readSettings(this.uri);
-    const config = resolveConfig(settings.layer, envLayer());
+    const config = this.settingsConfig();
     this.engineInstance.configure(config);
     this.uploads?.configure(config);
-    const { providers, unavailable } = await this.providerSet();
+    const { providers, unavailable } = await this.providerSet(config);
     this.engineInstance.setProviders(providers, unavailable);
     await this.refresh();
   }
@@ -179,9 +185,12 @@ export class Production implements vscode.Disposable {
 
   private providersMissing = new Set<string>();
 
-  private async providerSet() {
-    const settings = readSettings(this.uri);
-    const config = resolveConfig(settings.layer, envLayer());
+  /** Settings and environment; the project's own layer joins once a plan has read the file. */
+  private settingsConfig(): DailiesConfig {
+    return resolveConfig(readSettings(this.uri).layer, envLayer());
+  }
+
+  private async providerSet(config: DailiesConfig) {
     const set = createProviders(
       config,
       await this.services.keys.keys(),

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { looksLikeDailiesText } from '../../core/project/recognize';
 import { Disposable } from '../util/disposable';
+import { DocumentAwareIO } from './documentIO';
 import { Production, type ProductionServices } from './production';
 
 const EXCLUDE = '**/{node_modules,.git,.dailies,dist,out,.vscode-test}/**';
@@ -53,6 +54,16 @@ export class ProductionRegistry extends Disposable {
     return [...this.productions.values()].sort((a, b) => a.file.localeCompare(b.file));
   }
 
+  /** Re-plans every production from its current text. */
+  async refreshAll(): Promise<void> {
+    await Promise.all(this.all().map((p) => p.refresh()));
+  }
+
+  /** Settings or keys changed: every engine picks up the new providers and limits. */
+  reconfigureAll(): void {
+    for (const p of this.all()) void p.reconfigure();
+  }
+
   get(uri: vscode.Uri): Production | undefined {
     return this.productions.get(uri.toString());
   }
@@ -92,10 +103,8 @@ export class ProductionRegistry extends Disposable {
     if (uri.scheme !== 'file') return;
     let text: string;
     try {
-      const open = vscode.workspace.textDocuments.find(
-        (d) => d.uri.toString() === uri.toString() && d.isDirty,
-      );
-      text = open?.getText() ?? (await fs.readFile(uri.fsPath, 'utf8'));
+      // What the engine would read: the unsaved buffer if there is one, else the file (size-capped).
+      text = await new DocumentAwareIO(uri).read();
     } catch {
       this.remove(uri);
       return;

@@ -74,11 +74,9 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
         .map((production) => this.node(`p:${production.file}`, { kind: 'production', production }));
     const { production } = node;
     if (node.kind === 'production') {
-      const shots = production.state.all();
-      const scenes = production.state.scenes.filter((s) => shots.some((sh) => sh.sceneId === s.id));
-      const loose = shots.some(
-        (sh) => !sh.sceneId || !production.state.scenes.some((s) => s.id === sh.sceneId),
-      );
+      const { state } = production;
+      const scenes = state.scenes.filter((s) => state.shotsInScene(s.id).length > 0);
+      const loose = state.shotsInScene(undefined).length > 0;
       const nodes: ShotsNode[] = scenes.map((s) =>
         this.node(`s:${production.file}:${s.id}`, {
           kind: 'scene',
@@ -99,10 +97,8 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
       return nodes;
     }
     if (node.kind === 'scene') {
-      const known = new Set(production.state.scenes.map((s) => s.id));
       return production.state
-        .all()
-        .filter((s) => (node.sceneId ? s.sceneId === node.sceneId : !s.sceneId || !known.has(s.sceneId)))
+        .shotsInScene(node.sceneId)
         .map((s) => this.node(shotKey(production, s.id), { kind: 'shot', production, shotId: s.id }));
     }
     if (node.kind === 'shot') {
@@ -189,9 +185,7 @@ function productionItem(p: Production): vscode.TreeItem {
 
 function sceneItem(node: Extract<ShotsNode, { kind: 'scene' }>): vscode.TreeItem {
   const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.Expanded);
-  const shots = node.production.state
-    .all()
-    .filter((s) => s.sceneId === node.sceneId || (!node.sceneId && !s.sceneId));
+  const shots = node.production.state.shotsInScene(node.sceneId);
   const todo = shots.filter(
     (s) => s.status !== 'fresh' && s.status !== 'done' && s.status !== 'cached',
   ).length;

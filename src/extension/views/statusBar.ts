@@ -21,6 +21,8 @@ export class DailiesStatusBar extends Disposable {
     this.update();
   }
 
+  private rendering: boolean | undefined;
+
   private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -39,7 +41,11 @@ export class DailiesStatusBar extends Disposable {
       return;
     }
     const running = all.filter((p) => p.isRendering);
-    void vscode.commands.executeCommand('setContext', 'dailies.rendering', running.length > 0);
+    // A round trip to the workbench: only when the answer changes, not on every 250 ms redraw.
+    if (this.rendering !== running.length > 0) {
+      this.rendering = running.length > 0;
+      void vscode.commands.executeCommand('setContext', 'dailies.rendering', this.rendering);
+    }
     if (running.length) {
       let done = 0;
       let total = 0;

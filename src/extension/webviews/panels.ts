@@ -83,7 +83,11 @@ export class Panels extends Disposable {
   private adoptStoryboard(production: Production, panel: vscode.WebviewPanel): StoryboardPanel {
     const sb = new StoryboardPanel(production, panel, this.extensionUri, this.actions);
     this.storyboards.set(production, sb);
-    sb.host.onDidDispose(() => this.storyboards.delete(production));
+    // Closing the tab disposes the host; the panel's own listeners and timers go with it.
+    sb.host.onDidDispose(() => {
+      this.storyboards.delete(production);
+      sb.dispose();
+    });
     return sb;
   }
 
@@ -92,7 +96,10 @@ export class Panels extends Disposable {
     await engine.open();
     const mp = new MetricsPanel(production, engine.metrics, panel, this.extensionUri);
     this.metrics.set(production, mp);
-    mp.host.onDidDispose(() => this.metrics.delete(production));
+    mp.host.onDidDispose(() => {
+      this.metrics.delete(production);
+      mp.dispose();
+    });
     return mp;
   }
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { DailiesApi } from '../../../src/extension/api';
+import { sleep } from '../harness/wait';
 import {
   dailies,
   editorCaughtUp,
@@ -15,8 +16,6 @@ import { renderedAt, shotValue, valueRange } from './support/projectText';
 
 /** A one-variation shot, so its re-render is quick. */
 const SHOT = 's02-030';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function notFresh(api: DailiesApi): [string, string][] {
   return [...statuses(api)].filter(([, s]) => s !== 'fresh');
