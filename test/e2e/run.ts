@@ -8,10 +8,10 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../helpers/chromium';
+import { chromiumLaunchOptions } from '../helpers/chromium';
 import { buildRunner, ensureVsix } from './harness/build';
 import { type CodeServer, installCodeServer, installExtensions, startCodeServer } from './harness/codeServer';
-import { CHROMIUM, DRAFT_LATENCY_MS, elapsedMs, OUT_DIR, say, VSIX } from './harness/env';
+import { DRAFT_LATENCY_MS, elapsedMs, OUT_DIR, say, VSIX } from './harness/env';
 import { cleanupAll, exitOnSignals, onCleanup } from './harness/processes';
 import { type Expected, renderThroughTheUi, type UiReport } from './harness/scenario';
 import { waitFor } from './harness/wait';
@@ -53,8 +53,7 @@ async function main(): Promise<number> {
   const server = await startCodeServer(world, path.join(OUT_DIR, 'code-server.log'));
 
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    ...(await chromiumLaunchOptions()),
     // Our own signal handlers end Chromium with code-server; Playwright's would race them.
     handleSIGINT: false,
     handleSIGTERM: false,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { webviewPage } from '../../src/shared/webviewHtml';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium';
+import { chromiumLaunchOptions } from '../helpers/chromium';
 import { DARK_MODERN } from './theme';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,11 +49,9 @@ function mtimes(dir: string): number[] {
     .map((e) => statSync(path.join(e.parentPath, e.name)).mtimeMs);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  });
+/** A system Chromium, or the one inside the @sparticuz/chromium package (see test/helpers/chromium.ts). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch(await chromiumLaunchOptions());
 }
 
 export async function startHarness(): Promise<Harness> {

@@ -6,7 +6,19 @@ import { REPO, RUNNER_DIR, say, VSIX } from './env';
 import { runCommand } from './processes';
 
 /** Everything the VSIX is built from. */
-const INPUTS = ['src', 'webview-ui', 'media', 'schemas', 'package.json', 'esbuild.mjs', '.vscodeignore'];
+const INPUTS = [
+  'src',
+  'webview-ui',
+  'media',
+  'schemas',
+  'scripts',
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'LICENSE',
+  'esbuild.mjs',
+  '.vscodeignore',
+];
 
 function newestMtime(entry: string): number {
   const st = statSync(entry, { throwIfNoEntry: false });

@@ -12,7 +12,6 @@ export const RUNNER_DIR = path.join(REPO, 'test', 'e2e', 'runner-extension');
 export const EXAMPLE_DIR = path.join(REPO, 'examples', 'night-train');
 export const CACHE = process.env['DAILIES_E2E_CACHE'] ?? path.join(homedir(), '.cache', 'dailies-e2e');
 export const CODE_SERVER = path.join(CACHE, 'node_modules', '.bin', 'code-server');
-export { CHROMIUM_PATH as CHROMIUM } from '../../helpers/chromium';
 /**
  * Simulated draft time per variation. Long enough that sleeping, not drawing, dominates a variation: at
  * 600 ms two cores are saturated by the frames themselves, every variation completes in the batch's last
