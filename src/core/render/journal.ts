@@ -91,6 +91,8 @@ export class Journal {
     }
     try {
       const st = await handle.stat();
+      // Not a file (a broken disk, a hostile checkout): nothing to read; appends will fail loudly instead.
+      if (!st.isFile()) return;
       if (st.ino !== this.readIno || st.size < this.readOffset) {
         this.readIno = st.ino;
         this.readOffset = 0;
