@@ -4,8 +4,10 @@
 // ended, and keep the journal entry of one still running, so the next render re-attaches to it.
 import type { GenerationResult, JobCheck, Provider } from '../providers/types';
 import { sleep } from '../util/abort';
-import { toDailiesError } from '../util/errors';
-import type { JobRunnerDeps } from './jobRunner';
+import { type DailiesError, toDailiesError } from '../util/errors';
+import { journalSafely } from './jobOutput';
+import type { SubmitState } from './jobSubmit';
+import type { JobRunnerDeps } from './jobTypes';
 import type { PlannedJob } from './plan';
 
 export type Settled =
@@ -57,4 +59,40 @@ export async function settleAfterCancel(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A job that stopped short: after a cancel or the deadline, ask the provider what became of it (a
+ * finished job is collected, so its result comes back). Its journal entry goes only once the provider
+ * has said the job ended without an output; otherwise the next run re-attaches to it.
+ */
+export async function afterFailure(
+  deps: JobRunnerDeps,
+  job: PlannedJob,
+  provider: Provider,
+  error: DailiesError,
+  state: SubmitState,
+): Promise<GenerationResult | undefined> {
+  const { journal } = deps;
+  const forget = () => journalSafely(deps, () => journal.abandon(job.key, error.code));
+  const stopped = error.code === 'canceled' || error.code === 'timeout';
+  if (state.requestId && stopped && provider.cancel) {
+    const settled = await settleAfterCancel(deps, job, provider, state.requestId);
+    if (settled.state === 'collect') return settled.result;
+    if (state.journaled && settled.state === 'ended') forget();
+    return undefined;
+  }
+  if (!state.journaled) return undefined;
+  if (state.requestId) {
+    // Following it failed; the job is still out there unless the provider said it ended.
+    const ended =
+      error.details.reattach === false ||
+      error.code === 'validation' ||
+      error.code === 'bad-output' ||
+      error.code === 'not-found';
+    if (ended) forget();
+  } else if (state.intent && !state.inDoubt) {
+    forget(); // the provider refused the submit: nothing is out there
+  }
+  return undefined;
 }

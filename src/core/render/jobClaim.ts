@@ -5,7 +5,7 @@
 import type { CachedResult } from '../cache/resultCache';
 import { sleep, throwIfAborted } from '../util/abort';
 import type { Claim, Claims } from './claims';
-import type { JobRunnerDeps } from './jobRunner';
+import type { JobRunnerDeps } from './jobTypes';
 import type { PlannedJob } from './plan';
 
 const WAIT_POLL_MS = 300;

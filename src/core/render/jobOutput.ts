@@ -7,7 +7,7 @@ import type { CachedResult } from '../cache/resultCache';
 import type { OutputRecord } from '../project/schema';
 import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
 import { toDailiesError } from '../util/errors';
-import type { JobRunnerDeps, VariationOutcome } from './jobRunner';
+import type { JobRunnerDeps, VariationOutcome } from './jobTypes';
 import type { PlannedJob } from './plan';
 
 /** Download → verify → store, and store → renders/ (JobRunner's own steps). */

@@ -4,78 +4,22 @@
 // renders/. Each stage has its own file: jobClaim, jobSubmit, jobCancel, jobOutput. Downloads and image
 // work run outside the model slot, so a slow CDN never holds capacity the provider could use.
 import * as path from 'node:path';
-import type { JobState, LogTag, UserError } from '../../shared/events';
-import type { ContentStore } from '../cache/contentStore';
-import type { CachedResult, ResultCache } from '../cache/resultCache';
-import type { DailiesConfig } from '../config';
+import type { CachedResult } from '../cache/resultCache';
 import { download } from '../media/download';
 import { verifyAndThumbnail } from '../media/image';
-import type { MetricsStore } from '../metrics/metricsStore';
-import type { ProjectPaths } from '../project/paths';
 import type { OutputRecord } from '../project/schema';
-import type { GenerationResult, Provider, ProviderId, ProviderOutput } from '../providers/types';
+import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { Claims } from './claims';
-import { settleAfterCancel } from './jobCancel';
+import { afterFailure } from './jobCancel';
 import { claimJob } from './jobClaim';
-import { finishJob, journalSafely, type OutputFiles } from './jobOutput';
-import { newSubmitState, type SubmitState, submitAndFollow } from './jobSubmit';
-import type { Journal } from './journal';
+import { finishJob, type OutputFiles } from './jobOutput';
+import { newSubmitState, submitAndFollow } from './jobSubmit';
+import type { JobRunnerDeps, VariationOutcome } from './jobTypes';
 import type { PlannedJob } from './plan';
 import { withRetry } from './retry';
-import type { Scheduler } from './scheduler';
 
-export interface JobEventSink {
-  job(
-    job: PlannedJob,
-    state: JobState,
-    extra?: {
-      step?: number;
-      steps?: number;
-      queuePosition?: number;
-      attempt?: number;
-      retryInMs?: number;
-      message?: string;
-      error?: UserError;
-      output?: { variation: number; image: string; thumb?: string };
-    },
-  ): void;
-  log(level: 'debug' | 'info' | 'warn' | 'error', tag: LogTag, message: string): void;
-}
-
-export interface RefUploader {
-  /** Fills `request.refUrls` for every ref, uploading (or re-uploading) whatever is not usable. */
-  ensureRefs(provider: Provider, job: PlannedJob, signal: AbortSignal): Promise<void>;
-}
-
-export interface JobRunnerDeps {
-  config: DailiesConfig;
-  paths: ProjectPaths;
-  providers: Partial<Record<ProviderId, Provider>>;
-  /** Why a provider is not available (e.g. no key), per provider id. */
-  unavailable: Partial<Record<ProviderId, string>>;
-  scheduler: Scheduler;
-  store: ContentStore;
-  results: ResultCache;
-  journal: Journal;
-  metrics: MetricsStore;
-  uploader?: RefUploader;
-  sink: JobEventSink;
-  /** Cross-process claims; by default under the project's `.dailies/claims`. */
-  claims?: Claims;
-}
-
-export interface VariationOutcome {
-  state: 'done' | 'cached' | 'failed' | 'canceled';
-  output?: OutputRecord;
-  error?: DailiesError;
-  /** What the provider charged for it (also when it failed after the provider finished). */
-  costUsd: number;
-  queueMs: number;
-  /** When it got its slot and when its files were in place (rendered variations only). */
-  startedAt?: number;
-  finishedAt?: number;
-}
+export type { JobEventSink, JobRunnerDeps, RefUploader, VariationOutcome } from './jobTypes';
 
 export class JobRunner {
   private inflight = new Map<string, Promise<VariationOutcome>>();
@@ -179,7 +123,7 @@ export class JobRunner {
       limiter.onSuccess();
     } catch (err) {
       const error = toDailiesError(err);
-      const collected = await this.afterFailure(job, provider, error, state);
+      const collected = await afterFailure(deps, job, provider, error, state);
       if (!collected) {
         if (error.code !== 'canceled') {
           deps.metrics.record({ provider: provider.id, model: model.id, feature: 'render' }, 'error', {
@@ -198,41 +142,6 @@ export class JobRunner {
       journaled,
       alreadyCharged: state.charged,
     });
-  }
-
-  /**
-   * A job that stopped short: after a cancel or the deadline, ask the provider what became of it (a
-   * finished job is collected, so its result comes back). Its journal entry goes only once the provider
-   * has said the job ended without an output; otherwise the next run re-attaches to it.
-   */
-  private async afterFailure(
-    job: PlannedJob,
-    provider: Provider,
-    error: DailiesError,
-    state: SubmitState,
-  ): Promise<GenerationResult | undefined> {
-    const { journal } = this.deps;
-    const forget = () => journalSafely(this.deps, () => journal.abandon(job.key, error.code));
-    const stopped = error.code === 'canceled' || error.code === 'timeout';
-    if (state.requestId && stopped && provider.cancel) {
-      const settled = await settleAfterCancel(this.deps, job, provider, state.requestId);
-      if (settled.state === 'collect') return settled.result;
-      if (state.journaled && settled.state === 'ended') forget();
-      return undefined;
-    }
-    if (!state.journaled) return undefined;
-    if (state.requestId) {
-      // Following it failed; the job is still out there unless the provider said it ended.
-      const ended =
-        error.details.reattach === false ||
-        error.code === 'validation' ||
-        error.code === 'bad-output' ||
-        error.code === 'not-found';
-      if (ended) forget();
-    } else if (state.intent && !state.inDoubt) {
-      forget(); // the provider refused the submit: nothing is out there
-    }
-    return undefined;
   }
 
   private async storeOutput(
