@@ -339,6 +339,29 @@ describe('metrics of renders that fail after the provider finished', () => {
   });
 });
 
+describe('a download that failed after the provider finished', () => {
+  it('the next render re-attaches and downloads it: no second job, spend counted once', async () => {
+    const model = 'black-forest-labs/flux-schnell';
+    const p = await createProject(simpleProject(3, () => ({ model })), simpleFiles);
+    temp.push(p);
+    replicate.inject('delivery', { kind: 'status', status: 503, body: 'busy' });
+    const first = cloudEngine(p.file, { replicate });
+    const s1 = await first.engine.render();
+    await first.dispose();
+    assert.equal(s1.shots.failed, 3);
+    replicate.clearFaults();
+    const second = cloudEngine(p.file, { replicate });
+    const s2 = await second.engine.render();
+    const metrics = second.engine.metrics.snapshot();
+    await second.dispose();
+    assert.equal(s2.shots.rendered, 3, JSON.stringify(s2.errors));
+    assert.equal(replicate.count('predictions.create'), 3, 'the finished jobs were collected, not redone');
+    const series = metrics.series.find((x) => x.feature === 'render' && x.model === model);
+    assert.deepEqual([series?.error, series?.success], [3, 3]);
+    assert.ok(Math.abs((series?.costUsd ?? 0) - 3 * 0.003) < 1e-9, `spend ${series?.costUsd}: counted once`);
+  });
+});
+
 describe('429 storm', () => {
   it('finishes every shot without exceeding the provider’s rate once it has pushed back', async () => {
     // The account's real limit (3/s) is far below our setting (20/s): the adaptive rate must find it.
