@@ -85,6 +85,8 @@ export class ReplicateProvider implements Provider {
         for (const p of page) {
           if (Date.parse(p.created_at) < earliest) return undefined;
           if (version ? p.version !== version : p.model !== model) continue;
+          // One canceled or failed meanwhile is not the lost submit's job (that one nobody stopped).
+          if (p.status === 'canceled' || p.status === 'failed') continue;
           const full = p.input === undefined ? await this.get(p.id, signal) : p;
           if (canonicalJson(full.input) === input) return p.id;
         }

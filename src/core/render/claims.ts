@@ -120,12 +120,13 @@ export class Claims {
     }
   }
 
+  /** Never throws: a claim left behind is taken over once this process is gone or silent. */
   private async release(key: string, token: string): Promise<void> {
     const mine = this.held.get(key);
     if (mine?.token !== token) return;
     this.held.delete(key);
     if (this.held.size === 0) this.stopHeartbeat();
-    const current = await readClaim(mine.file);
+    const current = await readClaim(mine.file).catch(() => 'missing' as const);
     if (current !== 'missing' && current.owner?.token === token)
       await fs.unlink(mine.file).catch(() => undefined);
   }

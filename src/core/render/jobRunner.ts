@@ -113,7 +113,8 @@ export class JobRunner {
     await limiter.acquire(signal);
     const startedAt = Date.now();
     const state = newSubmitState(journaled);
-    let result: GenerationResult;
+    let result: GenerationResult | undefined;
+    let error: DailiesError | undefined;
     try {
       if (provider.needsUploads && deps.uploader) {
         deps.sink.job(job, 'uploading');
@@ -122,9 +123,14 @@ export class JobRunner {
       result = await submitAndFollow(deps, job, provider, limiter, signal, state);
       limiter.onSuccess();
     } catch (err) {
-      const error = toDailiesError(err);
-      const collected = await afterFailure(deps, job, provider, error, state);
-      if (!collected) {
+      error = toDailiesError(err);
+    } finally {
+      limiter.release();
+    }
+    if (error) {
+      // Outside the slot: asking the provider after a cancel must not hold up the jobs still to run.
+      result = await afterFailure(deps, job, provider, error, state);
+      if (!result) {
         if (error.code !== 'canceled') {
           deps.metrics.record({ provider: provider.id, model: model.id, feature: 'render' }, 'error', {
             latencyMs: Date.now() - startedAt,
@@ -133,10 +139,8 @@ export class JobRunner {
         }
         throw error;
       }
-      result = collected;
-    } finally {
-      limiter.release();
     }
+    if (!result) throw new DailiesError('internal', 'The job ended without a result');
     const times = { queuedAt, startedAt, firstRunningAt: state.firstRunningAt, doneAt: Date.now() };
     return finishJob(deps, this.files, job, provider, result, times, {
       journaled,
