@@ -342,7 +342,10 @@ describe('metrics of renders that fail after the provider finished', () => {
 describe('a download that failed after the provider finished', () => {
   it('the next render re-attaches and downloads it: no second job, spend counted once', async () => {
     const model = 'black-forest-labs/flux-schnell';
-    const p = await createProject(simpleProject(3, () => ({ model })), simpleFiles);
+    const p = await createProject(
+      simpleProject(3, () => ({ model })),
+      simpleFiles,
+    );
     temp.push(p);
     replicate.inject('delivery', { kind: 'status', status: 503, body: 'busy' });
     const first = cloudEngine(p.file, { replicate });

@@ -99,4 +99,18 @@ describe('job claims', () => {
     assert.equal(await fs.readFile(outside, 'utf8'), 'precious');
     assert.ok((await fs.lstat(path.join(dir, 'k6.json'))).isFile());
   });
+
+  it('a holder can tell it lost its claim (taken over while it was frozen)', async () => {
+    const dir = claimsDir();
+    const got = await new Claims(dir).tryAcquire('k7', JOB);
+    assert.ok('claim' in got);
+    assert.equal(await got.claim.isHeld(), true);
+    await plant(dir, 'k7', { pid: 1, host: 'render-box-7', token: 'thief' });
+    assert.equal(await got.claim.isHeld(), false);
+    await got.claim.release();
+    assert.ok(
+      (await fs.readFile(path.join(dir, 'k7.json'), 'utf8')).includes('thief'),
+      "release leaves the new owner's claim alone",
+    );
+  });
 });

@@ -22,6 +22,8 @@ export interface ClaimOwner {
 
 export interface Claim {
   readonly key: string;
+  /** Whether the claim file is still ours (not taken over while this process was frozen, say). */
+  isHeld(): Promise<boolean>;
   /** Removes the claim file, if it is still ours. */
   release(): Promise<void>;
 }
@@ -60,7 +62,16 @@ export class Claims {
       if (await this.create(file, owner)) {
         this.held.set(key, { file, token });
         this.startHeartbeat();
-        return { claim: { key, release: () => this.release(key, token) } };
+        return {
+          claim: {
+            key,
+            isHeld: async () => {
+              const current = await readClaim(file).catch(() => 'missing' as const);
+              return current !== 'missing' && current.owner?.token === token;
+            },
+            release: () => this.release(key, token),
+          },
+        };
       }
       const current = await readClaim(file);
       if (current === 'missing') continue; // released between our create and our read: try again

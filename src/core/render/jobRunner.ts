@@ -10,7 +10,7 @@ import { verifyAndThumbnail } from '../media/image';
 import type { OutputRecord } from '../project/schema';
 import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
-import { Claims } from './claims';
+import { type Claim, Claims } from './claims';
 import { afterFailure } from './jobCancel';
 import { claimJob } from './jobClaim';
 import { finishJob, type OutputFiles } from './jobOutput';
@@ -90,11 +90,11 @@ export class JobRunner {
       );
     }
     // Only providers that can re-attach bill for work worth claiming and journaling (the draft is free).
-    if (!provider.resume) return this.render(job, provider, signal, false);
+    if (!provider.resume) return this.render(job, provider, signal);
     const claimed = await claimJob(deps, this.claims, job, signal, force, since);
     if ('adopted' in claimed) return this.fromCache(job, claimed.adopted);
     try {
-      return await this.render(job, provider, signal, true);
+      return await this.render(job, provider, signal, claimed.claim);
     } finally {
       await claimed.claim.release();
     }
@@ -104,7 +104,7 @@ export class JobRunner {
     job: PlannedJob,
     provider: Provider,
     signal: AbortSignal,
-    journaled: boolean,
+    claim?: Claim,
   ): Promise<VariationOutcome> {
     const { deps } = this;
     const { model } = job.request;
@@ -112,7 +112,8 @@ export class JobRunner {
     const queuedAt = Date.now();
     await limiter.acquire(signal);
     const startedAt = Date.now();
-    const state = newSubmitState(journaled);
+    const journaled = claim !== undefined;
+    const state = newSubmitState(journaled, claim);
     let result: GenerationResult | undefined;
     let error: DailiesError | undefined;
     try {

@@ -5,6 +5,7 @@
 // job is sent again and the possible duplicate is logged.
 import type { GenerationResult, ProgressUpdate, Provider, ProviderContext } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
+import type { Claim } from './claims';
 import { lookUpLostSubmit, reattach } from './jobReattach';
 import type { JobRunnerDeps } from './jobTypes';
 import type { AdaptiveLimiter } from './limiter';
@@ -15,6 +16,8 @@ import { withRetry } from './retry';
 export interface SubmitState {
   /** A paid job, with a journal and claims (the free draft has neither). */
   journaled: boolean;
+  /** This process's claim on the job, checked before each submit. */
+  claim?: Claim;
   requestId?: string;
   /** An intent line is on disk: a submit may be out there. */
   intent: boolean;
@@ -29,8 +32,8 @@ export interface SubmitState {
   timedOut: boolean;
 }
 
-export function newSubmitState(journaled: boolean): SubmitState {
-  return { journaled, intent: false, inDoubt: false, charged: false, timedOut: false };
+export function newSubmitState(journaled: boolean, claim?: Claim): SubmitState {
+  return { journaled, claim, intent: false, inDoubt: false, charged: false, timedOut: false };
 }
 
 export async function submitAndFollow(
@@ -101,6 +104,12 @@ export async function submitAndFollow(
           if (found) return found;
         }
         if (signal.aborted) throw new DailiesError('canceled', 'Canceled');
+        if (state.claim && !(await state.claim.isHeld())) {
+          throw new DailiesError(
+            'internal',
+            'Not submitted: another Dailies took this job over (this one was silent too long)',
+          );
+        }
         if (state.journaled) writeIntent(deps, info, state);
         state.sentAt = Date.now();
         state.requestId = undefined;
