@@ -2,6 +2,7 @@
 // and to a submit of this run whose answer was lost on the way back.
 import type { GenerationResult, Provider, ProviderContext } from '../providers/types';
 import { toDailiesError } from '../util/errors';
+import { journalSafely } from './jobOutput';
 import type { SubmitState } from './jobSubmit';
 import type { JobRunnerDeps } from './jobTypes';
 import type { PendingJob } from './journal';
@@ -41,7 +42,7 @@ export async function reattach(
   if (now?.state === 'succeeded') return now.result;
   if (now && now.state !== 'pending') {
     sink.log('info', 'RESUME', `${id} ended without an output (${now.state}); submitting again`);
-    deps.journal.abandon(job.key, now.state);
+    journalSafely(deps, () => deps.journal.abandon(job.key, now.state));
     state.requestId = undefined;
     state.charged = false;
     return undefined;
