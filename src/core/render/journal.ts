@@ -62,6 +62,7 @@ export class Journal {
   private readIno: number | undefined;
   private readOffset = 0;
   private reading: Promise<void> | undefined;
+  private readAgain: Promise<void> | undefined;
   /** The last append may have been cut short (disk full): the next one starts on a fresh line. */
   private torn = false;
 
@@ -74,9 +75,19 @@ export class Journal {
     await this.refresh();
   }
 
-  /** Takes in the lines other processes appended since the last read (all of them after a compaction). */
+  /**
+   * Takes in the lines other processes appended since the last read (all of them after a compaction).
+   * A read already under way may have started before the line a caller needs: then one more follows it.
+   */
   refresh(): Promise<void> {
-    this.reading ??= this.readNew().finally(() => {
+    if (this.reading) {
+      this.readAgain ??= this.reading.then(() => {
+        this.readAgain = undefined;
+        return this.refresh();
+      });
+      return this.readAgain;
+    }
+    this.reading = this.readNew().finally(() => {
       this.reading = undefined;
     });
     return this.reading;
