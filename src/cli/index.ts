@@ -3,10 +3,13 @@
 import { main } from './main';
 
 const handlers: (() => boolean)[] = [];
-process.on('SIGINT', () => {
+// SIGTERM (a CI job canceled, `kill`) stops as cleanly as a first Ctrl-C: jobs are settled, not dropped.
+const onStop = () => {
   const handled = handlers.length > 0 && handlers[handlers.length - 1]!();
   if (!handled) process.exit(130);
-});
+};
+process.on('SIGINT', onStop);
+process.on('SIGTERM', onStop);
 
 main(process.argv.slice(2), {
   stdout: process.stdout,

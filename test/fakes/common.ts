@@ -31,9 +31,20 @@ export interface RecordedRequest {
 
 export type Fault =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** The connection drops before the provider sees the request: nothing happened there. */
   | { kind: 'drop' }
+  /** The provider handles the request (a submit creates its job), then the answer is lost on the way. */
+  | { kind: 'drop-after' }
   | { kind: 'hang' }
   | { kind: 'delay'; ms: number };
+
+/** A fault that was applied to a request, so a test can check its fault really fired. */
+export interface FiredFault {
+  route: string;
+  kind: Fault['kind'];
+  /** Milliseconds since the fake started. */
+  at: number;
+}
 
 export interface InjectOptions {
   /** How many matching requests the fault applies to; unlimited when omitted. */
@@ -347,6 +358,7 @@ export abstract class FakeServer<O extends FakeOptions> {
   readonly requests: RecordedRequest[] = [];
   readonly uploads = new Map<string, UploadedFile>();
   readonly canceled = new Set<string>();
+  readonly fired: FiredFault[] = [];
   origin = '';
   protected readonly startedAt = Date.now();
   private opts: O;
@@ -375,6 +387,11 @@ export abstract class FakeServer<O extends FakeOptions> {
     return this.requests.filter((r) => r.route === route).length;
   }
 
+  /** How many times a fault of this kind (any kind when omitted) was applied on this route. */
+  firedCount(route: string, kind?: Fault['kind']): number {
+    return this.fired.filter((f) => f.route === route && (kind === undefined || f.kind === kind)).length;
+  }
+
   /** Route `'*'` matches every route. */
   inject(route: string, fault: Fault, options: InjectOptions = {}): void {
     this.faults.push({
@@ -393,12 +410,14 @@ export abstract class FakeServer<O extends FakeOptions> {
   /** Forgets the request log and faults but keeps state (uploaded files, jobs): "the next run". */
   clearRecords(): void {
     this.requests.length = 0;
+    this.fired.length = 0;
     this.faults = [];
     this.admitted = [];
   }
 
   reset(): void {
     this.requests.length = 0;
+    this.fired.length = 0;
     this.uploads.clear();
     this.canceled.clear();
     this.faults = [];
@@ -472,8 +491,14 @@ export abstract class FakeServer<O extends FakeOptions> {
     const match = this.matchRoute(ctx) ?? { route: 'unknown', auth: false, handle: (c) => this.notFound(c) };
     const record = this.record(ctx, match.route);
     const fault = this.takeFault(record);
+    if (fault) this.fired.push({ route: record.route, kind: fault.kind, at: record.at });
     if (fault && (await this.applyFault(fault, res))) return;
-    await this.send(res, await this.answer(ctx, match), true);
+    const reply = await this.answer(ctx, match);
+    if (fault?.kind === 'drop-after') {
+      res.socket?.destroy();
+      return;
+    }
+    await this.send(res, reply, true);
   }
 
   private async answer(ctx: RequestContext, match: RouteMatch): Promise<Reply> {
@@ -528,6 +553,8 @@ export abstract class FakeServer<O extends FakeOptions> {
         return true;
       case 'hang':
         return true;
+      case 'drop-after':
+        return false;
       case 'delay':
         await this.sleep(fault.ms);
         return false;
@@ -592,7 +619,7 @@ export abstract class FakeServer<O extends FakeOptions> {
 
 function isFault(value: unknown): value is Fault {
   const kind = stringField(value, 'kind');
-  if (kind === 'drop' || kind === 'hang') return true;
+  if (kind === 'drop' || kind === 'drop-after' || kind === 'hang') return true;
   if (kind === 'delay') return numberField(value, 'ms') !== undefined;
   if (kind === 'status') return numberField(value, 'status') !== undefined;
   return false;

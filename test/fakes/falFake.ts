@@ -19,7 +19,15 @@ import {
   stringField,
 } from './common';
 
-export type FalFakeOptions = FakeOptions;
+export interface FalFakeOptions extends FakeOptions {
+  /**
+   * Whether the model app stops when fal passes it a cancel (CANCELLATION_REQUESTED). fal leaves that to
+   * the app: "Without cancellation handling, a cancelled request continues … until it finishes naturally".
+   */
+  cancelStopsRunner: boolean;
+}
+
+export const DEFAULT_FAL_OPTIONS: FalFakeOptions = { ...DEFAULT_FAKE_OPTIONS, cancelStopsRunner: true };
 
 /** What the result GET answers instead of the output, e.g. a 422 `{detail:[...]}` or a 500 runner error. */
 export interface FalFailure {
@@ -58,7 +66,11 @@ export interface FalJob {
   images: FalImage[];
   failure?: FalFailure;
   canceledAt?: number;
+  /** A cancel reached a running job whose app went on (cancelStopsRunner: false). */
+  cancelIgnoredAt?: number;
 }
+
+export type FalJobPhase = 'queued' | 'running' | 'completed' | 'canceled';
 
 export const FAL_QUEUE_HOST = 'queue.fal.run';
 export const FAL_CDN_HOST = 'v3.fal.media';
@@ -94,7 +106,20 @@ export class FalFake extends FakeServer<FalFakeOptions> {
   private failurePlans: FailurePlan[] = [];
 
   constructor(options?: Partial<FalFakeOptions>) {
-    super(DEFAULT_FAKE_OPTIONS, options);
+    super(DEFAULT_FAL_OPTIONS, options);
+  }
+
+  /** Where a job is now, as the fake's clock sees it (tests wait on this instead of sleeping). */
+  phaseOf(id: string): FalJobPhase | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    if (job.canceledAt !== undefined && job.canceledAt <= this.now()) return 'canceled';
+    return this.phase(job, this.now()).kind;
+  }
+
+  /** Jobs fal would charge for: ran to the end and produced their output. */
+  billedJobs(): FalJob[] {
+    return [...this.jobs.values()].filter((j) => this.phaseOf(j.id) === 'completed' && !j.failure);
   }
 
   /** Makes the next matching submissions complete with an error on the result GET, as fal reports them. */
@@ -317,14 +342,21 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     };
   }
 
+  // The four values fal documents. It maps none of them to an HTTP status; these are the fake's choice.
   private cancel(appId: string, id: string): Reply {
     const job = this.findJob(appId, id);
     if (!job) return jsonReply(404, { status: 'NOT_FOUND' });
-    if (this.phase(job, this.now()).kind === 'completed')
-      return jsonReply(400, { status: 'ALREADY_COMPLETED' });
-    job.canceledAt = this.now();
-    this.canceled.add(id);
-    return jsonReply(202, { status: 'CANCELLATION_REQUESTED' });
+    const now = this.now();
+    const phase = this.phase(job, now).kind;
+    if (phase === 'completed') return jsonReply(400, { status: 'ALREADY_COMPLETED' });
+    if (phase === 'queued' || this.options.cancelStopsRunner) {
+      job.canceledAt = now;
+      this.canceled.add(id);
+    } else job.cancelIgnoredAt = now;
+    // Still queued: fal removes it. Running: fal signals the app, which decides whether to stop.
+    return phase === 'queued'
+      ? jsonReply(200, { status: 'OK' })
+      : jsonReply(202, { status: 'CANCELLATION_REQUESTED' });
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -144,6 +144,17 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     this.failurePlans = [];
   }
 
+  /** The status a GET would report now (tests wait on this instead of sleeping). */
+  statusOf(id: string): PredictionStatus | undefined {
+    const prediction = this.jobs.get(id);
+    return prediction ? this.statusAt(prediction, this.now()) : undefined;
+  }
+
+  /** Predictions Replicate would charge for: they ran to the end and succeeded. */
+  billedJobs(): ReplicatePrediction[] {
+    return [...this.jobs.values()].filter((p) => this.statusOf(p.id) === 'succeeded');
+  }
+
   protected resetState(): void {
     this.jobs.clear();
     this.files.clear();

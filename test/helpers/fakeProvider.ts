@@ -61,8 +61,9 @@ export class FakeProvider implements Provider {
     }
   }
 
-  async cancel(requestId: string): Promise<void> {
+  async cancel(requestId: string): Promise<undefined> {
     this.canceledIds.push(requestId);
+    return undefined;
   }
 }
 

@@ -2,7 +2,8 @@
 // clear message, and the rest of the batch renders.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { BatchSummary } from '../../src/shared/events';
+import type { BatchSummary, RenderEvent } from '../../src/shared/events';
+import type { MetricsSnapshot } from '../../src/shared/metrics';
 import type { RecordedRequest } from '../fakes/common';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
@@ -44,6 +45,24 @@ async function run(model: string, timeouts: { requestMs?: number } = {}): Promis
   );
   try {
     return await rig.engine.render();
+  } finally {
+    await rig.dispose();
+  }
+}
+
+/** The same three shots, with the engine's events (logs included). */
+async function runWithEvents(
+  model: string,
+): Promise<{ summary: BatchSummary; events: RenderEvent[]; metrics: MetricsSnapshot }> {
+  const p = await createProject(
+    simpleProject(3, (i) => ({ model, prompt: i === 1 ? 'TARGET shot' : `shot ${i}` })),
+    simpleFiles,
+  );
+  temp.push(p);
+  const rig = cloudEngine(p.file, { fal, replicate });
+  try {
+    const summary = await rig.engine.render();
+    return { summary, events: rig.events, metrics: rig.engine.metrics.snapshot() };
   } finally {
     await rig.dispose();
   }
@@ -108,6 +127,25 @@ describe('faults at fal.ai', () => {
     fal.inject('submit', { kind: 'drop' }, { match: targets, times: 1 });
     const s = await run(model);
     assertOthersRendered(s, 'rendered');
+    assert.equal(fal.firedCount('submit', 'drop'), 1, 'the fault fired');
+    assert.equal(fal.requests.filter((r) => r.route === 'submit' && targets(r)).length, 2);
+    assert.equal([...fal.jobs.values()].filter((j) => JSON.stringify(j.input).includes('TARGET')).length, 1);
+  });
+
+  it('a submit whose answer was lost after fal accepted it: resubmitted once, with a warning (fal cannot be asked)', async () => {
+    fal.inject('submit', { kind: 'drop-after' }, { match: targets, times: 1 });
+    const { summary: s, events } = await runWithEvents(model);
+    assertOthersRendered(s, 'rendered');
+    assert.equal(fal.firedCount('submit', 'drop-after'), 1, 'the fault fired');
+    const jobs = [...fal.jobs.values()].filter((j) => JSON.stringify(j.input).includes('TARGET'));
+    assert.equal(jobs.length, 2, 'the documented window: one duplicate at most');
+    assert.ok(
+      events.some(
+        (e) =>
+          e.type === 'log' && e.level === 'warn' && /shot-002 v1: .*may have been received/.test(e.message),
+      ),
+      'the possible duplicate is logged',
+    );
   });
 
   it('an outage while following a submitted job re-attaches to it instead of paying for a second submit', async () => {
@@ -127,6 +165,8 @@ describe('faults at fal.ai', () => {
     fal.inject('status', { kind: 'hang' }, { times: 1 });
     const s = await run(model, { requestMs: 400 });
     assertOthersRendered(s, 'rendered');
+    assert.equal(fal.firedCount('status', 'hang'), 1, 'the fault fired');
+    assert.equal(fal.count('submit'), 3, 'the hung poll cost no second submit');
   });
 
   it('429 with Retry-After is honoured', async () => {
@@ -244,6 +284,21 @@ describe('faults at Replicate', () => {
     replicate.inject('predictions.get', { kind: 'hang' }, { times: 1 });
     const s = await run(model, { requestMs: 400 });
     assertOthersRendered(s, 'rendered');
+    assert.equal(replicate.firedCount('predictions.create', 'drop'), 1, 'the drop fired');
+    assert.equal(replicate.firedCount('predictions.get', 'hang'), 1, 'the hang fired');
+    assert.equal(replicate.jobs.size, 3, 'one prediction per shot');
+  });
+
+  it('a create whose answer was lost after Replicate accepted it is found, not created again', async () => {
+    replicate.inject('predictions.create', { kind: 'drop-after' }, { match: targets, times: 1 });
+    const s = await run(model);
+    assertOthersRendered(s, 'rendered');
+    assert.equal(replicate.firedCount('predictions.create', 'drop-after'), 1, 'the fault fired');
+    const predictions = [...replicate.jobs.values()].filter((j) =>
+      JSON.stringify(j.input).includes('TARGET'),
+    );
+    assert.equal(predictions.length, 1, 'exactly one prediction for the shot whose answer was lost');
+    assert.ok(replicate.count('predictions.list') >= 1, 'it was looked up in the predictions list');
   });
 
   it('corrupt delivery bytes fail clearly', async () => {
@@ -251,6 +306,62 @@ describe('faults at Replicate', () => {
     const s = await run(model);
     assert.equal(s.shots.failed, 3);
     assert.match(s.errors[0]!.message, /not an image/);
+  });
+});
+
+// The provider finished (and charged) before the download or the decode failed: that is spend, and an error.
+describe('metrics of renders that fail after the provider finished', () => {
+  const PRICE = 0.003;
+  const renderSeries = (m: MetricsSnapshot, model: string) =>
+    m.series.find((x) => x.feature === 'render' && x.model === model);
+
+  it('corrupt output (fal.ai): three errors, three charges', async () => {
+    fal.configure({ corruptOutputs: true });
+    const { summary, metrics } = await runWithEvents('fal-ai/flux/schnell');
+    assert.equal(summary.shots.failed, 3);
+    const series = renderSeries(metrics, 'fal-ai/flux/schnell');
+    assert.equal(series?.error, 3, 'every failure is counted');
+    assert.equal(series?.success, 0);
+    assert.ok(Math.abs((series?.costUsd ?? 0) - 3 * PRICE) < 1e-9, `spend ${series?.costUsd}`);
+    assert.ok(Math.abs(summary.costUsd - 3 * PRICE) < 1e-9, `batch cost ${summary.costUsd}`);
+    assert.equal(fal.billedJobs().length, 3, 'the provider did charge for three');
+  });
+
+  it('output gone before the download (Replicate): errors and spend match the provider', async () => {
+    replicate.inject('delivery', { kind: 'status', status: 404, body: 'gone' });
+    const { summary, metrics } = await runWithEvents('black-forest-labs/flux-schnell');
+    assert.equal(summary.shots.failed, 3);
+    assert.ok(replicate.firedCount('delivery', 'status') >= 3, 'the fault fired');
+    const series = renderSeries(metrics, 'black-forest-labs/flux-schnell');
+    assert.equal(series?.error, 3);
+    assert.ok(Math.abs((series?.costUsd ?? 0) - replicate.billedJobs().length * PRICE) < 1e-9);
+    assert.equal(replicate.billedJobs().length, 3);
+  });
+});
+
+describe('a download that failed after the provider finished', () => {
+  it('the next render re-attaches and downloads it: no second job, spend counted once', async () => {
+    const model = 'black-forest-labs/flux-schnell';
+    const p = await createProject(
+      simpleProject(3, () => ({ model })),
+      simpleFiles,
+    );
+    temp.push(p);
+    replicate.inject('delivery', { kind: 'status', status: 503, body: 'busy' });
+    const first = cloudEngine(p.file, { replicate });
+    const s1 = await first.engine.render();
+    await first.dispose();
+    assert.equal(s1.shots.failed, 3);
+    replicate.clearFaults();
+    const second = cloudEngine(p.file, { replicate });
+    const s2 = await second.engine.render();
+    const metrics = second.engine.metrics.snapshot();
+    await second.dispose();
+    assert.equal(s2.shots.rendered, 3, JSON.stringify(s2.errors));
+    assert.equal(replicate.count('predictions.create'), 3, 'the finished jobs were collected, not redone');
+    const series = metrics.series.find((x) => x.feature === 'render' && x.model === model);
+    assert.deepEqual([series?.error, series?.success], [3, 3]);
+    assert.ok(Math.abs((series?.costUsd ?? 0) - 3 * 0.003) < 1e-9, `spend ${series?.costUsd}: counted once`);
   });
 });
 

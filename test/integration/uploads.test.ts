@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
 import { cloudEngine, FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
-import { createProject, type TempProject } from '../helpers/tempProject';
+import { createProject, simpleFiles, simpleProject, type TempProject } from '../helpers/tempProject';
 import { uploadProject } from '../helpers/uploadProject';
 
 describe('upload cache (fal)', () => {
@@ -190,5 +190,81 @@ describe('upload cache (Replicate) and legacy imports', () => {
       await seed.cleanup();
       await legacy.cleanup();
     }
+  });
+});
+
+// One refused upload must not fail every shot that uses the ref: uploads are retried like submits
+// (backoff, Retry-After honoured, a bounded number of attempts).
+describe('upload retries', () => {
+  let fal: FalFake;
+  let replicate: ReplicateFake;
+  const temp: TempProject[] = [];
+  const SHOTS = 12;
+  before(async () => {
+    fal = await startFalFake({ stepMs: 1, steps: 2, queueMs: 1, apiKey: FAL_KEY });
+    replicate = await startReplicateFake({ stepMs: 1, steps: 2, queueMs: 1, apiKey: REPLICATE_TOKEN });
+  });
+  after(async () => {
+    await fal.close();
+    await replicate.close();
+    while (temp.length) await temp.pop()!.cleanup();
+  });
+
+  async function renderShots(model: string) {
+    const p = await createProject(
+      simpleProject(SHOTS, () => ({ model })),
+      simpleFiles,
+    );
+    temp.push(p);
+    const rig = cloudEngine(p.file, { fal, replicate });
+    try {
+      return await rig.engine.render();
+    } finally {
+      await rig.dispose();
+    }
+  }
+
+  it('fal: one 429 (with Retry-After) and one 503 on uploads: every shot renders', async () => {
+    fal.reset();
+    const throttled = { detail: 'Too many requests' };
+    fal.inject(
+      'upload.initiate',
+      { kind: 'status', status: 429, body: throttled, headers: { 'retry-after': '0' } },
+      { times: 1 },
+    );
+    fal.inject('upload.put', { kind: 'status', status: 503, body: 'busy' }, { times: 1 });
+    const s = await renderShots('fal-ai/flux-pro/kontext/multi');
+    assert.equal(fal.firedCount('upload.initiate', 'status'), 1, 'the 429 fired');
+    assert.equal(fal.firedCount('upload.put', 'status'), 1, 'the 503 fired');
+    assert.equal(s.shots.rendered, SHOTS, JSON.stringify(s.errors.slice(0, 3)));
+    assert.equal(s.uploads.new, 3, 'ann, bo and the decor, once each');
+  });
+
+  it('Replicate: one 429 on the files API: every shot renders, the SDK did not hammer it', async () => {
+    replicate.reset();
+    replicate.inject(
+      'files.create',
+      {
+        kind: 'status',
+        status: 429,
+        body: { detail: 'Request was throttled.' },
+        headers: { 'retry-after': '0' },
+      },
+      { times: 1 },
+    );
+    const s = await renderShots('black-forest-labs/flux-kontext-pro');
+    assert.equal(replicate.firedCount('files.create', 'status'), 1, 'the 429 fired');
+    assert.equal(s.shots.rendered, SHOTS, JSON.stringify(s.errors.slice(0, 3)));
+    assert.equal(replicate.count('files.create'), 2, 'one refused, one retried');
+  });
+
+  it('a ref that keeps failing is given up on after the retry budget, with a clear message', async () => {
+    fal.reset();
+    fal.inject('upload.initiate', { kind: 'status', status: 503, body: 'down' });
+    const s = await renderShots('fal-ai/flux-pro/kontext/multi');
+    assert.equal(s.shots.failed, SHOTS);
+    assert.match(s.errors[0]!.message, /could not be uploaded: fal\.ai server error \(HTTP 503\)/);
+    assert.equal(fal.count('upload.initiate'), 3 * 4, 'three refs, four attempts each, no more');
+    assert.equal(fal.count('submit'), 0);
   });
 });

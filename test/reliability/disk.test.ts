@@ -11,6 +11,8 @@ import { resolveConfig } from '../../src/core/config';
 import { parseProjectText } from '../../src/core/project/load';
 import { DraftProvider } from '../../src/core/providers/draft';
 import { RenderEngine } from '../../src/core/render/engine';
+import { type FalFake, startFalFake } from '../fakes/falFake';
+import { cloudEngine, FAL_KEY } from '../helpers/cloud';
 import { makeImage } from '../helpers/tempProject';
 
 const mount = (...args: string[]) => execFileSync('mount', args, { stdio: 'pipe' });
@@ -107,5 +109,73 @@ describe('disk faults', { skip: tmpfsUnavailable() }, () => {
     } finally {
       mount('-o', 'remount,rw', dir);
     }
+  });
+});
+
+// A paid render needs its intent on disk before the submit: with no room for that line, nothing is sent.
+describe('a disk that is already full (paid provider)', { skip: tmpfsUnavailable() }, () => {
+  let dir: string;
+  let file: string;
+  let fal: FalFake;
+  const SHOTS = 4;
+
+  before(async () => {
+    fal = await startFalFake({ apiKey: FAL_KEY, stepMs: 2, steps: 3, queueMs: 5 });
+    dir = mkdtempSync(path.join(tmpdir(), 'dailies-full-'));
+    mount('-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir);
+    file = path.join(dir, 'project.json');
+    const shots = Array.from({ length: SHOTS }, (_, i) => ({
+      id: `f${i}`,
+      prompt: `full disk shot ${i}`,
+      seed: i,
+      model: 'fal-ai/flux/schnell',
+    }));
+    await fs.writeFile(file, `${JSON.stringify({ dailies: 1, shots }, null, 2)}\n`);
+  });
+  after(async () => {
+    await fal.close();
+    try {
+      execFileSync('umount', [dir], { stdio: 'pipe' });
+    } catch {
+      // already unmounted
+    }
+  });
+
+  /** Fills every last byte, so even a one-line append fails with ENOSPC. */
+  async function fill(): Promise<void> {
+    const filler = await fs.open(path.join(dir, 'filler'), 'w');
+    try {
+      const chunk = Buffer.alloc(64 * 1024);
+      for (let size = chunk.length; size >= 1; ) {
+        try {
+          await filler.write(chunk.subarray(0, size));
+        } catch {
+          size = Math.floor(size / 2);
+        }
+      }
+    } finally {
+      await filler.close().catch(() => undefined);
+    }
+  }
+
+  it('no intent on disk, no submit: each job fails with a disk error; after freeing space each shot is paid once', async () => {
+    await fill();
+    const first = cloudEngine(file, { fal });
+    const s1 = await first.engine.render();
+    await first.dispose();
+    assert.equal(fal.count('submit'), 0, 'nothing was submitted without its intent on disk');
+    assert.equal(s1.shots.failed, SHOTS);
+    assert.ok(
+      s1.errors.every((e) => e.code === 'disk'),
+      JSON.stringify(s1.errors.slice(0, 3)),
+    );
+    assert.ok(parseProjectText(await fs.readFile(file, 'utf8'), file).ok, 'project.json is intact');
+
+    await fs.rm(path.join(dir, 'filler'));
+    const second = cloudEngine(file, { fal });
+    const s2 = await second.engine.render();
+    await second.dispose();
+    assert.equal(s2.shots.failed, 0, JSON.stringify(s2.errors.slice(0, 3)));
+    assert.equal(fal.count('submit'), SHOTS, 'each shot paid for once across both runs');
   });
 });

@@ -20,10 +20,19 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
       else if (!args.quiet) io.stderr.write(`${line}\n`);
     }
   });
-  // First Ctrl-C stops cleanly (finished shots are recorded); a second one leaves at once.
+  // First Ctrl-C stops cleanly: each job at the provider is canceled, and one that had already finished
+  // is collected and recorded (it was paid for). A second one leaves at once; the journal keeps every job
+  // not yet settled, so the next render re-attaches to it instead of paying again.
   const offInterrupt = io.onInterrupt(() => {
-    if (controller.signal.aborted) return false;
-    io.stderr.write('\nCanceling… (finished shots are being recorded; press Ctrl-C again to quit now)\n');
+    if (controller.signal.aborted) {
+      io.stderr.write(
+        '\nQuitting. Jobs still at the provider are picked up by the next render, not paid again.\n',
+      );
+      return false;
+    }
+    io.stderr.write(
+      '\nCanceling… (jobs that already finished are collected and recorded; press Ctrl-C again to quit now)\n',
+    );
     controller.abort();
     return true;
   });

@@ -12,6 +12,7 @@ import type { Provider, ProviderId, RefInput } from '../providers/types';
 import type { BatchUploader, PrewarmStats } from '../render/engine';
 import type { UploadPeek } from '../render/estimate';
 import type { PlannedJob, PlannedShot } from '../render/plan';
+import { withRetry } from '../render/retry';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { sha256File } from '../util/hash';
 import { withFileLock } from '../util/lock';
@@ -321,10 +322,18 @@ export class UploadCache implements BatchUploader {
       throw new DailiesError('ref-not-image', `Reference ${label(ref)} ${toDailiesError(err).message}`);
     }
     const ext = image.mime === 'image/jpeg' ? 'jpg' : image.mime === 'image/webp' ? 'webp' : 'png';
-    const result = await provider.upload(
-      { bytes: image.bytes, mime: image.mime, name: `${ref.sha256.slice(0, 16)}.${ext}` },
+    const file = { bytes: image.bytes, mime: image.mime, name: `${ref.sha256.slice(0, 16)}.${ext}` };
+    const upload = provider.upload.bind(provider);
+    // Like a submit: one 429 or 503 must not fail every shot that uses this ref.
+    const result = await withRetry(() => upload(file, signal), this.config.retry, {
       signal,
-    );
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.log(
+          'warn',
+          'UPLOAD',
+          `${label(ref)}: ${error.message}; retry ${attempt}/${this.config.retry.attempts - 1} in ${(delayMs / 1000).toFixed(1)} s`,
+        ),
+    });
     const uploadedAt = this.now();
     const entry: UploadEntry = {
       provider: provider.id,

@@ -9,8 +9,10 @@ import { buildInput, stepFromLogs } from './inputs';
 import { mapProviderError } from './providerErrors';
 import { FAL_HOSTS } from './redirectFetch';
 import type {
+  CancelAnswer,
   GenerationRequest,
   GenerationResult,
+  JobCheck,
   ModelInfo,
   Provider,
   ProviderContext,
@@ -40,8 +42,9 @@ export class FalProvider implements Provider {
   async generate(req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
     const endpoint = req.model.endpoint;
     const input = buildInput(req, 'fal');
+    const abortSignal = ctx.submitSignal ?? ctx.signal;
     const submitted = await this.guard
-      .call(() => this.client.queue.submit(endpoint, { input, abortSignal: ctx.signal }))
+      .call(() => this.client.queue.submit(endpoint, { input, abortSignal }))
       .catch((e) => {
         throw this.error(e);
       });
@@ -54,12 +57,44 @@ export class FalProvider implements Provider {
     return this.follow(req.model.endpoint, requestId, ctx);
   }
 
-  async cancel(requestId: string, model: ModelInfo): Promise<void> {
-    await this.guard
-      .call(() => this.client.queue.cancel(model.endpoint, { requestId }))
-      .catch((e) => {
-        throw this.error(e);
-      });
+  /**
+   * fal documents OK / CANCELLATION_REQUESTED / ALREADY_COMPLETED / NOT_FOUND but no status codes, and the
+   * client drops a 2xx body: any 2xx is only "requested". The job's state afterwards is what counts.
+   */
+  async cancel(requestId: string, model: ModelInfo): Promise<CancelAnswer | undefined> {
+    try {
+      await this.guard.call(() => this.client.queue.cancel(model.endpoint, { requestId }));
+      return 'requested';
+    } catch (e) {
+      const answer = (e as { body?: { status?: unknown } })?.body?.status;
+      if (answer === 'ALREADY_COMPLETED') return 'already-completed';
+      if (answer === 'NOT_FOUND' || (e as { status?: unknown })?.status === 404) return 'not-found';
+      throw this.error(e);
+    }
+  }
+
+  /** fal's status only ever says IN_QUEUE, IN_PROGRESS or COMPLETED; how it ended is in the result. */
+  async check(requestId: string, req: GenerationRequest, signal: AbortSignal): Promise<JobCheck> {
+    const endpoint = req.model.endpoint;
+    let status: QueueStatus;
+    try {
+      status = await this.guard.call(() =>
+        this.client.queue.status(endpoint, { requestId, logs: false, abortSignal: signal }),
+      );
+    } catch (e) {
+      if (this.error(e).code === 'not-found') return { state: 'gone' };
+      throw this.error(e);
+    }
+    if (status.status !== 'COMPLETED') return { state: 'pending' };
+    try {
+      return { state: 'succeeded', result: await this.result(endpoint, requestId, signal) };
+    } catch (e) {
+      const err = e instanceof DailiesError ? e : this.resultError(e);
+      if (err.code === 'canceled') return { state: 'canceled' };
+      if (err.code === 'not-found') return { state: 'gone' };
+      if (err.retryable && err.details.reattach !== false) throw err;
+      return { state: 'failed', error: err };
+    }
   }
 
   async upload(file: { bytes: Uint8Array; mime: string; name: string }): Promise<UploadResult> {
@@ -104,13 +139,7 @@ export class FalProvider implements Provider {
       }
       await sleep(this.pollMs, ctx.signal);
     }
-    const result = await pollOnce(
-      () => this.guard.call(() => this.client.queue.result(endpoint, { requestId, abortSignal: ctx.signal })),
-      (e) => this.resultError(e),
-      ctx.signal,
-    );
-    const outputs = collectOutputs(result.data);
-    if (outputs.length === 0) throw new DailiesError('bad-output', 'fal.ai returned no image');
+    const { outputs } = await this.result(endpoint, requestId, ctx.signal);
     const done = Date.now();
     return {
       outputs,
@@ -118,6 +147,17 @@ export class FalProvider implements Provider {
       queueMs: (runningAt ?? done) - started,
       runMs: runningAt ? done - runningAt : undefined,
     };
+  }
+
+  private async result(endpoint: string, requestId: string, signal: AbortSignal): Promise<GenerationResult> {
+    const result = await pollOnce(
+      () => this.guard.call(() => this.client.queue.result(endpoint, { requestId, abortSignal: signal })),
+      (e) => this.resultError(e),
+      signal,
+    );
+    const outputs = collectOutputs(result.data);
+    if (outputs.length === 0) throw new DailiesError('bad-output', 'fal.ai returned no image');
+    return { outputs, requestId };
   }
 
   /** A result that carries fal's `error_type` is the job's own failure: resubmitting is the retry. */

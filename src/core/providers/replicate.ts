@@ -11,8 +11,10 @@ import { buildInput } from './inputs';
 import { mapProviderError } from './providerErrors';
 import { REPLICATE_HOSTS } from './redirectFetch';
 import type {
+  CancelAnswer,
   GenerationRequest,
   GenerationResult,
+  JobCheck,
   Provider,
   ProviderContext,
   ProviderOutput,
@@ -45,11 +47,12 @@ export class ReplicateProvider implements Provider {
   async generate(req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
     const input = buildInput(req, 'replicate');
     const [model, version] = req.model.endpoint.split(':');
+    const signal = ctx.submitSignal ?? ctx.signal;
     const prediction = await this.guard
       .call(() =>
         version
-          ? this.client.predictions.create({ version, input, signal: ctx.signal })
-          : this.client.predictions.create({ model: model!, input, signal: ctx.signal }),
+          ? this.client.predictions.create({ version, input, signal })
+          : this.client.predictions.create({ model: model!, input, signal }),
       )
       .catch((e) => {
         throw mapProviderError(e, 'Replicate');
@@ -82,6 +85,8 @@ export class ReplicateProvider implements Provider {
         for (const p of page) {
           if (Date.parse(p.created_at) < earliest) return undefined;
           if (version ? p.version !== version : p.model !== model) continue;
+          // One canceled or failed meanwhile is not the lost submit's job (that one nobody stopped).
+          if (p.status === 'canceled' || p.status === 'failed') continue;
           const full = p.input === undefined ? await this.get(p.id, signal) : p;
           if (canonicalJson(full.input) === input) return p.id;
         }
@@ -91,12 +96,37 @@ export class ReplicateProvider implements Provider {
     });
   }
 
-  async cancel(requestId: string): Promise<void> {
-    await this.guard
-      .call(() => this.client.predictions.cancel(requestId))
-      .catch((e) => {
-        throw mapProviderError(e, 'Replicate');
-      });
+  /** The answer is the prediction: canceling one that already succeeded leaves it succeeded. */
+  async cancel(requestId: string): Promise<CancelAnswer | undefined> {
+    try {
+      const p = await this.guard.call(() => this.client.predictions.cancel(requestId));
+      if (p.status === 'canceled') return 'canceled';
+      return p.status === 'succeeded' || p.status === 'failed' ? 'already-completed' : 'requested';
+    } catch (e) {
+      const err = mapProviderError(e, 'Replicate');
+      if (err.code === 'not-found') return 'not-found';
+      throw err;
+    }
+  }
+
+  async check(requestId: string, _req: GenerationRequest, signal: AbortSignal): Promise<JobCheck> {
+    let p: Prediction;
+    try {
+      p = await this.guard.call(() => this.client.predictions.get(requestId, { signal }));
+    } catch (e) {
+      const err = mapProviderError(e, 'Replicate');
+      if (err.code === 'not-found') return { state: 'gone' };
+      throw err;
+    }
+    if (p.status === 'succeeded') {
+      const outputs = collectOutputs(p.output);
+      if (outputs.length > 0) return { state: 'succeeded', result: { outputs, requestId: p.id } };
+      return { state: 'failed', error: new DailiesError('bad-output', 'Replicate returned no image') };
+    }
+    if (p.status === 'failed') return { state: 'failed', error: predictionFailed(p) };
+    // `aborted`: its deadline passed before it started, so it never ran.
+    if (p.status === 'canceled' || (p.status as string) === 'aborted') return { state: 'canceled' };
+    return { state: 'pending' };
   }
 
   async upload(
@@ -136,12 +166,7 @@ export class ReplicateProvider implements Provider {
     for (;;) {
       throwIfAborted(ctx.signal);
       if (p.status === 'succeeded') break;
-      if (p.status === 'failed') {
-        throw new DailiesError(
-          'validation',
-          `Replicate prediction failed: ${String(p.error ?? 'unknown error').slice(0, 300)}`,
-        );
-      }
+      if (p.status === 'failed') throw predictionFailed(p);
       if (p.status === 'canceled') throw new DailiesError('canceled', 'Canceled at Replicate');
       // Not terminal for the SDK's own wait() (it would poll forever); it is for us.
       if (p.status === 'aborted')
@@ -167,6 +192,13 @@ export class ReplicateProvider implements Provider {
       runMs: predictMs ?? (runningAt ? done - runningAt : undefined),
     };
   }
+}
+
+function predictionFailed(p: Prediction): DailiesError {
+  return new DailiesError(
+    'validation',
+    `Replicate prediction failed: ${String(p.error ?? 'unknown error').slice(0, 300)}`,
+  );
 }
 
 function collectOutputs(output: unknown): ProviderOutput[] {

@@ -1,4 +1,5 @@
 import type { ModelClass, ProviderId } from '../project/schema';
+import type { DailiesError } from '../util/errors';
 
 export type { ProviderId };
 
@@ -67,7 +68,13 @@ export interface ProgressUpdate {
 }
 
 export interface ProviderContext {
+  /** The user's cancel and the generation deadline: ends polling at once. */
   signal: AbortSignal;
+  /**
+   * Ends the submit request itself. A user's cancel does not: a submit already on its way gets its answer,
+   * so the job has an id and can be canceled by it instead of running unseen (and billed).
+   */
+  submitSignal?: AbortSignal;
   onProgress(update: ProgressUpdate): void;
   /** Called as soon as the provider accepted the job, so a crash can re-attach instead of paying again. */
   onSubmitted(requestId: string): void;
@@ -84,6 +91,18 @@ export interface GenerationResult {
   runMs?: number;
 }
 
+/** What a provider said to a cancel: fal's documented answers, or what Replicate's prediction shows. */
+export type CancelAnswer = 'canceled' | 'requested' | 'already-completed' | 'not-found';
+
+/** A job's state at the provider, asked after a cancel and before re-attaching to an earlier run's job. */
+export type JobCheck =
+  | { state: 'pending' }
+  | { state: 'succeeded'; result: GenerationResult }
+  | { state: 'canceled' }
+  | { state: 'failed'; error: DailiesError }
+  /** The provider no longer knows the request. */
+  | { state: 'gone' };
+
 export interface UploadResult {
   url: string;
   /** Epoch ms after which the provider may have deleted the file. */
@@ -99,7 +118,9 @@ export interface Provider {
   generate(request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult>;
   /** Re-attaches to a job submitted before a crash or reload. */
   resume?(requestId: string, request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult>;
-  cancel?(requestId: string, model: ModelInfo): Promise<void>;
+  cancel?(requestId: string, model: ModelInfo): Promise<CancelAnswer | undefined>;
+  /** One look at a submitted job, without following it (a cancel is only a request). */
+  check?(requestId: string, request: GenerationRequest, signal: AbortSignal): Promise<JobCheck>;
   /**
    * After a crash during a submit: the id of a job this provider received for `request` at or after
    * `since` (epoch ms), if it can tell. Providers without a way to ask leave this out.
