@@ -1,11 +1,21 @@
-// The storyboard bundle in headless Chromium, fed protocol messages by a fake host: virtualisation at
-// 10,000 shots, live progress, filters, mouse and keyboard, persisted state, CSP and request timeouts.
+// The storyboard bundle in headless Chromium, fed protocol messages by a fake host (the host's own
+// StoryboardSync encodes them): virtualisation at 10,000 shots, live progress as deltas, filters, mouse
+// and keyboard, persisted state, revisions, CSP and request timeouts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { StoryboardSnapshot } from '../../src/shared/protocol';
 import { NEVER } from './fakeHost';
-import { SCENE_TITLES, sceneOf, shotId, statusOf, storyboardSnapshot } from './fixtures';
+import {
+  FixtureBoard,
+  imagePath,
+  rootOf,
+  SCENE_TITLES,
+  sceneOf,
+  shaOf,
+  shotId,
+  shotViews,
+  statusOf,
+} from './fixtures';
 import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
 import {
   countElements,
@@ -25,11 +35,13 @@ const MAX_GRID_ELEMENTS = 400;
 
 let harness: Harness;
 let browser: Browser;
-let snapshot: StoryboardSnapshot;
+/** The board of the page under test: a fresh one per page, so changes never leak between tests. */
+let board: FixtureBoard;
+const prompts = shotViews(SHOTS).map((v) => v.prompt);
 
 function handlers(overrides: Record<string, (p: unknown) => unknown> = {}) {
   return {
-    ready: () => snapshot,
+    ready: () => board.snapshot(),
     render: () => ({ started: true }),
     cancel: (p: unknown) => ({ canceled: (p as { shotIds: string[] }).shotIds.length }),
     openImage: () => ({ opened: true }),
@@ -43,6 +55,7 @@ async function withStoryboard(
   body: (s: ViewSession) => Promise<void>,
   options: { overrides?: Record<string, (p: unknown) => unknown>; query?: string; clean?: boolean } = {},
 ): Promise<void> {
+  board = new FixtureBoard(SHOTS, harness);
   const s = await openView(browser, harness, 'storyboard', handlers(options.overrides), {
     ...(options.query ? { query: options.query } : {}),
   });
@@ -88,7 +101,6 @@ describe('storyboard webview', () => {
     ensureWebviewsBuilt();
     harness = await startHarness();
     browser = await launchBrowser();
-    snapshot = storyboardSnapshot(SHOTS, harness);
   });
 
   after(async () => {
@@ -131,7 +143,7 @@ describe('storyboard webview', () => {
             c
               .querySelector('img')
               ?.getAttribute('src')
-              ?.endsWith(`?shot=${Number(c.id.slice(10))}`) === true,
+              ?.includes(`/p/renders/${c.getAttribute('data-shot-id')}/`) === true,
         ),
       );
       const withImages = await page.locator('.vgrid img[src]').count();
@@ -139,29 +151,32 @@ describe('storyboard webview', () => {
     });
   });
 
-  it('lands a progress event on the right card and no other', async () => {
+  it('lands a delta on the right card and no other', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
-      await host.emit('progress', {
-        updates: [
-          {
-            id: shotId(2),
-            status: 'running',
-            progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
-          },
-          {
-            id: shotId(4),
-            status: 'queued',
-            progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
-          },
-          {
-            id: shotId(9000),
-            status: 'running',
-            progress: { variation: 1, variations: 2, state: 'downloading' },
-          },
-        ],
-        batch: { running: true, shotsDone: 3, shotsTotal: 12, jobsDone: 5, jobsTotal: 20, etaMs: 95_000 },
+      board.update(shotId(2), {
+        status: 'running',
+        progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
       });
+      board.update(shotId(4), {
+        status: 'queued',
+        progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
+      });
+      board.update(shotId(9000), {
+        status: 'running',
+        progress: { variation: 1, variations: 2, state: 'downloading' },
+      });
+      board.batch = {
+        running: true,
+        shotsDone: 3,
+        shotsTotal: 12,
+        jobsDone: 5,
+        jobsTotal: 20,
+        etaMs: 95_000,
+      };
+      const delta = board.delta([shotId(2), shotId(4), shotId(9000)]);
+      assert.equal(delta.rows?.length, 3, 'only the three changed shots travel');
+      await host.emit('delta', delta);
       const strip = card(page, shotId(2)).locator('.strip');
       await assert.doesNotReject(strip.filter({ hasText: 'Variation 2/4 · Step 12/30' }).waitFor());
       assert.equal(await page.locator('.strip', { hasText: 'Variation 2/4 · Step 12/30' }).count(), 1);
@@ -172,6 +187,14 @@ describe('storyboard webview', () => {
       );
       assert.equal(await card(page, shotId(3)).locator('.strip').isVisible(), false);
       assert.match((await summary(page).textContent()) ?? '', /batch 3\/12 · ETA 1m 35s/);
+      // A step of progress alone moves no row: only the live map travels.
+      board.update(shotId(2), {
+        progress: { variation: 2, variations: 4, step: 13, steps: 30, state: 'running' },
+      });
+      const step = board.delta([shotId(2)]);
+      assert.equal(step.rows, undefined);
+      await host.emit('delta', step);
+      await strip.filter({ hasText: 'Variation 2/4 · Step 13/30' }).waitFor();
       // An update for a card outside the viewport still updates the model: it shows once scrolled to.
       await typeFilter(page, shotId(9000));
       await assert.doesNotReject(
@@ -183,15 +206,15 @@ describe('storyboard webview', () => {
     });
   });
 
-  it('re-filters when a progress event moves a shot out of the status filter', async () => {
+  it('re-filters when a delta moves a shot out of the status filter', async () => {
     await withStoryboard(async ({ page, host }) => {
       const running = { variation: 1, variations: 1, step: 3, steps: 20, state: 'running' };
-      await host.emit('progress', {
-        updates: [0, 1, 9999].map((i) => ({ id: shotId(i), status: 'running', progress: running })),
-      });
+      for (const i of [0, 1, 9999]) board.update(shotId(i), { status: 'running', progress: running });
+      await host.emit('delta', board.delta([shotId(0), shotId(1), shotId(9999)]));
       await choose(page, 'filter-status', 'Queued or rendering');
       await summary(page).filter({ hasText: '3 of 10,000 shots' }).waitFor();
-      await host.emit('progress', { updates: [{ id: shotId(1), status: 'done' }] });
+      board.update(shotId(1), { status: 'done', progress: undefined });
+      await host.emit('delta', board.delta([shotId(1)]));
       await summary(page).filter({ hasText: '2 of 10,000 shots' }).waitFor();
       assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(0), shotId(9999)]);
     });
@@ -204,7 +227,7 @@ describe('storyboard webview', () => {
       await summary(page).filter({ hasText: '1 of 10,000 shots' }).waitFor();
       assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(41)]);
 
-      const ribbon = snapshot.shots.filter((x) => x.prompt.toLowerCase().includes('ribbon')).length;
+      const ribbon = prompts.filter((x) => x.toLowerCase().includes('ribbon')).length;
       await typeFilter(page, 'RIBBON');
       await summary(page)
         .filter({ hasText: `${ribbon.toLocaleString('en-US')} of 10,000 shots` })
@@ -250,27 +273,22 @@ describe('storyboard webview', () => {
           (globalThis as unknown as PageGlobals).document
             .querySelector(sel)
             ?.getAttribute('src')
-            ?.includes('/images/') === true,
+            ?.includes('.png') === true,
         `.card[data-shot-id="${shotId(37)}"] img`,
       );
-      assert.equal(await img.getAttribute('src'), snapshot.shots[37]!.imageUrl);
+      assert.equal(
+        await img.getAttribute('src'),
+        `${rootOf(harness)}${imagePath(37)}?v=${shaOf(37).slice(0, 8)}`,
+      );
       assert.equal(await card(page, shotId(7)).count(), 0);
     });
   });
 
-  it('opens on click, reveals on double-click and renders the selection', async () => {
+  it('selects with click, Ctrl+click and Shift+click and renders or cancels the selection', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
       await card(page, shotId(1)).click();
-      const open = await host.waitForRequest('openImage');
-      assert.deepEqual(open.params, { shotId: shotId(1) });
       assert.equal(await card(page, shotId(1)).getAttribute('aria-selected'), 'true');
-
-      await card(page, shotId(4)).dblclick();
-      const reveal = await host.waitForRequest('revealShot');
-      assert.deepEqual(reveal.params, { shotId: shotId(4) });
-      assert.equal(host.requests('openImage').length, 2, 'a double-click opens once, then reveals');
-
       await card(page, shotId(0)).click();
       await card(page, shotId(2)).click({ modifiers: ['Control'] });
       await card(page, shotId(5)).click({ modifiers: ['Control'] });
@@ -285,6 +303,7 @@ describe('storyboard webview', () => {
       const cancel = await host.waitForRequest('cancel');
       assert.deepEqual(cancel.params, { shotIds: [shotId(5), shotId(6)] });
       await page.locator('.toast-info', { hasText: 'Canceled 2 of 2 shots' }).waitFor();
+      assert.deepEqual(host.requests('openImage'), [], 'clicks never open an image');
     });
   });
 
@@ -300,6 +319,8 @@ describe('storyboard webview', () => {
         'Cancel',
         'Open image',
         'Reveal in project.json',
+        'Reveal in tree',
+        'Copy prompt',
       ]);
       await menu.getByRole('menuitem', { name: 'Force re-render' }).click();
       const render = await host.waitForRequest('render');
@@ -310,6 +331,8 @@ describe('storyboard webview', () => {
       await page.keyboard.press('Shift+F10');
       await menu.waitFor();
       await page.keyboard.press('End');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
       await page.keyboard.press('Enter');
       const reveal = await host.waitForRequest('revealShot');
       assert.deepEqual(reveal.params, { shotId: shotId(5) });
@@ -358,7 +381,7 @@ describe('storyboard webview', () => {
     await withStoryboard(async (s) => {
       const { page } = s;
       await typeFilter(page, 'lantern');
-      const lantern = snapshot.shots.filter((x) => x.prompt.includes('lantern')).length;
+      const lantern = prompts.filter((x) => x.includes('lantern')).length;
       await summary(page)
         .filter({ hasText: `${lantern.toLocaleString('en-US')} of 10,000` })
         .waitFor();
@@ -414,30 +437,53 @@ describe('storyboard webview', () => {
     });
   });
 
-  it('replaces everything on a snapshot event and shows the problem banner', async () => {
+  it('applies header, order and row changes from one delta, keeping the selection', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
       await card(page, shotId(3)).click();
-      const small = storyboardSnapshot(30, harness);
-      small.problem = 'project.json: Unexpected token } at line 12, column 5';
-      small.shots[3]!.status = 'failed';
-      small.shots[3]!.reason = 'Replicate: prediction failed (CUDA out of memory)';
-      await host.emit('snapshot', small);
+      const views = board.views.slice(0, 30);
+      views[3] = {
+        ...views[3]!,
+        status: 'failed',
+        reason: 'Replicate: prediction failed (CUDA out of memory)',
+      };
+      board.replace(views);
+      board.header = { ...board.header, problem: 'project.json: Unexpected token } at line 12, column 5' };
+      const delta = board.delta();
+      assert.equal(delta.order?.length, 30);
+      assert.deepEqual(
+        delta.rows?.map((r) => r[0]),
+        [shotId(3)],
+        'only the changed row travels',
+      );
+      await host.emit('delta', delta);
       await summary(page)
         .filter({ hasText: /^30 shots/ })
         .waitFor();
-      assert.equal(await page.locator('.banner').textContent(), small.problem);
+      assert.equal(await page.locator('.banner').textContent(), board.header.problem);
       assert.ok(await page.locator('.banner').isVisible());
-      assert.equal(await card(page, shotId(3)).locator('.strip').textContent(), small.shots[3]!.reason);
-      assert.equal(
-        await card(page, shotId(3)).locator('.badge').getAttribute('title'),
-        `failed: ${small.shots[3]!.reason}`,
-      );
+      const reason = 'Replicate: prediction failed (CUDA out of memory)';
+      assert.equal(await card(page, shotId(3)).locator('.strip').textContent(), reason);
+      assert.equal(await card(page, shotId(3)).locator('.badge').getAttribute('title'), `failed: ${reason}`);
       assert.equal(
         await card(page, shotId(3)).getAttribute('aria-selected'),
         'true',
-        'selection kept across snapshots',
+        'selection kept across deltas',
       );
+    });
+  });
+
+  it('asks for a fresh snapshot when a delta was made for another revision', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      assert.equal(host.requests('ready').length, 1);
+      board.update(shotId(0), { status: 'failed', reason: 'lost in transit', outputs: [] });
+      const delta = board.delta([shotId(0)]);
+      // The page holds revision r; a delta from r+5 means messages were lost: apply nothing, resync.
+      await host.emit('delta', { ...delta, from: delta.from + 5, rev: delta.rev + 5 });
+      await host.waitForRequest('ready', 5000, (r) => r.id > 1);
+      await card(page, shotId(0)).locator('.strip').filter({ hasText: 'lost in transit' }).waitFor();
+      assert.equal(host.requests('ready').length, 2);
     });
   });
 
@@ -472,11 +518,17 @@ describe('storyboard webview', () => {
         assert.equal(await toast.getAttribute('role'), 'alert');
         assert.equal(await button.getAttribute('aria-busy'), 'false');
       },
-      { overrides: { render: () => NEVER }, query: 'timeout=700', clean: false },
+      {
+        // The page waits only 0.7 s for any answer: the snapshot is made before the page asks for it.
+        overrides: { render: () => NEVER, ready: readyOnce(new FixtureBoard(SHOTS, harness).snapshot()) },
+        query: 'timeout=700',
+        clean: false,
+      },
     );
   });
 
   it('offers a retry when the ready request times out', async () => {
+    board = new FixtureBoard(SHOTS, harness);
     const s = await openView(browser, harness, 'storyboard', handlers({ ready: () => NEVER }), {
       query: 'timeout=500',
     });
@@ -485,7 +537,7 @@ describe('storyboard webview', () => {
       const pane = page.locator('.status-pane[data-kind="error"]');
       await pane.waitFor();
       assert.match((await pane.textContent()) ?? '', /"ready" got no answer/);
-      host.setHandler('ready', () => snapshot);
+      host.setHandler('ready', () => board.snapshot());
       await pane.getByRole('button', { name: 'Retry' }).click();
       await page.locator('.card').first().waitFor();
       assert.equal(host.requests('ready').length, 2);
@@ -495,6 +547,10 @@ describe('storyboard webview', () => {
     }
   });
 });
+
+function readyOnce(snapshot: unknown): () => unknown {
+  return () => snapshot;
+}
 
 function ids(cards: unknown[]): string[] {
   return cards.map((c) => (c as { dataset: Record<string, string> }).dataset['shotId'] ?? '');

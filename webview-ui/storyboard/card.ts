@@ -1,9 +1,9 @@
 // One shot card: thumbnail (WebP thumb, then the full image, then a placeholder), status badge with
 // the reason as tooltip, a strip for live progress or the failure reason, id, model and prompt.
 // Seven elements, reused across shots: binding only writes what changed.
-import type { ShotCard } from '../../src/shared/protocol';
 import { el, setAttr, setText, toggleAttr } from '../common/dom';
 import type { ImageGate } from '../common/imageGate';
+import type { ImageUrls, ShotCard } from './model';
 import { progressFraction, progressText } from './progressText';
 import { ACTIVE, PROBLEM, STATUS_LABEL } from './status';
 
@@ -14,7 +14,6 @@ export interface CardFlags {
 
 /** URLs that failed once are not retried on every scroll past them. */
 const brokenUrls = new Set<string>();
-const PROMPT_CHARS = 220;
 
 export function cardDomId(shot: ShotCard): string {
   return `shot-card-${shot.index}`;
@@ -32,7 +31,10 @@ export class ShotCardElement {
   /** What the image shows or will show once the gate lets it load. */
   private url: string | undefined;
 
-  constructor(private readonly images: ImageGate) {
+  constructor(
+    private readonly images: ImageGate,
+    private readonly urls: ImageUrls,
+  ) {
     this.element.setAttribute('role', 'gridcell');
     this.img.alt = '';
     this.img.decoding = 'async';
@@ -56,7 +58,7 @@ export class ShotCardElement {
     e.dataset['status'] = shot.status;
     toggleAttr(e, 'data-cached', shot.cached === true || shot.status === 'cached');
     this.setFlags(flags);
-    this.showImage(pickUrl(shot));
+    this.showImage(this.pickUrl(shot));
 
     const statusLabel = STATUS_LABEL[shot.status];
     setText(this.badge, statusLabel);
@@ -74,8 +76,7 @@ export class ShotCardElement {
     if (this.idText.data !== shot.id) this.idText.data = shot.id;
     setText(this.model, shot.model);
     setAttr(this.model, 'title', `${shot.provider} · ${shot.model}`);
-    const prompt = shot.prompt.length > PROMPT_CHARS ? `${shot.prompt.slice(0, PROMPT_CHARS)}…` : shot.prompt;
-    setText(this.prompt, prompt);
+    setText(this.prompt, shot.prompt);
     setAttr(this.prompt, 'title', shot.prompt);
 
     const parts = [shot.id, statusLabel];
@@ -110,13 +111,16 @@ export class ShotCardElement {
     const failed = this.img.getAttribute('src');
     if (!failed || !this.shot) return;
     brokenUrls.add(failed);
-    this.showImage(pickUrl(this.shot));
+    this.showImage(this.pickUrl(this.shot));
   }
-}
 
-function pickUrl(shot: ShotCard): string | undefined {
-  for (const url of [shot.thumbUrl, shot.imageUrl]) if (url && !brokenUrls.has(url)) return url;
-  return undefined;
+  /** The thumbnail, else the full image (a thumbnail went missing), else nothing. */
+  private pickUrl(shot: ShotCard): string | undefined {
+    const thumb = this.urls.thumb(shot);
+    if (thumb && !brokenUrls.has(thumb)) return thumb;
+    const image = this.urls.image(shot);
+    return image && !brokenUrls.has(image) ? image : undefined;
+  }
 }
 
 function stripFor(shot: ShotCard): { text: string; fraction: number; error: boolean } | undefined {

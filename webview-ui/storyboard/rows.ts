@@ -1,11 +1,11 @@
 // Fills the virtual grid's rows: a scene header, or up to `columns` shot cards taken from a pool.
 // Keeps an index of the cards in the DOM so a progress update patches exactly one element.
-import type { ShotCard } from '../../src/shared/protocol';
 import { el, setText } from '../common/dom';
 import type { GridRow } from '../common/gridLayout';
 import type { ImageGate } from '../common/imageGate';
 import type { RowRenderer } from '../common/virtualGrid';
 import { type CardFlags, ShotCardElement } from './card';
+import type { ImageUrls, ShotCard } from './model';
 import type { ShotView } from './view';
 
 export interface RowSource {
@@ -24,6 +24,7 @@ export class ShotRowRenderer implements RowRenderer {
   constructor(
     private readonly source: RowSource,
     private readonly images: ImageGate,
+    private readonly urls: ImageUrls,
   ) {}
 
   cardOf(element: Element | null): ShotCardElement | undefined {
@@ -88,7 +89,7 @@ export class ShotRowRenderer implements RowRenderer {
   }
 
   private createCard(): ShotCardElement {
-    const card = new ShotCardElement(this.images);
+    const card = new ShotCardElement(this.images, this.urls);
     this.cards.set(card.element, card);
     return card;
   }

@@ -1,6 +1,7 @@
 // From the snapshot and the toolbar's filters to what the grid shows: sections (one per scene, in
 // project order) of the matching shots, sorted within each scene.
-import type { ShotCard, ShotUpdate, StoryboardSnapshot, StoryboardState } from '../../src/shared/protocol';
+import type { SceneInfo, StoryboardState } from '../../src/shared/protocol';
+import type { ShotCard } from './model';
 import { STATUS_FILTERS, STATUS_ORDER } from './status';
 
 export const ALL = 'all';
@@ -51,18 +52,22 @@ export function matcher(filters: ViewFilters): (shot: ShotCard) => boolean {
   };
 }
 
-export function buildView(snapshot: StoryboardSnapshot, filters: ViewFilters): ShotView {
+export function buildView(
+  shots: readonly ShotCard[],
+  scenes: readonly SceneInfo[],
+  filters: ViewFilters,
+): ShotView {
   const matches = matcher(filters);
   const groups = new Map<string, ShotCard[]>();
-  for (const scene of snapshot.scenes) groups.set(scene.id, []);
-  for (const shot of snapshot.shots) {
+  for (const scene of scenes) groups.set(scene.id, []);
+  for (const shot of shots) {
     if (!matches(shot)) continue;
     const key = shot.sceneId ?? NO_SCENE;
     const list = groups.get(key);
     if (list) list.push(shot);
     else groups.set(key, [shot]);
   }
-  const titles = new Map(snapshot.scenes.map((s) => [s.id, s.title]));
+  const titles = new Map(scenes.map((s) => [s.id, s.title]));
   const sections: ShotSection[] = [];
   for (const [key, items] of groups) {
     if (items.length === 0) continue;
@@ -75,11 +80,11 @@ export function buildView(snapshot: StoryboardSnapshot, filters: ViewFilters): S
 }
 
 /**
- * Whether applying `u` to `shot` can move it in or out of the view or change its place, so the grid
- * must be rebuilt rather than one card repainted.
+ * Whether a card changing from `before` to `after` can move it in or out of the view or change its
+ * place, so the grid must be rebuilt rather than one card repainted.
  */
-export function affectsView(u: ShotUpdate, shot: ShotCard, filters: ViewFilters): boolean {
-  const changed = (k: keyof ShotCard) => k in u && u[k] !== shot[k];
+export function affectsView(before: ShotCard, after: ShotCard, filters: ViewFilters): boolean {
+  const changed = (k: keyof ShotCard) => before[k] !== after[k];
   if (changed('sceneId') || changed('index')) return true;
   if ((filters.status !== ALL || filters.sort === 'status') && changed('status')) return true;
   return filters.text !== '' && (changed('prompt') || changed('model') || changed('reason'));
