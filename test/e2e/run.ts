@@ -61,7 +61,12 @@ async function main(): Promise<number> {
     handleSIGHUP: false,
   });
   onCleanup('chromium', () => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  // Clipboard permissions: VS Code's clipboard (Copy Prompt) goes through navigator.clipboard, which waits
+  // forever for a permission a headless browser never asks the user for.
+  const page = await browser.newPage({
+    viewport: { width: 1600, height: 1000 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   // Extension host errors reach the workbench's console; in-host tests read them from this file.
   page.on('console', (m) => appendFileSync(world.consoleLog, `[${m.type()}] ${m.text()}\n`));
   page.on('pageerror', (e) => appendFileSync(world.consoleLog, `[pageerror] ${e.message}\n`));

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       copyPrompt: () => ({ copied: true }),
     });
     await page.goto(`${harness.origin}/storyboard.html`);
-    await page.locator('.card').first().waitFor();
+    await page.locator('.card[data-shot-id]').first().waitFor();
     board.update(shotId(1), {
       status: 'running',
       progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
@@ -51,15 +51,15 @@ async function main(): Promise<void> {
       progress: { variation: 1, variations: 2, state: 'uploading' },
     });
     await host.emit('delta', board.delta([shotId(1), shotId(2), shotId(4)]));
-    await page.locator('.card').nth(3).click();
+    await page.locator('.card[data-shot-id]').nth(3).click();
     await page
-      .locator('.card')
+      .locator('.card[data-shot-id]')
       .nth(5)
       .click({ modifiers: ['Control'] });
     await settle(page);
     await page.screenshot({ path: path.join(OUT, 'storyboard.png') });
 
-    await page.locator('.card').nth(8).click({ button: 'right' });
+    await page.locator('.card[data-shot-id]').nth(8).click({ button: 'right' });
     await settle(page);
     await page.screenshot({ path: path.join(OUT, 'storyboard-menu.png') });
     await page.keyboard.press('Escape');

@@ -19,6 +19,7 @@ import {
 import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
 import {
   countElements,
+  type ElementLike,
   getScrollTop,
   isHarnessInlineConsoleError,
   isHarnessInlineProbe,
@@ -60,7 +61,7 @@ async function withStoryboard(
     ...(options.query ? { query: options.query } : {}),
   });
   try {
-    await s.page.locator('.card').first().waitFor();
+    await s.page.locator('.card[data-shot-id]').first().waitFor();
     await body(s);
     if (options.clean !== false) await assertClean(s);
   } finally {
@@ -137,7 +138,9 @@ describe('storyboard webview', () => {
       // shows its own shot's thumbnail (recycled cards keep nothing of the shots that scrolled away).
       await page.waitForFunction(() =>
         [
-          ...(globalThis as unknown as PageGlobals).document.querySelectorAll('.card:not([data-empty])'),
+          ...(globalThis as unknown as PageGlobals).document.querySelectorAll(
+            '.card[data-shot-id]:not([data-empty])',
+          ),
         ].every(
           (c) =>
             c
@@ -146,8 +149,31 @@ describe('storyboard webview', () => {
               ?.includes(`/p/renders/${c.getAttribute('data-shot-id')}/`) === true,
         ),
       );
+      // Rows that left the window stay in the DOM out of sight: hidden from assistive technology and
+      // holding no shot, so no id or shot appears twice.
+      const rows = await page.locator('.vgrid-row').evaluateAll((els: unknown[]) =>
+        els.map((r) => {
+          const row = r as ElementLike & { getAttribute(n: string): string | null };
+          return {
+            parked: row.getAttribute('aria-hidden') === 'true',
+            shots: row.querySelectorAll('[data-shot-id]').length,
+          };
+        }),
+      );
+      assert.ok(
+        rows.some((r) => r.parked),
+        'the scroll parked no row: the check below proves nothing',
+      );
+      assert.deepEqual(
+        rows.filter((r) => r.parked && r.shots > 0),
+        [],
+      );
+      const domIds = await page
+        .locator('.card[id]')
+        .evaluateAll((els: unknown[]) => els.map((e) => (e as { id: string }).id));
+      assert.equal(new Set(domIds).size, domIds.length, 'duplicate card ids');
       const withImages = await page.locator('.vgrid img[src]').count();
-      assert.ok(withImages > 0 && withImages <= (await page.locator('.card').count()));
+      assert.ok(withImages > 0 && withImages <= (await page.locator('.card[data-shot-id]').count()));
     });
   });
 
@@ -216,7 +242,7 @@ describe('storyboard webview', () => {
       board.update(shotId(1), { status: 'done', progress: undefined });
       await host.emit('delta', board.delta([shotId(1)]));
       await summary(page).filter({ hasText: '2 of 10,000 shots' }).waitFor();
-      assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(0), shotId(9999)]);
+      assert.deepEqual(await page.locator('.card[data-shot-id]').evaluateAll(ids), [shotId(0), shotId(9999)]);
     });
   });
 
@@ -225,7 +251,7 @@ describe('storyboard webview', () => {
       const { page } = s;
       await typeFilter(page, shotId(41));
       await summary(page).filter({ hasText: '1 of 10,000 shots' }).waitFor();
-      assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(41)]);
+      assert.deepEqual(await page.locator('.card[data-shot-id]').evaluateAll(ids), [shotId(41)]);
 
       const ribbon = prompts.filter((x) => x.toLowerCase().includes('ribbon')).length;
       await typeFilter(page, 'RIBBON');
@@ -243,7 +269,7 @@ describe('storyboard webview', () => {
         .filter({ hasText: `${cafe.length} of 10,000 shots` })
         .waitFor();
       assert.deepEqual(await page.locator('.scene-title').allTextContents(), [SCENE_TITLES[2]]);
-      assert.equal((await page.locator('.card').evaluateAll(ids))[0], shotId(cafe[0]!));
+      assert.equal((await page.locator('.card[data-shot-id]').evaluateAll(ids))[0], shotId(cafe[0]!));
 
       await choose(page, 'filter-scene', 'All scenes');
       const failed = Array.from({ length: SHOTS }, (_, i) => statusOf(i)).filter(
@@ -254,12 +280,15 @@ describe('storyboard webview', () => {
         .filter({ hasText: `${failed} of 10,000 shots` })
         .waitFor();
       const statuses = await page
-        .locator('.card')
+        .locator('.card[data-shot-id]')
         .evaluateAll((cards: unknown[]) =>
           cards.map((c) => (c as { dataset: Record<string, string> }).dataset['status']),
         );
       assert.ok(statuses.length > 0 && statuses.every((x) => x === 'failed'), statuses.join());
-      assert.match((await page.locator('.card .strip').first().textContent()) ?? '', /Provider error 422/);
+      assert.match(
+        (await page.locator('.card[data-shot-id] .strip').first().textContent()) ?? '',
+        /Provider error 422/,
+      );
     });
   });
 
@@ -395,10 +424,10 @@ describe('storyboard webview', () => {
         columnsBefore,
       );
       const columns = await page.locator('.vgrid').getAttribute('aria-colcount');
-      const first = await page.locator('.card').first().getAttribute('data-shot-id');
-      await page.locator('.card').first().click();
+      const first = await page.locator('.card[data-shot-id]').first().getAttribute('data-shot-id');
+      await page.locator('.card[data-shot-id]').first().click();
       await page
-        .locator('.card')
+        .locator('.card[data-shot-id]')
         .nth(1)
         .click({ modifiers: ['Control'] });
       await setScrollTop(page, '.vgrid', 2400);
@@ -409,7 +438,7 @@ describe('storyboard webview', () => {
       assert.equal((saved['selected'] as string[]).length, 2);
 
       await page.reload();
-      await page.locator('.card').first().waitFor();
+      await page.locator('.card[data-shot-id]').first().waitFor();
       await summary(page)
         .filter({ hasText: `${lantern.toLocaleString('en-US')} of 10,000 shots · ` })
         .waitFor();
@@ -430,7 +459,7 @@ describe('storyboard webview', () => {
         ),
       );
       await page.reload();
-      await page.locator('.card').first().waitFor();
+      await page.locator('.card[data-shot-id]').first().waitFor();
       await summary(page)
         .filter({ hasText: /^10,000 shots/ })
         .waitFor();
@@ -539,7 +568,7 @@ describe('storyboard webview', () => {
       assert.match((await pane.textContent()) ?? '', /"ready" got no answer/);
       host.setHandler('ready', () => board.snapshot());
       await pane.getByRole('button', { name: 'Retry' }).click();
-      await page.locator('.card').first().waitFor();
+      await page.locator('.card[data-shot-id]').first().waitFor();
       assert.equal(host.requests('ready').length, 2);
       await assertClean(s);
     } finally {

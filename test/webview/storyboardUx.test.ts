@@ -32,7 +32,7 @@ function handlers() {
 async function withStoryboard(body: (s: ViewSession) => Promise<void>): Promise<void> {
   const s = await openView(browser, harness, 'storyboard', handlers());
   try {
-    await s.page.locator('.card').first().waitFor();
+    await s.page.locator('.card[data-shot-id]').first().waitFor();
     await body(s);
     assert.deepEqual(s.pageErrors, []);
   } finally {

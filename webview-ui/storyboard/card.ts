@@ -39,8 +39,8 @@ export class ShotCardElement {
     this.img.alt = '';
     this.img.decoding = 'async';
     this.img.draggable = false;
+    // No attribute changes when an image lands: that would dirty the styles between scroll frames.
     this.img.addEventListener('error', () => this.onImageError());
-    this.img.addEventListener('load', () => this.element.removeAttribute('data-loading'));
     const line = el('div', 'line');
     line.append(this.idText, this.model);
     this.element.append(this.img, this.badge, this.strip, line, this.prompt);
@@ -91,18 +91,22 @@ export class ShotCardElement {
     this.element.classList.toggle('is-active', flags.active);
   }
 
-  /** Leaves the DOM: cancel the image load, or it keeps the connection busy after a fast scroll. */
+  /**
+   * Leaves the window (parked, or back to the pool): cancel the image load, or it keeps the connection
+   * busy after a fast scroll, and drop the shot's id so nothing finds this card under it.
+   */
   release(): void {
     this.images.cancel(this.img);
     this.url = undefined;
     this.shot = undefined;
+    this.element.removeAttribute('id');
+    delete this.element.dataset['shotId'];
   }
 
   private showImage(url: string | undefined): void {
     toggleAttr(this.element, 'data-empty', !url);
     if (url === this.url) return;
     this.url = url;
-    toggleAttr(this.element, 'data-loading', url !== undefined);
     this.images.cancel(this.img);
     if (url) this.images.load(this.img, url);
   }

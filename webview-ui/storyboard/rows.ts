@@ -63,8 +63,15 @@ export class ShotRowRenderer implements RowRenderer {
     this.releaseCards(row, layoutRow.count);
   }
 
+  /** The row left the window: its cards stay in it (cheaper to re-bind than to re-attach), idle. */
   release(row: HTMLElement): void {
-    this.releaseCards(row, 0);
+    for (const child of row.children) {
+      const card = this.cards.get(child);
+      if (!card) continue;
+      const id = card.shotId;
+      if (id !== undefined && this.live.get(id) === card) this.live.delete(id);
+      card.release();
+    }
   }
 
   /** Re-apply selection and focus flags to the cards in the DOM. */

@@ -77,7 +77,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
     const progress = await waitFor(
       'a storyboard card showing live progress',
       async () => {
-        const lines = await storyboard.locator('.card .strip:not([hidden])').allTextContents();
+        const lines = await storyboard.locator('.card[data-shot-id] .strip:not([hidden])').allTextContents();
         const live = lines.map((l) => l.trim()).filter((l) => PROGRESS.test(l));
         report.progressSeen.push(...live.filter((l) => !report.progressSeen.includes(l)));
         return live.length ? live : undefined;
