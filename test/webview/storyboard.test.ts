@@ -493,7 +493,10 @@ describe('storyboard webview', () => {
       assert.ok(await page.locator('.banner').isVisible());
       const reason = 'Replicate: prediction failed (CUDA out of memory)';
       assert.equal(await card(page, shotId(3)).locator('.strip').textContent(), reason);
+      // Tooltips are written when the pointer reaches the card.
+      await card(page, shotId(3)).hover();
       assert.equal(await card(page, shotId(3)).locator('.badge').getAttribute('title'), `failed: ${reason}`);
+      assert.equal(await card(page, shotId(3)).locator('.strip').getAttribute('title'), reason);
       assert.equal(
         await card(page, shotId(3)).getAttribute('aria-selected'),
         'true',

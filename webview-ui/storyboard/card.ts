@@ -30,6 +30,8 @@ export class ShotCardElement {
   private shot: ShotCard | undefined;
   /** What the image shows or will show once the gate lets it load. */
   private url: string | undefined;
+  /** Tooltips are written when the pointer first reaches the card, not on every scroll frame. */
+  private titled = false;
 
   constructor(
     private readonly images: ImageGate,
@@ -62,7 +64,6 @@ export class ShotCardElement {
 
     const statusLabel = STATUS_LABEL[shot.status];
     setText(this.badge, statusLabel);
-    setAttr(this.badge, 'title', shot.reason ? `${statusLabel}: ${shot.reason}` : statusLabel);
 
     const strip = stripFor(shot);
     this.strip.hidden = !strip;
@@ -70,20 +71,31 @@ export class ShotCardElement {
       setText(this.strip, strip.text);
       this.strip.classList.toggle('is-error', strip.error);
       this.strip.style.setProperty('--p', `${Math.round(strip.fraction * 1000) / 10}%`);
-      setAttr(this.strip, 'title', strip.error ? strip.text : undefined);
     }
 
     if (this.idText.data !== shot.id) this.idText.data = shot.id;
     setText(this.model, shot.model);
-    setAttr(this.model, 'title', `${shot.provider} · ${shot.model}`);
     setText(this.prompt, shot.prompt);
-    setAttr(this.prompt, 'title', shot.prompt);
+    if (this.titled) this.describe();
 
     const parts = [shot.id, statusLabel];
     if (shot.cached) parts.push('from cache');
     if (strip) parts.push(strip.text);
     parts.push(shot.model);
     setAttr(e, 'aria-label', parts.join(', '));
+  }
+
+  /** Writes the tooltips (status and reason, provider and model, the prompt, an error strip's text). */
+  describe(): void {
+    const shot = this.shot;
+    if (!shot) return;
+    this.titled = true;
+    const statusLabel = STATUS_LABEL[shot.status];
+    setAttr(this.badge, 'title', shot.reason ? `${statusLabel}: ${shot.reason}` : statusLabel);
+    const strip = stripFor(shot);
+    setAttr(this.strip, 'title', strip?.error ? strip.text : undefined);
+    setAttr(this.model, 'title', `${shot.provider} · ${shot.model}`);
+    setAttr(this.prompt, 'title', shot.prompt);
   }
 
   setFlags(flags: CardFlags): void {
@@ -96,6 +108,10 @@ export class ShotCardElement {
    * busy after a fast scroll, and drop the shot's id so nothing finds this card under it.
    */
   release(): void {
+    if (this.titled) {
+      for (const node of [this.badge, this.strip, this.model, this.prompt]) node.removeAttribute('title');
+      this.titled = false;
+    }
     this.images.cancel(this.img);
     this.url = undefined;
     this.shot = undefined;

@@ -25,6 +25,9 @@ export class Interactions {
       this.run({ kind: 'selectAll' });
     });
     grid.addEventListener('contextmenu', (e) => this.onContextMenu(e));
+    grid.addEventListener('mouseover', (e) => {
+      app.renderer.cardOf(e.target instanceof Element ? e.target : null)?.describe();
+    });
     grid.addEventListener('keydown', (e) => this.onKey(e));
     grid.addEventListener('focus', () => {
       if (app.activeId === undefined) {
