@@ -52,6 +52,13 @@ export type ShotRow = [
   flags?: number,
 ];
 
+/**
+ * ShotRow[] as JSON text. Rows cross postMessage as one string: a string is copied in one piece, while
+ * 50,000 small arrays are cloned one by one — in VS Code twice (into the webview's frame, then into the
+ * page) and first parsed on the workbench's own thread.
+ */
+export type ShotRowsText = string;
+
 /** Stands for the shot's id inside a path template (ids never contain control characters). */
 export const SHOT_ID_TOKEN = '\u0001';
 /** Longest prompt a card is sent: two lines of the widest card, with room to spare. */
@@ -88,7 +95,7 @@ export interface StoryboardSnapshot extends StoryboardHeader {
   /** URI (asWebviewUri of the project folder, ending in '/') that every image path is relative to. */
   root: string;
   strings: string[];
-  shots: ShotRow[];
+  shots: ShotRowsText;
   /** Live progress of the shots in a batch, by id. */
   live: Record<string, ShotProgress>;
   batch?: BatchInfo;
@@ -104,7 +111,7 @@ export interface StoryboardDelta {
   /** Entries appended to the string table. */
   strings?: string[];
   /** New or changed shots. */
-  rows?: ShotRow[];
+  rows?: ShotRowsText;
   /** Every shot id in project order, when shots were added, removed or moved. */
   order?: string[];
   /** Progress by id; null when a shot's progress ended. */

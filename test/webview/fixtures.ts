@@ -9,6 +9,7 @@ import type {
   BatchInfo,
   MetricsViewSnapshot,
   SceneInfo,
+  ShotRow,
   ShotStatus,
   StoryboardDelta,
   StoryboardHeader,
@@ -194,6 +195,11 @@ export class FixtureBoard {
     if (!d) throw new Error('nothing changed');
     return d;
   }
+}
+
+/** The rows a snapshot or delta carries (they travel as JSON text). */
+export function rowsOf(text: string | undefined): ShotRow[] {
+  return text === undefined ? [] : (JSON.parse(text) as ShotRow[]);
 }
 
 export function storyboardSnapshot(shots: number, origin: ImageOrigin): StoryboardSnapshot {

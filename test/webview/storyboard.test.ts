@@ -9,6 +9,7 @@ import {
   FixtureBoard,
   imagePath,
   rootOf,
+  rowsOf,
   SCENE_TITLES,
   sceneOf,
   shaOf,
@@ -201,7 +202,7 @@ describe('storyboard webview', () => {
         etaMs: 95_000,
       };
       const delta = board.delta([shotId(2), shotId(4), shotId(9000)]);
-      assert.equal(delta.rows?.length, 3, 'only the three changed shots travel');
+      assert.equal(rowsOf(delta.rows).length, 3, 'only the three changed shots travel');
       await host.emit('delta', delta);
       const strip = card(page, shotId(2)).locator('.strip');
       await assert.doesNotReject(strip.filter({ hasText: 'Variation 2/4 · Step 12/30' }).waitFor());
@@ -481,7 +482,7 @@ describe('storyboard webview', () => {
       const delta = board.delta();
       assert.equal(delta.order?.length, 30);
       assert.deepEqual(
-        delta.rows?.map((r) => r[0]),
+        rowsOf(delta.rows).map((r) => r[0]),
         [shotId(3)],
         'only the changed row travels',
       );

@@ -7,7 +7,7 @@ import type { ShotView } from '../../src/core/state/productionState';
 import { cutPrompt, pathTemplate } from '../../src/extension/webviews/cards';
 import { PROMPT_CHARS, type ShotStatus } from '../../src/shared/protocol';
 import { BoardModel, ImageUrls } from '../../webview-ui/storyboard/model';
-import { FixtureBoard, rootOf, shotId, shotViews } from './fixtures';
+import { FixtureBoard, rootOf, rowsOf, shotId, shotViews } from './fixtures';
 
 const origin = { origin: 'https://file+.vscode-resource.vscode-cdn.net/home/ana/productions/night-train' };
 
@@ -104,7 +104,7 @@ describe('storyboard deltas', () => {
     board.update(shotId(3), { status: 'queued' });
     const d = board.delta();
     assert.deepEqual(
-      d.rows?.map((r) => r[0]),
+      rowsOf(d.rows).map((r) => r[0]),
       [shotId(3)],
     );
     assert.equal(d.order, undefined);
@@ -119,7 +119,7 @@ describe('storyboard deltas', () => {
       progress: { variation: 1, variations: 2, step: 1, steps: 30, state: 'running' },
     });
     const first = board.delta([shotId(2)]);
-    assert.equal(first.rows?.length, 1);
+    assert.equal(rowsOf(first.rows).length, 1);
     board.update(shotId(2), {
       progress: { variation: 1, variations: 2, step: 2, steps: 30, state: 'running' },
     });

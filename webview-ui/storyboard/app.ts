@@ -168,7 +168,15 @@ export class StoryboardApp implements RowSource {
       console.error('[dailies] ignored a malformed storyboard snapshot');
       return;
     }
-    this.model.load(s);
+    if (!this.model.load(s)) {
+      console.error('[dailies] ignored a storyboard snapshot with unreadable rows');
+      if (!this.model.loaded)
+        this.pane.error('The storyboard could not be read.', {
+          label: 'Retry',
+          run: () => void this.connect(),
+        });
+      return;
+    }
     this.applyHeader();
     this.selection.retain((id) => this.model.byId.has(id));
     if (this.activeId && !this.model.byId.has(this.activeId)) this.activeId = undefined;

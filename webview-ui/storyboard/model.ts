@@ -11,23 +11,25 @@ import {
   type StoryboardHeader,
   type StoryboardSnapshot,
 } from '../../src/shared/protocol';
+import { parseRows } from './snapshotGuard';
 
+/** Every field is always present (undefined when empty): one object shape for 50,000 cards. */
 export interface ShotCard {
   id: string;
   /** Position in project.json (the default sort). */
   index: number;
-  sceneId?: string;
+  sceneId: string | undefined;
   prompt: string;
   model: string;
   provider: string;
   status: ShotStatus;
-  reason?: string;
+  reason: string | undefined;
   cached: boolean;
   /** Path templates (string-table entries) of the thumbnail and the image; see ImageUrls. */
-  thumb?: string;
-  image?: string;
+  thumb: string | undefined;
+  image: string | undefined;
   version: string;
-  progress?: ShotProgress;
+  progress: ShotProgress | undefined;
 }
 
 export interface ShotChange {
@@ -38,7 +40,7 @@ export interface ShotChange {
 
 export type DeltaResult =
   | { kind: 'applied'; changes: ShotChange[]; reordered: boolean; header: boolean }
-  /** The delta was made for another revision: the page must ask for a snapshot. */
+  /** The delta was made for another revision (or is unreadable): the page must ask for a snapshot. */
   | { kind: 'resync' };
 
 export class BoardModel {
@@ -49,15 +51,21 @@ export class BoardModel {
   shots: ShotCard[] = [];
   readonly byId = new Map<string, ShotCard>();
   private strings: string[] = [];
+  /** "provider\tmodel" entries of the string table, split once. */
+  private models = new Map<number, [string, string]>();
 
   get loaded(): boolean {
     return this.rev !== undefined;
   }
 
-  load(s: StoryboardSnapshot): void {
+  /** Takes a complete snapshot; false (and nothing changed) when its rows are unreadable. */
+  load(s: StoryboardSnapshot): boolean {
+    const rows = parseRows(s.shots);
+    if (!rows) return false;
     this.rev = s.rev;
     this.root = s.root;
     this.strings = s.strings.slice();
+    this.models = new Map();
     this.header = {
       projectFile: s.projectFile,
       title: s.title,
@@ -67,24 +75,27 @@ export class BoardModel {
     };
     this.batch = s.batch;
     this.byId.clear();
-    const shots: ShotCard[] = new Array(s.shots.length);
-    for (let i = 0; i < s.shots.length; i++) {
-      const card = this.decode(s.shots[i]!, i);
+    const shots: ShotCard[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const card = this.decode(rows[i]!, i);
       const progress = s.live[card.id];
       if (progress) card.progress = progress;
       shots[i] = card;
       this.byId.set(card.id, card);
     }
     this.shots = shots;
+    return true;
   }
 
   apply(d: StoryboardDelta): DeltaResult {
     if (this.rev === undefined || d.from !== this.rev) return { kind: 'resync' };
+    const rows = d.rows === undefined ? [] : parseRows(d.rows);
+    if (!rows) return { kind: 'resync' };
     this.rev = d.rev;
     if (d.strings) for (const s of d.strings) this.strings.push(s);
     const changes: ShotChange[] = [];
     const added = new Map<string, ShotCard>();
-    for (const row of d.rows ?? []) {
+    for (const row of rows) {
       const next = this.decode(row, 0);
       const shot = this.byId.get(next.id);
       if (!shot) {
@@ -95,8 +106,6 @@ export class BoardModel {
       next.progress = shot.progress;
       changes.push({ shot, before: { ...shot } });
       Object.assign(shot, next);
-      if (next.reason === undefined) delete shot.reason;
-      if (next.sceneId === undefined) delete shot.sceneId;
     }
     const reordered = d.order !== undefined;
     if (d.order) {
@@ -115,8 +124,7 @@ export class BoardModel {
       const shot = this.byId.get(id);
       if (!shot) continue;
       if (!changes.some((c) => c.shot === shot)) changes.push({ shot, before: { ...shot } });
-      if (progress) shot.progress = progress;
-      else delete shot.progress;
+      shot.progress = progress ?? undefined;
     }
     if (d.header) this.header = d.header;
     if (d.batch) this.batch = d.batch;
@@ -125,23 +133,28 @@ export class BoardModel {
 
   private decode(row: ShotRow, index: number): ShotCard {
     const [id, status, prompt, scene, model, thumb, image, version, reason, flags] = row;
-    const modelEntry = this.strings[model] ?? '';
-    const tab = modelEntry.indexOf('\t');
-    const card: ShotCard = {
+    let pair = this.models.get(model);
+    if (!pair) {
+      const entry = this.strings[model] ?? '';
+      const tab = entry.indexOf('\t');
+      pair = tab < 0 ? ['', entry] : [entry.slice(0, tab), entry.slice(tab + 1)];
+      this.models.set(model, pair);
+    }
+    return {
       id,
       index,
+      sceneId: scene >= 0 ? this.strings[scene] : undefined,
       prompt,
-      provider: tab < 0 ? '' : modelEntry.slice(0, tab),
-      model: tab < 0 ? modelEntry : modelEntry.slice(tab + 1),
+      model: pair[1],
+      provider: pair[0],
       status,
+      reason: reason || undefined,
       cached: ((flags ?? 0) & ROW_FLAG_CACHED) !== 0,
+      thumb: thumb >= 0 ? this.strings[thumb] : undefined,
+      image: image >= 0 ? this.strings[image] : undefined,
       version,
+      progress: undefined,
     };
-    if (scene >= 0) card.sceneId = this.strings[scene];
-    if (thumb >= 0) card.thumb = this.strings[thumb];
-    if (image >= 0) card.image = this.strings[image];
-    if (reason) card.reason = reason;
-    return card;
   }
 }
 

@@ -68,7 +68,7 @@ export class StoryboardSync {
       rev: this.rev,
       root: root.endsWith('/') ? root : `${root}/`,
       strings: this.strings.take(),
-      shots: rows,
+      shots: JSON.stringify(rows),
       live,
       ...(batch ? { batch } : {}),
     };
@@ -133,7 +133,7 @@ export class StoryboardSync {
       from,
       rev: this.rev,
       ...(strings.length ? { strings } : {}),
-      ...(rows.length ? { rows } : {}),
+      ...(rows.length ? { rows: JSON.stringify(rows) } : {}),
       ...(order ? { order } : {}),
       ...(liveCount ? { live } : {}),
       ...(changedHeader ? { header } : {}),
