@@ -18,6 +18,8 @@ export class ImageGate {
   constructor(
     private readonly fastPx: () => number,
     private readonly settleMs = 120,
+    /** Told when a fling starts (true) and when the scroll has settled (false). */
+    private readonly onFling: (flinging: boolean) => void = () => undefined,
   ) {}
 
   get flinging(): boolean {
@@ -29,9 +31,11 @@ export class ImageGate {
     const delta = Math.abs(top - this.lastTop);
     this.lastTop = top;
     if (delta <= this.fastPx()) return;
+    if (this.settle === undefined) this.onFling(true);
     clearTimeout(this.settle);
     this.settle = setTimeout(() => {
       this.settle = undefined;
+      this.onFling(false);
       this.flush();
     }, this.settleMs);
   }

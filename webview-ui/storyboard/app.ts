@@ -71,7 +71,13 @@ export class StoryboardApp implements RowSource {
     this.toolbar.setZoom(this.zoom, ZOOM_WIDTHS.length - 1);
 
     // A jump of more than half a viewport between two scroll events is a fling (scrollbar drag, PageDown).
-    const images = new ImageGate(() => this.grid.element.clientHeight / 2);
+    // While flung, cards also leave out their prompt and model: laying out text for the three rows a
+    // frame that fly past would cost more than the frame has; it comes back when the scroll settles.
+    const images = new ImageGate(
+      () => this.grid.element.clientHeight / 2,
+      undefined,
+      (flinging) => this.grid.element.classList.toggle('flinging', flinging),
+    );
     this.renderer = new ShotRowRenderer(this, images, new ImageUrls(() => this.model.root));
     this.grid = new VirtualGrid({
       label: 'Shots',

@@ -4,6 +4,7 @@
 // status bar says "up to date". Every check that passes is listed; the first that fails stops the run.
 import { say } from './env';
 import { checkMetricsAfter, checkStoryboardAfter } from './panelChecks';
+import { checkTreeHover } from './treeHover';
 import { waitFor } from './wait';
 import type { Workbench } from './workbench';
 
@@ -141,6 +142,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
   );
   check(`every shot row's icon is its WebP thumbnail after rendering (${after.length} rows)`, true);
   await wb.screenshotSidebar('06-tree-after-render');
+  await checkTreeHover(wb, check);
 
   await checkStoryboardAfter(wb, await wb.webview('storyboard'), check);
   await checkMetricsAfter(wb, await wb.webview('metrics'), variations, check);

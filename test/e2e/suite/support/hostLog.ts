@@ -1,8 +1,9 @@
 // Where the extension host's errors end up: its own log (remoteexthost.log under code-server, exthost.log
 // on the desktop) and, for errors an extension lets escape (a throwing event listener, a timer callback,
-// an unhandled rejection), the workbench's console, which test/e2e/run.ts writes to a file. Tests read
-// what was appended between two points; a marker error raised through a vscode.EventEmitter (whose
-// listener errors VS Code reports like any other) tells when the files have caught up.
+// an unhandled rejection), the workbench's side: under code-server its console, which test/e2e/run.ts
+// writes to a file; on the desktop the window's renderer.log. Tests read what was appended between two
+// points; a marker error raised through a vscode.EventEmitter (whose listener errors VS Code reports like
+// any other) tells when the files have caught up.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,7 +17,7 @@ function hostLogs(): string[] {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
-      else if (/exthost\.log$/i.test(e.name)) found.push(full);
+      else if (/(exthost|renderer)\.log$/i.test(e.name)) found.push(full);
     }
   };
   if (logs && existsSync(logs)) walk(logs);
