@@ -175,7 +175,11 @@ describe('storyboard webview', () => {
       assert.equal(new Set(domIds).size, domIds.length, 'duplicate card ids');
       // Text left out during the fling is back once it settled.
       assert.equal(await page.locator('.vgrid.flinging').count(), 0);
-      assert.ok(await card(page, shotId(SHOTS - 1)).locator('.prompt').isVisible());
+      assert.ok(
+        await card(page, shotId(SHOTS - 1))
+          .locator('.prompt')
+          .isVisible(),
+      );
       const withImages = await page.locator('.vgrid img[src]').count();
       assert.ok(withImages > 0 && withImages <= (await page.locator('.card[data-shot-id]').count()));
     });
