@@ -116,9 +116,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
             item.iconPath instanceof vscode.ThemeIcon
               ? item.iconPath.id
               : item.iconPath instanceof vscode.Uri
-                ? item.iconPath.scheme === 'data'
-                  ? `data:${item.iconPath.path.split(/[;,]/)[0]}`
-                  : `file:${item.iconPath.path.split('/').pop()}`
+                ? `file:${item.iconPath.path.split('/').pop()}`
                 : undefined;
           out.push({
             id: String(item.id ?? ''),

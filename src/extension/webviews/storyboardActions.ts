@@ -46,7 +46,16 @@ export function storyboardActions(deps: StoryboardActionDeps): StoryboardActions
       );
       return true;
     },
-    reveal: (production, shotId) => revealShot(production, shotId),
+    reveal: async (production, shotId) => {
+      const ok = await revealShot(production, shotId);
+      // The tree follows along, without taking focus from the editor.
+      if (ok) {
+        void deps.view
+          .reveal(deps.tree.shotNode(production, shotId), { select: true, focus: false })
+          .then(undefined, () => undefined);
+      }
+      return ok;
+    },
     revealInTree: async (production, shotId) => {
       if (!production.state.get(shotId)) return false;
       await deps.view.reveal(deps.tree.shotNode(production, shotId), {
