@@ -21,8 +21,22 @@ export interface DailiesApi {
   refresh(): Promise<void>;
   /** Text of the status bar item, as shown. */
   statusText(): string;
-  /** Label, description and icon of every node of the Shots tree (depth-first). */
-  treeSnapshot(): { id: string; label: string; description?: string; icon?: string; contextValue?: string }[];
+  /** Label, description, icon and tooltip (markdown source) of every node of the Shots tree (depth-first). */
+  treeSnapshot(): {
+    id: string;
+    label: string;
+    description?: string;
+    icon?: string;
+    contextValue?: string;
+    tooltip?: string;
+  }[];
   /** Open storyboard / metrics panels, by production file. */
   openPanels(): { storyboards: string[]; metrics: string[] };
+  /** Whether the Shots view is visible, and the ids of its selected nodes. */
+  shotsView(): { visible: boolean; selection: string[] };
+  /**
+   * Sends a request to the host side of a production's open storyboard exactly as its webview would, and
+   * resolves with the answer (for tests: the webview's own clicks cannot be driven from the host).
+   */
+  storyboardRequest(file: string, method: string, params: unknown): Promise<unknown>;
 }

@@ -7,15 +7,18 @@ import type { DailiesApi } from './api';
 import { registerBatchCommands } from './commands/batchCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
-import { openImage, registerViewCommands, revealShot } from './commands/viewCommands';
+import { registerViewCommands } from './commands/viewCommands';
 import { DailiesLog } from './log';
 import { ProjectDiagnostics } from './productions/diagnostics';
 import { ProductionRegistry } from './productions/registry';
 import { KeyStore } from './secrets';
 import { readSettings } from './settings';
+import { DimmedThumbs } from './views/dimmedThumbs';
+import { ProductionContext } from './views/productionContext';
 import { type ShotsNode, ShotsTreeProvider } from './views/shotsTree';
 import { DailiesStatusBar } from './views/statusBar';
 import { Panels } from './webviews/panels';
+import { storyboardActions } from './webviews/storyboardActions';
 
 export function activate(context: vscode.ExtensionContext): DailiesApi {
   const started = Date.now();
@@ -32,7 +35,9 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   const registry = add(
     new ProductionRegistry({ scheduler, registry: new ModelRegistry(), keys, log, diagnostics }),
   );
-  const tree = add(new ShotsTreeProvider(registry));
+  const tree = add(
+    new ShotsTreeProvider(registry, add(new DimmedThumbs(context.storageUri ?? context.globalStorageUri))),
+  );
   const view = add(
     vscode.window.createTreeView<ShotsNode>('dailies.shots', {
       treeDataProvider: tree,
@@ -41,21 +46,19 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     }),
   );
   const status = add(new DailiesStatusBar(registry));
+  add(new ProductionContext(registry));
   const renderDeps = { registry, keys };
   const panels = add(
-    new Panels(context.extensionUri, registry, {
-      render: (production, shotIds, force) =>
-        void renderTargets(renderDeps, [{ production, shotIds }], force),
-      openImage,
-      reveal: async (production, shotId) => {
-        const ok = await revealShot(production, shotId);
-        if (ok)
-          void view
-            .reveal(tree.shotNode(production, shotId), { select: true, focus: false })
-            .then(undefined, () => undefined);
-        return ok;
-      },
-    }),
+    new Panels(
+      context.extensionUri,
+      registry,
+      storyboardActions({
+        render: (production, shotIds, force) =>
+          void renderTargets(renderDeps, [{ production, shotIds }], force),
+        tree,
+        view,
+      }),
+    ),
   );
   for (const d of [
     ...registerRenderCommands(renderDeps),
@@ -121,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
             description: typeof item.description === 'string' ? item.description : undefined,
             icon,
             contextValue: item.contextValue,
+            tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip,
           });
           walk(child);
         }
@@ -132,6 +136,15 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
       storyboards: panels.openStoryboards().map((p) => p.production.file),
       metrics: panels.openMetrics().map((p) => p.production.file),
     }),
+    shotsView: () => ({
+      visible: view.visible,
+      selection: view.selection.map((n) => String(tree.getTreeItem(n).id ?? '')),
+    }),
+    storyboardRequest: async (file, method, params) => {
+      const open = panels.openStoryboards().find((p) => p.production.file === file);
+      if (!open) throw new Error(`no storyboard is open for ${file}`);
+      return open.host.dispatch(method, params);
+    },
   };
 }
 

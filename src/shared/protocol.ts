@@ -1,6 +1,6 @@
 // The messages between the extension host and its two webviews. One request map and one event map per
-// direction per webview; `ready` is answered with a complete snapshot (never a delta), after which the
-// host sends coalesced progress batches (≤ 10 per second) while the view is visible.
+// direction per webview. The storyboard's `ready` is answered with a complete snapshot; after it the host
+// sends deltas against the webview's last revision (≤ 10 per second while visible, one on re-show).
 import type { MetricsSnapshot } from './metrics';
 
 export type ShotStatus =
@@ -26,25 +26,44 @@ export interface ShotProgress {
   queuePosition?: number;
 }
 
-export interface ShotCard {
-  id: string;
-  /** Position in project.json (the default sort). */
-  index: number;
-  sceneId?: string;
-  prompt: string;
-  model: string;
-  provider: string;
-  variations: number;
-  status: ShotStatus;
-  /** Why the status is what it is ("inputs changed since the last render", an error message…). */
-  reason?: string;
-  /** webview-URIs (asWebviewUri) of the WebP thumbnail and the full image; never image bytes. */
-  thumbUrl?: string;
-  imageUrl?: string;
-  progress?: ShotProgress;
-  cached?: boolean;
-  durationS?: number;
-}
+/**
+ * One shot as a storyboard card shows it, as a tuple: 50,000 of these travel in one message, so field
+ * names are not repeated and repeated strings (scene, model, path templates) are indices into the
+ * message's string table. Image paths are relative to the snapshot's `root` URI, with the shot's id
+ * replaced by SHOT_ID_TOKEN, so most shots share one template.
+ */
+export type ShotRow = [
+  id: string,
+  status: ShotStatus,
+  /** Cut to what a card can show (PROMPT_CHARS). */
+  prompt: string,
+  /** String-table index of the scene id; -1 for none. */
+  scene: number,
+  /** String-table index of "provider\tmodel". */
+  model: number,
+  /** String-table index of the thumbnail's path template; -1 for none. */
+  thumb: number,
+  /** String-table index of the full image's path template; -1 for none. */
+  image: number,
+  /** A few hex digits of the image's content hash: a re-rendered frame gets a new URL ('' when unknown). */
+  version: string,
+  reason?: string,
+  /** Bit 1: served from the result cache. */
+  flags?: number,
+];
+
+/**
+ * ShotRow[] as JSON text. Rows cross postMessage as one string: a string is copied in one piece, while
+ * 50,000 small arrays are cloned one by one — in VS Code twice (into the webview's frame, then into the
+ * page) and first parsed on the workbench's own thread.
+ */
+export type ShotRowsText = string;
+
+/** Stands for the shot's id inside a path template (ids never contain control characters). */
+export const SHOT_ID_TOKEN = '\u0001';
+/** Longest prompt a card is sent: two lines of the widest card, with room to spare. */
+export const PROMPT_CHARS = 160;
+export const ROW_FLAG_CACHED = 1;
 
 export interface SceneInfo {
   id: string;
@@ -60,19 +79,50 @@ export interface BatchInfo {
   etaMs?: number;
 }
 
-export interface StoryboardSnapshot {
+/** What the storyboard shows above and around its cards. */
+export interface StoryboardHeader {
   projectFile: string;
   title: string;
   aspectRatio: string;
   scenes: SceneInfo[];
-  shots: ShotCard[];
-  batch?: BatchInfo;
   /** Project-level problem (e.g. invalid JSON) shown as a banner; shots keep their last known state. */
   problem?: string;
 }
 
-/** A partial card: `id` plus the fields that changed. */
-export type ShotUpdate = Partial<ShotCard> & { id: string };
+/** The complete state, answered to `ready`; every later change comes as a `delta` against a revision. */
+export interface StoryboardSnapshot extends StoryboardHeader {
+  rev: number;
+  /** URI (asWebviewUri of the project folder, ending in '/') that every image path is relative to. */
+  root: string;
+  strings: string[];
+  shots: ShotRowsText;
+  /** Live progress of the shots in a batch, by id. */
+  live: Record<string, ShotProgress>;
+  batch?: BatchInfo;
+}
+
+/**
+ * What changed between revision `from` (the last one the webview got) and `rev`. A webview holding
+ * another revision asks for a fresh snapshot instead of applying it.
+ */
+export interface StoryboardDelta {
+  from: number;
+  rev: number;
+  /** Entries appended to the string table. */
+  strings?: string[];
+  /** New or changed shots. */
+  rows?: ShotRowsText;
+  /** Every shot id in project order, when shots were added, removed or moved. */
+  order?: string[];
+  /** Progress by id; null when a shot's progress ended. */
+  live?: Record<string, ShotProgress | null>;
+  header?: StoryboardHeader;
+  batch?: BatchInfo;
+}
+
+/** The host commands a storyboard may run (each spends through the host's own confirmation). */
+export const STORYBOARD_COMMANDS = ['dailies.renderAll', 'dailies.renderStale'] as const;
+export type StoryboardCommand = (typeof STORYBOARD_COMMANDS)[number];
 
 // The four maps below are `type`s, not `interface`s: RpcEndpoint constrains them to an index-signature
 // type, and only type aliases are implicitly indexable (an interface fails with TS2344).
@@ -80,13 +130,15 @@ export type StoryboardHostRequests = {
   ready: { params: { clientId: string }; result: StoryboardSnapshot };
   render: { params: { shotIds: string[]; force: boolean }; result: { started: boolean } };
   cancel: { params: { shotIds: string[] }; result: { canceled: number } };
+  runCommand: { params: { command: StoryboardCommand }; result: { started: boolean } };
   openImage: { params: { shotId: string; variation?: number }; result: { opened: boolean } };
   revealShot: { params: { shotId: string }; result: { revealed: boolean } };
+  revealInTree: { params: { shotId: string }; result: { revealed: boolean } };
+  copyPrompt: { params: { shotId: string }; result: { copied: boolean } };
 };
 
 export type StoryboardEvents = {
-  snapshot: StoryboardSnapshot;
-  progress: { updates: ShotUpdate[]; batch?: BatchInfo };
+  delta: StoryboardDelta;
 };
 
 export type MetricsHostRequests = {
@@ -116,6 +168,8 @@ export interface StoryboardState {
   text: string;
   sort: 'order' | 'status' | 'scene' | 'id';
   selected: string[];
+  /** Which production the panel showed, so a restored panel finds it again (optional: no version bump). */
+  projectFile?: string;
 }
 
 export const METRICS_STATE_VERSION = 1;

@@ -5,7 +5,7 @@
 // → print its report. Screenshots, logs and results go to test-output/e2e/. Exit code 0 only if every
 // UI check and every in-host test passed. DAILIES_E2E_KEEP=1 keeps the temp workspace (kept anyway on
 // failure); DAILIES_E2E_VSIX tests a given VSIX; `--suite-only` skips the UI scenario.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../helpers/chromium';
@@ -60,7 +60,18 @@ async function main(): Promise<number> {
     handleSIGHUP: false,
   });
   onCleanup('chromium', () => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  // Clipboard permissions: VS Code's clipboard (Copy Prompt) goes through navigator.clipboard, which waits
+  // forever for a permission a headless browser never asks the user for.
+  const page = await browser.newPage({
+    viewport: { width: 1600, height: 1000 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  // Extension host errors reach the workbench's console; in-host tests read them from this file.
+  page.on('console', (m) => appendFileSync(world.consoleLog, `[${m.type()}] ${m.text()}\n`));
+  page.on('pageerror', (e) => appendFileSync(world.consoleLog, `[pageerror] ${e.message}\n`));
+  onCleanup('browser console', () => {
+    if (existsSync(world.consoleLog)) cpSync(world.consoleLog, path.join(OUT_DIR, 'browser-console.log'));
+  });
   const wb = new Workbench(page, OUT_DIR);
 
   let ui: UiReport | undefined;

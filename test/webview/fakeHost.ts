@@ -41,12 +41,18 @@ export class FakeHost {
   /**
    * Answers `method` inside the page from a result staged before navigation, skipping the round trip
    * through this process: the bench uses it so that first-paint figures measure the webview rather than
-   * Playwright's pipe (which needs ~250 ms to carry a 10,000-shot snapshot).
+   * Playwright's pipe (which needs ~250 ms to carry a 10,000-shot snapshot). Staged as JSON text, the
+   * reply is parsed in the page when asked for (and then structured-cloned by postMessage), as a message
+   * from VS Code's extension host is.
    */
-  async stage(method: string, result: unknown): Promise<void> {
+  async stage(method: string, result: unknown, { asJson = false }: { asJson?: boolean } = {}): Promise<void> {
     this.staged.add(method);
+    const value = asJson
+      ? JSON.stringify(typeof result === 'string' ? result : JSON.stringify(result))
+      : JSON.stringify(result);
+    const table = asJson ? '__stagedJson' : '__staged';
     await this.page.addInitScript({
-      content: `globalThis.__staged = Object.assign(globalThis.__staged ?? {}, { ${JSON.stringify(method)}: ${JSON.stringify(result)} });`,
+      content: `globalThis.${table} = Object.assign(globalThis.${table} ?? {}, { ${JSON.stringify(method)}: ${value} });`,
     });
   }
 

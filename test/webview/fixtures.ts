@@ -1,18 +1,22 @@
 // Deterministic snapshots for the browser tests and the bench: a storyboard of N shots across 12
-// scenes (mostly rendered, some failed / cached / stale / never rendered), and a metrics snapshot with
-// several series of recent latency samples.
+// scenes (mostly rendered, some failed / cached / stale / never rendered), encoded by the host's own
+// StoryboardSync exactly as the extension sends it, and a metrics snapshot with several series of recent
+// latency samples.
+import type { ShotView } from '../../src/core/state/productionState';
+import { StoryboardSync } from '../../src/extension/webviews/storyboardSync';
 import type { MetricFeature, MetricSeries, MetricsSnapshot } from '../../src/shared/metrics';
 import type {
+  BatchInfo,
   MetricsViewSnapshot,
   SceneInfo,
-  ShotCard,
+  ShotRow,
   ShotStatus,
+  StoryboardDelta,
+  StoryboardHeader,
   StoryboardSnapshot,
 } from '../../src/shared/protocol';
 
-export interface ImageUrls {
-  thumbUrl(i: number): string;
-  imageUrl(i: number): string;
+export interface ImageOrigin {
   origin: string;
 }
 
@@ -83,12 +87,33 @@ export function sceneOf(i: number, shots: number): number {
   return Math.floor((i * SCENE_TITLES.length) / shots);
 }
 
-export function storyboardSnapshot(shots: number, urls: ImageUrls): StoryboardSnapshot {
-  const scenes: SceneInfo[] = SCENE_TITLES.map((title, s) => ({ id: `sc${s + 1}`, title }));
-  const cards: ShotCard[] = Array.from({ length: shots }, (_, i) => {
+/** The folder URI the storyboard pages resolve image paths against (the harness serves it). */
+export function rootOf(o: ImageOrigin): string {
+  return `${o.origin}/p/`;
+}
+
+export function thumbPath(i: number): string {
+  // Every 37th rendered shot lost its thumbnail: the card must fall back to the original image.
+  return i % 37 === 0 && i > 0
+    ? `renders/${shotId(i)}/missing.thumb.webp`
+    : `renders/${shotId(i)}/${shotId(i)}_v1.thumb.webp`;
+}
+
+export function imagePath(i: number): string {
+  return `renders/${shotId(i)}/${shotId(i)}_v1.png`;
+}
+
+/** Content hash of shot i's image (its first 8 digits version the URLs). */
+export function shaOf(i: number): string {
+  return ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(8);
+}
+
+export function shotViews(shots: number): ShotView[] {
+  const scenes = sceneInfos();
+  return Array.from({ length: shots }, (_, i) => {
     const status = statusOf(i);
     const m = MODELS[i % MODELS.length]!;
-    const card: ShotCard = {
+    const view: ShotView = {
       id: shotId(i),
       index: i,
       sceneId: scenes[sceneOf(i, shots)]!.id,
@@ -97,27 +122,88 @@ export function storyboardSnapshot(shots: number, urls: ImageUrls): StoryboardSn
       provider: m.provider,
       variations: 1 + (i % 4),
       status,
+      outputs: [],
+      line: -1,
     };
     if (status === 'failed')
-      card.reason = 'Provider error 422: the prompt was rejected by the safety checker';
-    if (status === 'stale') card.reason = 'inputs changed since the last render (prompt)';
-    if (status === 'cached') card.cached = true;
+      view.reason = 'Provider error 422: the prompt was rejected by the safety checker';
+    if (status === 'stale') view.reason = 'inputs changed since the last render (prompt)';
+    if (status === 'cached') view.cached = true;
     if (status !== 'never' && status !== 'failed') {
-      // Every 37th rendered shot lost its thumbnail: the card must fall back to the original image.
-      card.thumbUrl = i % 37 === 0 && i > 0 ? `${urls.origin}/thumbs/missing-${i}.webp` : urls.thumbUrl(i);
-      card.imageUrl = urls.imageUrl(i);
-      card.durationS = 3 + (i % 9);
+      view.outputs = [{ variation: 1, image: imagePath(i), thumb: thumbPath(i), sha256: shaOf(i) }];
+      view.durationS = 3 + (i % 9);
     }
-    return card;
+    return view;
   });
-  return {
+}
+
+function sceneInfos(): SceneInfo[] {
+  return SCENE_TITLES.map((title, s) => ({ id: `sc${s + 1}`, title }));
+}
+
+/**
+ * A production's shots behind the host's StoryboardSync: what `ready` answers and the deltas a change
+ * produces, so tests exercise the real encoding. One board per page (each `ready` starts a session).
+ */
+export class FixtureBoard {
+  readonly views: ShotView[];
+  readonly byId: Map<string, ShotView>;
+  header: StoryboardHeader = {
     projectFile: '/work/productions/night-train/project.json',
     title: 'Night Train',
     aspectRatio: '2.39:1',
-    scenes,
-    shots: cards,
-    batch: { running: false, shotsDone: 0, shotsTotal: 0, jobsDone: 0, jobsTotal: 0 },
+    scenes: sceneInfos(),
   };
+  batch: BatchInfo | undefined = { running: false, shotsDone: 0, shotsTotal: 0, jobsDone: 0, jobsTotal: 0 };
+  private readonly sync: StoryboardSync;
+
+  constructor(
+    shotsOrViews: number | ShotView[],
+    private readonly origin: ImageOrigin,
+  ) {
+    this.views = typeof shotsOrViews === 'number' ? shotViews(shotsOrViews) : shotsOrViews;
+    this.byId = new Map(this.views.map((v) => [v.id, v]));
+    this.sync = new StoryboardSync({
+      shots: () => this.views,
+      shot: (id) => this.byId.get(id),
+      header: () => this.header,
+      batch: () => this.batch,
+    });
+  }
+
+  snapshot(): StoryboardSnapshot {
+    return this.sync.snapshot(rootOf(this.origin));
+  }
+
+  /** Changes shot `id` (as the host model would) and returns nothing: call delta() to send it. */
+  update(id: string, patch: Partial<ShotView>): void {
+    const view = this.byId.get(id);
+    if (!view) throw new Error(`no shot ${id}`);
+    Object.assign(view, patch);
+  }
+
+  /** Replaces the shot list (shots added, removed or moved). */
+  replace(views: ShotView[]): void {
+    this.views.splice(0, this.views.length, ...views);
+    this.byId.clear();
+    for (const v of this.views) this.byId.set(v.id, v);
+  }
+
+  /** The delta for `ids` (undefined: anything may have changed), or throws when nothing did. */
+  delta(ids?: string[]): StoryboardDelta {
+    const d = this.sync.delta(ids);
+    if (!d) throw new Error('nothing changed');
+    return d;
+  }
+}
+
+/** The rows a snapshot or delta carries (they travel as JSON text). */
+export function rowsOf(text: string | undefined): ShotRow[] {
+  return text === undefined ? [] : (JSON.parse(text) as ShotRow[]);
+}
+
+export function storyboardSnapshot(shots: number, origin: ImageOrigin): StoryboardSnapshot {
+  return new FixtureBoard(shots, origin).snapshot();
 }
 
 /** Small PRNG so the metrics fixture is the same on every run. */

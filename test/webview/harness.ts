@@ -18,12 +18,13 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const DIST = path.join(REPO, 'dist/webview');
 export const THUMB_COUNT = 20;
 
+/**
+ * Serves the pages, the bundles, and a project folder under /p/: `renders/S00042/<any>.webp|png` is one
+ * of THUMB_COUNT frames chosen by the shot number (a distinct URL per shot, as in a project), and any
+ * file named `missing.*` is a 404 (a thumbnail that went missing).
+ */
 export interface Harness {
   origin: string;
-  /** Thumbnail URL of shot i: one of THUMB_COUNT frames, but a distinct URL per shot, as in a project. */
-  thumbUrl(i: number): string;
-  /** The "original" image of the same shot (the harness serves the same bytes). */
-  imageUrl(i: number): string;
   close(): Promise<void>;
 }
 
@@ -66,8 +67,6 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    thumbUrl: (i) => `${origin}/thumbs/frame-${i % THUMB_COUNT}.webp?shot=${i}`,
-    imageUrl: (i) => `${origin}/images/frame-${i % THUMB_COUNT}.webp?shot=${i}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -107,9 +106,9 @@ async function serve(
     res.writeHead(204).end();
     return;
   }
-  const frame = /^\/(?:thumbs|images)\/frame-(\d+)\.webp$/.exec(url.pathname);
-  if (frame) {
-    const bytes = thumbs[Number(frame[1])];
+  const frame = /^\/p\/renders\/S(\d+)\/([^/]+)$/.exec(url.pathname);
+  if (frame && !frame[2]!.startsWith('missing.')) {
+    const bytes = thumbs[(Number(frame[1]) - 1) % THUMB_COUNT];
     if (bytes) return send(res, bytes, TYPES['.webp']!);
   }
   const file = /^\/dist\/webview\/([\w.-]+)$/.exec(url.pathname)?.[1];
@@ -182,7 +181,13 @@ function vscodeApiShim(): string {
         const copy = structuredClone(message);
         posted.push(copy);
         const staged = window.__staged;
-        if (copy && copy.kind === 'request' && staged && copy.method in staged) {
+        const stagedJson = window.__stagedJson;
+        if (copy && copy.kind === 'request' && stagedJson && copy.method in stagedJson) {
+          setTimeout(() => {
+            const reply = { kind: 'response', id: copy.id, ok: true, result: JSON.parse(stagedJson[copy.method]) };
+            window.postMessage(reply, '*');
+          });
+        } else if (copy && copy.kind === 'request' && staged && copy.method in staged) {
           const reply = { kind: 'response', id: copy.id, ok: true, result: staged[copy.method] };
           setTimeout(() => window.postMessage(reply, '*'));
         }

@@ -2,23 +2,19 @@
 // progress text, selection ranges, the metrics table sort and histogram bins.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ShotCard } from '../../src/shared/protocol';
 import { geometryFor, layoutSections, visibleRows } from '../../webview-ui/common/gridLayout';
 import { moveIndex } from '../../webview-ui/common/gridNavigation';
 import { histogram } from '../../webview-ui/metrics/bins';
 import { sortSeries } from '../../webview-ui/metrics/columns';
 import { niceCeil, ticks } from '../../webview-ui/metrics/scale';
 import { parseAspect } from '../../webview-ui/storyboard/aspect';
+import { BoardModel } from '../../webview-ui/storyboard/model';
 import { progressFraction, progressText } from '../../webview-ui/storyboard/progressText';
 import { Selection } from '../../webview-ui/storyboard/selection';
 import { ALL, affectsView, buildView, type ViewFilters } from '../../webview-ui/storyboard/view';
 import { metricsSnapshot, storyboardSnapshot } from './fixtures';
 
-const urls = {
-  origin: 'http://h',
-  thumbUrl: (i: number) => `http://h/t/${i}`,
-  imageUrl: (i: number) => `http://h/i/${i}`,
-};
+const urls = { origin: 'http://h' };
 const noFilter: ViewFilters = { text: '', scene: ALL, status: ALL, sort: 'order' };
 
 describe('grid layout', () => {
@@ -59,36 +55,37 @@ describe('grid layout', () => {
 });
 
 describe('storyboard view', () => {
-  const snap = storyboardSnapshot(120, urls);
+  const model = new BoardModel();
+  model.load(storyboardSnapshot(120, urls));
+  const shots = model.shots;
+  const view = (f: ViewFilters) => buildView(shots, model.header.scenes, f);
 
   it('groups by scene in project order and filters by text terms, scene and status', () => {
-    const all = buildView(snap, noFilter);
+    const all = view(noFilter);
     assert.equal(all.flat.length, 120);
     assert.equal(all.sections.length, 12);
-    const text = buildView(snap, { ...noFilter, text: 'LANTERN fog' });
-    const both = snap.shots.filter((s) => /lantern/.test(s.prompt) && /fog/.test(s.prompt)).length;
+    const text = view({ ...noFilter, text: 'LANTERN fog' });
+    const both = shots.filter((s) => /lantern/.test(s.prompt) && /fog/.test(s.prompt)).length;
     assert.ok(both > 0 && both < 120, 'the fixture has some shots with both words, not all');
     assert.equal(text.flat.length, both);
     assert.ok(text.flat.every((s) => /lantern/.test(s.prompt) && /fog/.test(s.prompt)));
-    assert.equal(buildView(snap, { ...noFilter, scene: 'sc2' }).sections[0]?.key, 'sc2');
-    const problems = buildView(snap, { ...noFilter, status: 'problems' }).flat;
-    assert.equal(problems.length, snap.shots.filter((s) => s.status === 'failed').length);
+    assert.equal(view({ ...noFilter, scene: 'sc2' }).sections[0]?.key, 'sc2');
+    const problems = view({ ...noFilter, status: 'problems' }).flat;
+    assert.equal(problems.length, shots.filter((s) => s.status === 'failed').length);
     assert.ok(problems.length > 0 && problems.every((s) => s.status === 'failed'));
   });
 
   it('sorts problems first within each scene', () => {
-    const v = buildView(snap, { ...noFilter, sort: 'status' });
+    const v = view({ ...noFilter, sort: 'status' });
     assert.equal(v.sections[0]!.items[0]!.status, 'failed');
   });
 
-  it('rebuilds only for updates that can move a card', () => {
-    const shot = snap.shots[0] as ShotCard;
-    assert.equal(affectsView({ id: shot.id, status: 'running' }, shot, noFilter), false);
-    assert.equal(
-      affectsView({ id: shot.id, status: 'running' }, shot, { ...noFilter, status: 'active' }),
-      true,
-    );
-    assert.equal(affectsView({ id: shot.id, sceneId: 'sc9' }, shot, noFilter), true);
+  it('rebuilds only for changes that can move a card', () => {
+    const shot = shots[0]!;
+    const running = { ...shot, status: 'running' as const };
+    assert.equal(affectsView(shot, running, noFilter), false);
+    assert.equal(affectsView(shot, running, { ...noFilter, status: 'active' }), true);
+    assert.equal(affectsView(shot, { ...shot, sceneId: 'sc9' }, noFilter), true);
   });
 });
 

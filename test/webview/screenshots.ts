@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { FakeHost } from './fakeHost';
-import { metricsSnapshot, shotId, storyboardSnapshot } from './fixtures';
+import { FixtureBoard, metricsSnapshot, shotId } from './fixtures';
 import { ensureWebviewsBuilt, launchBrowser, REPO, startHarness } from './harness';
 
 const OUT = path.join(REPO, 'test-output');
@@ -17,9 +17,8 @@ async function main(): Promise<void> {
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    const snapshot = storyboardSnapshot(10_000, harness);
-    snapshot.problem = undefined;
-    snapshot.batch = {
+    const board = new FixtureBoard(10_000, harness);
+    board.batch = {
       running: true,
       shotsDone: 12,
       shotsTotal: 48,
@@ -28,38 +27,39 @@ async function main(): Promise<void> {
       etaMs: 184_000,
     };
     const host = await FakeHost.attach(page, {
-      ready: () => snapshot,
+      ready: () => board.snapshot(),
       render: () => ({ started: true }),
       cancel: () => ({ canceled: 1 }),
+      runCommand: () => ({ started: true }),
       openImage: () => ({ opened: true }),
       revealShot: () => ({ revealed: true }),
+      revealInTree: () => ({ revealed: true }),
+      copyPrompt: () => ({ copied: true }),
     });
     await page.goto(`${harness.origin}/storyboard.html`);
-    await page.locator('.card').first().waitFor();
-    await host.emit('progress', {
-      updates: [
-        {
-          id: shotId(1),
-          status: 'running',
-          progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
-        },
-        {
-          id: shotId(2),
-          status: 'queued',
-          progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
-        },
-        { id: shotId(4), status: 'running', progress: { variation: 1, variations: 2, state: 'uploading' } },
-      ],
+    await page.locator('.card[data-shot-id]').first().waitFor();
+    board.update(shotId(1), {
+      status: 'running',
+      progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
     });
-    await page.locator('.card').nth(3).click();
+    board.update(shotId(2), {
+      status: 'queued',
+      progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
+    });
+    board.update(shotId(4), {
+      status: 'running',
+      progress: { variation: 1, variations: 2, state: 'uploading' },
+    });
+    await host.emit('delta', board.delta([shotId(1), shotId(2), shotId(4)]));
+    await page.locator('.card[data-shot-id]').nth(3).click();
     await page
-      .locator('.card')
+      .locator('.card[data-shot-id]')
       .nth(5)
       .click({ modifiers: ['Control'] });
     await settle(page);
     await page.screenshot({ path: path.join(OUT, 'storyboard.png') });
 
-    await page.locator('.card').nth(8).click({ button: 'right' });
+    await page.locator('.card[data-shot-id]').nth(8).click({ button: 'right' });
     await settle(page);
     await page.screenshot({ path: path.join(OUT, 'storyboard-menu.png') });
     await page.keyboard.press('Escape');

@@ -38,7 +38,7 @@ export async function openView(
   const pageErrors: string[] = [];
   page.on('console', (m) => {
     // Fixtures point some thumbnails at missing files on purpose, to exercise the fallback.
-    if (m.type() === 'error' && !m.location().url.includes('/thumbs/missing-')) consoleErrors.push(m.text());
+    if (m.type() === 'error' && !m.location().url.includes('/missing.')) consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const host = await FakeHost.attach(page, handlers);

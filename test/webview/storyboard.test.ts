@@ -1,14 +1,26 @@
-// The storyboard bundle in headless Chromium, fed protocol messages by a fake host: virtualisation at
-// 10,000 shots, live progress, filters, mouse and keyboard, persisted state, CSP and request timeouts.
+// The storyboard bundle in headless Chromium, fed protocol messages by a fake host (the host's own
+// StoryboardSync encodes them): virtualisation at 10,000 shots, live progress as deltas, filters, mouse
+// and keyboard, persisted state, revisions, CSP and request timeouts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { StoryboardSnapshot } from '../../src/shared/protocol';
 import { NEVER } from './fakeHost';
-import { SCENE_TITLES, sceneOf, shotId, statusOf, storyboardSnapshot } from './fixtures';
+import {
+  FixtureBoard,
+  imagePath,
+  rootOf,
+  rowsOf,
+  SCENE_TITLES,
+  sceneOf,
+  shaOf,
+  shotId,
+  shotViews,
+  statusOf,
+} from './fixtures';
 import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
 import {
   countElements,
+  type ElementLike,
   getScrollTop,
   isHarnessInlineConsoleError,
   isHarnessInlineProbe,
@@ -25,11 +37,13 @@ const MAX_GRID_ELEMENTS = 400;
 
 let harness: Harness;
 let browser: Browser;
-let snapshot: StoryboardSnapshot;
+/** The board of the page under test: a fresh one per page, so changes never leak between tests. */
+let board: FixtureBoard;
+const prompts = shotViews(SHOTS).map((v) => v.prompt);
 
 function handlers(overrides: Record<string, (p: unknown) => unknown> = {}) {
   return {
-    ready: () => snapshot,
+    ready: () => board.snapshot(),
     render: () => ({ started: true }),
     cancel: (p: unknown) => ({ canceled: (p as { shotIds: string[] }).shotIds.length }),
     openImage: () => ({ opened: true }),
@@ -43,11 +57,12 @@ async function withStoryboard(
   body: (s: ViewSession) => Promise<void>,
   options: { overrides?: Record<string, (p: unknown) => unknown>; query?: string; clean?: boolean } = {},
 ): Promise<void> {
+  board = new FixtureBoard(SHOTS, harness);
   const s = await openView(browser, harness, 'storyboard', handlers(options.overrides), {
     ...(options.query ? { query: options.query } : {}),
   });
   try {
-    await s.page.locator('.card').first().waitFor();
+    await s.page.locator('.card[data-shot-id]').first().waitFor();
     await body(s);
     if (options.clean !== false) await assertClean(s);
   } finally {
@@ -88,7 +103,6 @@ describe('storyboard webview', () => {
     ensureWebviewsBuilt();
     harness = await startHarness();
     browser = await launchBrowser();
-    snapshot = storyboardSnapshot(SHOTS, harness);
   });
 
   after(async () => {
@@ -125,43 +139,78 @@ describe('storyboard webview', () => {
       // shows its own shot's thumbnail (recycled cards keep nothing of the shots that scrolled away).
       await page.waitForFunction(() =>
         [
-          ...(globalThis as unknown as PageGlobals).document.querySelectorAll('.card:not([data-empty])'),
+          ...(globalThis as unknown as PageGlobals).document.querySelectorAll(
+            '.card[data-shot-id]:not([data-empty])',
+          ),
         ].every(
           (c) =>
             c
               .querySelector('img')
               ?.getAttribute('src')
-              ?.endsWith(`?shot=${Number(c.id.slice(10))}`) === true,
+              ?.includes(`/p/renders/${c.getAttribute('data-shot-id')}/`) === true,
         ),
       );
+      // Rows that left the window stay in the DOM out of sight: hidden from assistive technology and
+      // holding no shot, so no id or shot appears twice.
+      const rows = await page.locator('.vgrid-row').evaluateAll((els: unknown[]) =>
+        els.map((r) => {
+          const row = r as ElementLike & { getAttribute(n: string): string | null };
+          return {
+            parked: row.getAttribute('aria-hidden') === 'true',
+            shots: row.querySelectorAll('[data-shot-id]').length,
+          };
+        }),
+      );
+      assert.ok(
+        rows.some((r) => r.parked),
+        'the scroll parked no row: the check below proves nothing',
+      );
+      assert.deepEqual(
+        rows.filter((r) => r.parked && r.shots > 0),
+        [],
+      );
+      const domIds = await page
+        .locator('.card[id]')
+        .evaluateAll((els: unknown[]) => els.map((e) => (e as { id: string }).id));
+      assert.equal(new Set(domIds).size, domIds.length, 'duplicate card ids');
+      // Text left out during the fling is back once it settled.
+      assert.equal(await page.locator('.vgrid.flinging').count(), 0);
+      assert.ok(
+        await card(page, shotId(SHOTS - 1))
+          .locator('.prompt')
+          .isVisible(),
+      );
       const withImages = await page.locator('.vgrid img[src]').count();
-      assert.ok(withImages > 0 && withImages <= (await page.locator('.card').count()));
+      assert.ok(withImages > 0 && withImages <= (await page.locator('.card[data-shot-id]').count()));
     });
   });
 
-  it('lands a progress event on the right card and no other', async () => {
+  it('lands a delta on the right card and no other', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
-      await host.emit('progress', {
-        updates: [
-          {
-            id: shotId(2),
-            status: 'running',
-            progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
-          },
-          {
-            id: shotId(4),
-            status: 'queued',
-            progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
-          },
-          {
-            id: shotId(9000),
-            status: 'running',
-            progress: { variation: 1, variations: 2, state: 'downloading' },
-          },
-        ],
-        batch: { running: true, shotsDone: 3, shotsTotal: 12, jobsDone: 5, jobsTotal: 20, etaMs: 95_000 },
+      board.update(shotId(2), {
+        status: 'running',
+        progress: { variation: 2, variations: 4, step: 12, steps: 30, state: 'running' },
       });
+      board.update(shotId(4), {
+        status: 'queued',
+        progress: { variation: 1, variations: 1, state: 'queued', queuePosition: 3 },
+      });
+      board.update(shotId(9000), {
+        status: 'running',
+        progress: { variation: 1, variations: 2, state: 'downloading' },
+      });
+      board.batch = {
+        running: true,
+        shotsDone: 3,
+        shotsTotal: 12,
+        jobsDone: 5,
+        jobsTotal: 20,
+        etaMs: 95_000,
+      };
+      const delta = board.delta([shotId(2), shotId(4), shotId(9000)]);
+      assert.equal(rowsOf(delta.rows).length, 3, 'only the three changed shots travel');
+      await host.emit('delta', delta);
       const strip = card(page, shotId(2)).locator('.strip');
       await assert.doesNotReject(strip.filter({ hasText: 'Variation 2/4 · Step 12/30' }).waitFor());
       assert.equal(await page.locator('.strip', { hasText: 'Variation 2/4 · Step 12/30' }).count(), 1);
@@ -172,6 +221,14 @@ describe('storyboard webview', () => {
       );
       assert.equal(await card(page, shotId(3)).locator('.strip').isVisible(), false);
       assert.match((await summary(page).textContent()) ?? '', /batch 3\/12 · ETA 1m 35s/);
+      // A step of progress alone moves no row: only the live map travels.
+      board.update(shotId(2), {
+        progress: { variation: 2, variations: 4, step: 13, steps: 30, state: 'running' },
+      });
+      const step = board.delta([shotId(2)]);
+      assert.equal(step.rows, undefined);
+      await host.emit('delta', step);
+      await strip.filter({ hasText: 'Variation 2/4 · Step 13/30' }).waitFor();
       // An update for a card outside the viewport still updates the model: it shows once scrolled to.
       await typeFilter(page, shotId(9000));
       await assert.doesNotReject(
@@ -183,17 +240,17 @@ describe('storyboard webview', () => {
     });
   });
 
-  it('re-filters when a progress event moves a shot out of the status filter', async () => {
+  it('re-filters when a delta moves a shot out of the status filter', async () => {
     await withStoryboard(async ({ page, host }) => {
       const running = { variation: 1, variations: 1, step: 3, steps: 20, state: 'running' };
-      await host.emit('progress', {
-        updates: [0, 1, 9999].map((i) => ({ id: shotId(i), status: 'running', progress: running })),
-      });
+      for (const i of [0, 1, 9999]) board.update(shotId(i), { status: 'running', progress: running });
+      await host.emit('delta', board.delta([shotId(0), shotId(1), shotId(9999)]));
       await choose(page, 'filter-status', 'Queued or rendering');
       await summary(page).filter({ hasText: '3 of 10,000 shots' }).waitFor();
-      await host.emit('progress', { updates: [{ id: shotId(1), status: 'done' }] });
+      board.update(shotId(1), { status: 'done', progress: undefined });
+      await host.emit('delta', board.delta([shotId(1)]));
       await summary(page).filter({ hasText: '2 of 10,000 shots' }).waitFor();
-      assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(0), shotId(9999)]);
+      assert.deepEqual(await page.locator('.card[data-shot-id]').evaluateAll(ids), [shotId(0), shotId(9999)]);
     });
   });
 
@@ -202,9 +259,9 @@ describe('storyboard webview', () => {
       const { page } = s;
       await typeFilter(page, shotId(41));
       await summary(page).filter({ hasText: '1 of 10,000 shots' }).waitFor();
-      assert.deepEqual(await page.locator('.card').evaluateAll(ids), [shotId(41)]);
+      assert.deepEqual(await page.locator('.card[data-shot-id]').evaluateAll(ids), [shotId(41)]);
 
-      const ribbon = snapshot.shots.filter((x) => x.prompt.toLowerCase().includes('ribbon')).length;
+      const ribbon = prompts.filter((x) => x.toLowerCase().includes('ribbon')).length;
       await typeFilter(page, 'RIBBON');
       await summary(page)
         .filter({ hasText: `${ribbon.toLocaleString('en-US')} of 10,000 shots` })
@@ -220,7 +277,7 @@ describe('storyboard webview', () => {
         .filter({ hasText: `${cafe.length} of 10,000 shots` })
         .waitFor();
       assert.deepEqual(await page.locator('.scene-title').allTextContents(), [SCENE_TITLES[2]]);
-      assert.equal((await page.locator('.card').evaluateAll(ids))[0], shotId(cafe[0]!));
+      assert.equal((await page.locator('.card[data-shot-id]').evaluateAll(ids))[0], shotId(cafe[0]!));
 
       await choose(page, 'filter-scene', 'All scenes');
       const failed = Array.from({ length: SHOTS }, (_, i) => statusOf(i)).filter(
@@ -231,12 +288,15 @@ describe('storyboard webview', () => {
         .filter({ hasText: `${failed} of 10,000 shots` })
         .waitFor();
       const statuses = await page
-        .locator('.card')
+        .locator('.card[data-shot-id]')
         .evaluateAll((cards: unknown[]) =>
           cards.map((c) => (c as { dataset: Record<string, string> }).dataset['status']),
         );
       assert.ok(statuses.length > 0 && statuses.every((x) => x === 'failed'), statuses.join());
-      assert.match((await page.locator('.card .strip').first().textContent()) ?? '', /Provider error 422/);
+      assert.match(
+        (await page.locator('.card[data-shot-id] .strip').first().textContent()) ?? '',
+        /Provider error 422/,
+      );
     });
   });
 
@@ -250,27 +310,22 @@ describe('storyboard webview', () => {
           (globalThis as unknown as PageGlobals).document
             .querySelector(sel)
             ?.getAttribute('src')
-            ?.includes('/images/') === true,
+            ?.includes('.png') === true,
         `.card[data-shot-id="${shotId(37)}"] img`,
       );
-      assert.equal(await img.getAttribute('src'), snapshot.shots[37]!.imageUrl);
+      assert.equal(
+        await img.getAttribute('src'),
+        `${rootOf(harness)}${imagePath(37)}?v=${shaOf(37).slice(0, 8)}`,
+      );
       assert.equal(await card(page, shotId(7)).count(), 0);
     });
   });
 
-  it('opens on click, reveals on double-click and renders the selection', async () => {
+  it('selects with click, Ctrl+click and Shift+click and renders or cancels the selection', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
       await card(page, shotId(1)).click();
-      const open = await host.waitForRequest('openImage');
-      assert.deepEqual(open.params, { shotId: shotId(1) });
       assert.equal(await card(page, shotId(1)).getAttribute('aria-selected'), 'true');
-
-      await card(page, shotId(4)).dblclick();
-      const reveal = await host.waitForRequest('revealShot');
-      assert.deepEqual(reveal.params, { shotId: shotId(4) });
-      assert.equal(host.requests('openImage').length, 2, 'a double-click opens once, then reveals');
-
       await card(page, shotId(0)).click();
       await card(page, shotId(2)).click({ modifiers: ['Control'] });
       await card(page, shotId(5)).click({ modifiers: ['Control'] });
@@ -285,6 +340,7 @@ describe('storyboard webview', () => {
       const cancel = await host.waitForRequest('cancel');
       assert.deepEqual(cancel.params, { shotIds: [shotId(5), shotId(6)] });
       await page.locator('.toast-info', { hasText: 'Canceled 2 of 2 shots' }).waitFor();
+      assert.deepEqual(host.requests('openImage'), [], 'clicks never open an image');
     });
   });
 
@@ -300,6 +356,8 @@ describe('storyboard webview', () => {
         'Cancel',
         'Open image',
         'Reveal in project.json',
+        'Reveal in tree',
+        'Copy prompt',
       ]);
       await menu.getByRole('menuitem', { name: 'Force re-render' }).click();
       const render = await host.waitForRequest('render');
@@ -310,6 +368,8 @@ describe('storyboard webview', () => {
       await page.keyboard.press('Shift+F10');
       await menu.waitFor();
       await page.keyboard.press('End');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
       await page.keyboard.press('Enter');
       const reveal = await host.waitForRequest('revealShot');
       assert.deepEqual(reveal.params, { shotId: shotId(5) });
@@ -358,7 +418,7 @@ describe('storyboard webview', () => {
     await withStoryboard(async (s) => {
       const { page } = s;
       await typeFilter(page, 'lantern');
-      const lantern = snapshot.shots.filter((x) => x.prompt.includes('lantern')).length;
+      const lantern = prompts.filter((x) => x.includes('lantern')).length;
       await summary(page)
         .filter({ hasText: `${lantern.toLocaleString('en-US')} of 10,000` })
         .waitFor();
@@ -372,10 +432,10 @@ describe('storyboard webview', () => {
         columnsBefore,
       );
       const columns = await page.locator('.vgrid').getAttribute('aria-colcount');
-      const first = await page.locator('.card').first().getAttribute('data-shot-id');
-      await page.locator('.card').first().click();
+      const first = await page.locator('.card[data-shot-id]').first().getAttribute('data-shot-id');
+      await page.locator('.card[data-shot-id]').first().click();
       await page
-        .locator('.card')
+        .locator('.card[data-shot-id]')
         .nth(1)
         .click({ modifiers: ['Control'] });
       await setScrollTop(page, '.vgrid', 2400);
@@ -386,7 +446,7 @@ describe('storyboard webview', () => {
       assert.equal((saved['selected'] as string[]).length, 2);
 
       await page.reload();
-      await page.locator('.card').first().waitFor();
+      await page.locator('.card[data-shot-id]').first().waitFor();
       await summary(page)
         .filter({ hasText: `${lantern.toLocaleString('en-US')} of 10,000 shots · ` })
         .waitFor();
@@ -407,37 +467,63 @@ describe('storyboard webview', () => {
         ),
       );
       await page.reload();
-      await page.locator('.card').first().waitFor();
+      await page.locator('.card[data-shot-id]').first().waitFor();
       await summary(page)
         .filter({ hasText: /^10,000 shots/ })
         .waitFor();
     });
   });
 
-  it('replaces everything on a snapshot event and shows the problem banner', async () => {
+  it('applies header, order and row changes from one delta, keeping the selection', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
       await card(page, shotId(3)).click();
-      const small = storyboardSnapshot(30, harness);
-      small.problem = 'project.json: Unexpected token } at line 12, column 5';
-      small.shots[3]!.status = 'failed';
-      small.shots[3]!.reason = 'Replicate: prediction failed (CUDA out of memory)';
-      await host.emit('snapshot', small);
+      const views = board.views.slice(0, 30);
+      views[3] = {
+        ...views[3]!,
+        status: 'failed',
+        reason: 'Replicate: prediction failed (CUDA out of memory)',
+      };
+      board.replace(views);
+      board.header = { ...board.header, problem: 'project.json: Unexpected token } at line 12, column 5' };
+      const delta = board.delta();
+      assert.equal(delta.order?.length, 30);
+      assert.deepEqual(
+        rowsOf(delta.rows).map((r) => r[0]),
+        [shotId(3)],
+        'only the changed row travels',
+      );
+      await host.emit('delta', delta);
       await summary(page)
         .filter({ hasText: /^30 shots/ })
         .waitFor();
-      assert.equal(await page.locator('.banner').textContent(), small.problem);
+      assert.equal(await page.locator('.banner').textContent(), board.header.problem);
       assert.ok(await page.locator('.banner').isVisible());
-      assert.equal(await card(page, shotId(3)).locator('.strip').textContent(), small.shots[3]!.reason);
-      assert.equal(
-        await card(page, shotId(3)).locator('.badge').getAttribute('title'),
-        `failed: ${small.shots[3]!.reason}`,
-      );
+      const reason = 'Replicate: prediction failed (CUDA out of memory)';
+      assert.equal(await card(page, shotId(3)).locator('.strip').textContent(), reason);
+      // Tooltips are written when the pointer reaches the card.
+      await card(page, shotId(3)).hover();
+      assert.equal(await card(page, shotId(3)).locator('.badge').getAttribute('title'), `failed: ${reason}`);
+      assert.equal(await card(page, shotId(3)).locator('.strip').getAttribute('title'), reason);
       assert.equal(
         await card(page, shotId(3)).getAttribute('aria-selected'),
         'true',
-        'selection kept across snapshots',
+        'selection kept across deltas',
       );
+    });
+  });
+
+  it('asks for a fresh snapshot when a delta was made for another revision', async () => {
+    await withStoryboard(async (s) => {
+      const { page, host } = s;
+      assert.equal(host.requests('ready').length, 1);
+      board.update(shotId(0), { status: 'failed', reason: 'lost in transit', outputs: [] });
+      const delta = board.delta([shotId(0)]);
+      // The page holds revision r; a delta from r+5 means messages were lost: apply nothing, resync.
+      await host.emit('delta', { ...delta, from: delta.from + 5, rev: delta.rev + 5 });
+      await host.waitForRequest('ready', 5000, (r) => r.id > 1);
+      await card(page, shotId(0)).locator('.strip').filter({ hasText: 'lost in transit' }).waitFor();
+      assert.equal(host.requests('ready').length, 2);
     });
   });
 
@@ -472,11 +558,17 @@ describe('storyboard webview', () => {
         assert.equal(await toast.getAttribute('role'), 'alert');
         assert.equal(await button.getAttribute('aria-busy'), 'false');
       },
-      { overrides: { render: () => NEVER }, query: 'timeout=700', clean: false },
+      {
+        // The page waits only 0.7 s for any answer: the snapshot is made before the page asks for it.
+        overrides: { render: () => NEVER, ready: readyOnce(new FixtureBoard(SHOTS, harness).snapshot()) },
+        query: 'timeout=700',
+        clean: false,
+      },
     );
   });
 
   it('offers a retry when the ready request times out', async () => {
+    board = new FixtureBoard(SHOTS, harness);
     const s = await openView(browser, harness, 'storyboard', handlers({ ready: () => NEVER }), {
       query: 'timeout=500',
     });
@@ -485,9 +577,9 @@ describe('storyboard webview', () => {
       const pane = page.locator('.status-pane[data-kind="error"]');
       await pane.waitFor();
       assert.match((await pane.textContent()) ?? '', /"ready" got no answer/);
-      host.setHandler('ready', () => snapshot);
+      host.setHandler('ready', () => board.snapshot());
       await pane.getByRole('button', { name: 'Retry' }).click();
-      await page.locator('.card').first().waitFor();
+      await page.locator('.card[data-shot-id]').first().waitFor();
       assert.equal(host.requests('ready').length, 2);
       await assertClean(s);
     } finally {
@@ -495,6 +587,10 @@ describe('storyboard webview', () => {
     }
   });
 });
+
+function readyOnce(snapshot: unknown): () => unknown {
+  return () => snapshot;
+}
 
 function ids(cards: unknown[]): string[] {
   return cards.map((c) => (c as { dataset: Record<string, string> }).dataset['shotId'] ?? '');

@@ -1,6 +1,8 @@
 // A hand-written windowed grid: one tall canvas, absolutely positioned row elements for the visible
-// rows plus a little overscan, and a pool of detached rows to reuse. Libraries were measured slower
-// at 10,000 thumbnails than these few lines (see dependencies.md §1).
+// rows plus a little overscan. A row that leaves the window stays in the DOM, parked out of sight, and is
+// re-bound where the next row is needed: detaching and re-attaching rows (and their cards) made the
+// browser restyle whole subtrees on every scroll frame. Libraries were measured slower at 10,000
+// thumbnails than these few lines (see dependencies.md §1).
 import { el } from './dom';
 import type { GridLayout, GridRow } from './gridLayout';
 import { visibleRows } from './gridLayout';
@@ -8,9 +10,12 @@ import { visibleRows } from './gridLayout';
 export interface RowRenderer {
   /** Fill `row` (a fresh or recycled element) for layout row `index`. Must be idempotent. */
   bind(row: HTMLElement, layoutRow: GridRow, index: number): void;
-  /** `row` leaves the DOM for the pool: cancel its image loads here. */
+  /** `row` leaves the window (it stays in the DOM, out of sight): cancel its image loads here. */
   release(row: HTMLElement): void;
 }
+
+/** Where a parked row waits: far above the canvas (negative overflow never grows the scroll range). */
+const PARKED = 'translateY(-100000px)';
 
 export interface VirtualGridOptions {
   label: string;
@@ -27,7 +32,8 @@ export class VirtualGrid {
   readonly element = el('div', 'vgrid');
   private readonly canvas = el('div', 'vgrid-canvas');
   private readonly live = new Map<number, HTMLElement>();
-  private readonly pool: HTMLElement[] = [];
+  /** Rows out of the window, still attached, waiting to be re-bound. */
+  private readonly parked: HTMLElement[] = [];
   private current: GridLayout | undefined;
   private width = 0;
 
@@ -118,24 +124,32 @@ export class VirtualGrid {
       if (index >= start && index < end) continue;
       this.live.delete(index);
       this.opts.renderer.release(row);
-      row.remove();
-      this.pool.push(row);
+      row.style.transform = PARKED;
+      row.setAttribute('aria-hidden', 'true');
+      this.parked.push(row);
     }
     for (let index = start; index < end; index++) {
       const layoutRow = layout.rows[index]!;
       let row = this.live.get(index);
       const fresh = !row;
       if (!row) {
-        row = this.pool.pop() ?? this.createRow();
+        row = this.parked.pop();
+        if (row) row.removeAttribute('aria-hidden');
+        else {
+          row = this.createRow();
+          this.canvas.append(row);
+        }
         this.live.set(index, row);
       }
       if (fresh || rebindAll) {
         row.style.transform = `translateY(${layoutRow.top}px)`;
-        row.style.height = `${layoutRow.height}px`;
+        // A cell row's box takes the gap below it too: the cards sit half a gap down and must not be
+        // clipped by the row's paint containment.
+        const height = layoutRow.height + (layoutRow.kind === 'cells' ? layout.geometry.gap : 0);
+        row.style.height = `${height}px`;
         row.setAttribute('aria-rowindex', String(index + 1));
         this.opts.renderer.bind(row, layoutRow, index);
       }
-      if (fresh) this.canvas.append(row);
     }
     this.opts.onRender?.(layout);
   }

@@ -1,13 +1,7 @@
-// The storyboard: asks for a snapshot on load, renders it into the virtual grid, patches cards from
-// progress batches, and persists the UI state so a hidden-then-shown view comes back where it was.
-import {
-  type BatchInfo,
-  type ShotCard,
-  type ShotUpdate,
-  STORYBOARD_STATE_VERSION,
-  type StoryboardSnapshot,
-  type StoryboardState,
-} from '../../src/shared/protocol';
+// The storyboard: asks for a snapshot on load, renders it into the virtual grid, patches cards from the
+// host's deltas (asking for a fresh snapshot when a delta was made for another revision), and persists
+// the UI state so a reloaded view comes back where it was.
+import { STORYBOARD_STATE_VERSION, type StoryboardState } from '../../src/shared/protocol';
 import { ContextMenu } from '../common/contextMenu';
 import { el, icon, setAttr } from '../common/dom';
 import { type GridLayout, layoutSections, rowAt } from '../common/gridLayout';
@@ -24,9 +18,10 @@ import { parseAspect } from './aspect';
 import { type CardFlags, cardDomId } from './card';
 import { Interactions } from './interactions';
 import { cardGeometry, HEADER_HEIGHT, PADDING } from './layout';
+import { BoardModel, ImageUrls, type ShotCard } from './model';
 import { type RowSource, ShotRowRenderer } from './rows';
 import { Selection } from './selection';
-import { isStoryboardSnapshot } from './snapshotGuard';
+import { isStoryboardDelta, isStoryboardSnapshot } from './snapshotGuard';
 import { clampZoom, DEFAULT_STATE, readState, ZOOM_WIDTHS } from './state';
 import { summaryText } from './summary';
 import { Toolbar } from './toolbar';
@@ -41,8 +36,8 @@ export class StoryboardApp implements RowSource {
   readonly menu: ContextMenu;
   readonly toasts = new Toasts();
   readonly actions: ShotActions;
-  private snapshot: StoryboardSnapshot | undefined;
-  private byId = new Map<string, ShotCard>();
+  readonly model = new BoardModel();
+  private connecting = false;
   private filters: ViewFilters;
   private zoom: number;
   private aspect = 16 / 9;
@@ -69,14 +64,21 @@ export class StoryboardApp implements RowSource {
       onFilters: (f) => this.setFilters(f),
       onZoom: (d) => this.setZoom(this.zoom + d),
       onAction: (a) => void this.actions.run(a, this.selection.toArray()),
+      onCommand: (c) => void this.actions.command(c),
     });
     this.actions = new ShotActions(rpc, this.toasts, this.toolbar, () => this.selection.size);
     this.toolbar.setFilters(this.filters);
     this.toolbar.setZoom(this.zoom, ZOOM_WIDTHS.length - 1);
 
     // A jump of more than half a viewport between two scroll events is a fling (scrollbar drag, PageDown).
-    const images = new ImageGate(() => this.grid.element.clientHeight / 2);
-    this.renderer = new ShotRowRenderer(this, images);
+    // While flung, cards also leave out their prompt and model: laying out text for the three rows a
+    // frame that fly past would cost more than the frame has; it comes back when the scroll settles.
+    const images = new ImageGate(
+      () => this.grid.element.clientHeight / 2,
+      undefined,
+      (flinging) => this.grid.element.classList.toggle('flinging', flinging),
+    );
+    this.renderer = new ShotRowRenderer(this, images, new ImageUrls(() => this.model.root));
     this.grid = new VirtualGrid({
       label: 'Shots',
       overscanRows: 1,
@@ -100,8 +102,7 @@ export class StoryboardApp implements RowSource {
   }
 
   start(): void {
-    this.rpc.on('snapshot', (s) => this.applySnapshot(s));
-    this.rpc.on('progress', (p) => this.applyProgress(p.updates, p.batch));
+    this.rpc.on('delta', (d) => this.applyDelta(d));
     void this.connect();
   }
 
@@ -110,7 +111,7 @@ export class StoryboardApp implements RowSource {
   }
 
   shot(id: string | undefined): ShotCard | undefined {
-    return id === undefined ? undefined : this.byId.get(id);
+    return id === undefined ? undefined : this.model.byId.get(id);
   }
 
   /** The shots an action applies to: the selection, or the active card when nothing is selected. */
@@ -150,16 +151,20 @@ export class StoryboardApp implements RowSource {
   }
 
   private async connect(): Promise<void> {
-    this.pane.loading('Loading storyboard…');
+    if (this.connecting) return;
+    this.connecting = true;
+    if (!this.model.loaded) this.pane.loading('Loading storyboard…');
     performance.mark('dailies:ready-sent');
     try {
       this.applySnapshot(await this.rpc.request('ready', { clientId: randomId() }));
     } catch (err) {
-      if (this.snapshot) return;
+      if (this.model.loaded) return;
       this.pane.error(`The storyboard could not be loaded: ${errorMessage(err)}`, {
         label: 'Retry',
         run: () => void this.connect(),
       });
+    } finally {
+      this.connecting = false;
     }
   }
 
@@ -169,21 +174,18 @@ export class StoryboardApp implements RowSource {
       console.error('[dailies] ignored a malformed storyboard snapshot');
       return;
     }
-    this.snapshot = s;
-    this.byId = new Map(s.shots.map((shot) => [shot.id, shot]));
-    this.aspect = parseAspect(s.aspectRatio);
-    const unassigned = s.shots.some((shot) => shot.sceneId === undefined);
-    this.toolbar.setScenes(s.scenes, unassigned);
-    const sceneExists = s.scenes.some((sc) => sc.id === this.filters.scene);
-    if (this.filters.scene !== ALL && !sceneExists && !(unassigned && this.filters.scene === NO_SCENE)) {
-      this.filters = { ...this.filters, scene: ALL };
+    if (!this.model.load(s)) {
+      console.error('[dailies] ignored a storyboard snapshot with unreadable rows');
+      if (!this.model.loaded)
+        this.pane.error('The storyboard could not be read.', {
+          label: 'Retry',
+          run: () => void this.connect(),
+        });
+      return;
     }
-    this.toolbar.setFilters(this.filters);
-    this.selection.retain((id) => this.byId.has(id));
-    if (this.activeId && !this.byId.has(this.activeId)) this.activeId = undefined;
-    this.banner.hidden = !s.problem;
-    this.banner.replaceChildren(icon('warning'), el('span', '', s.problem ?? ''));
-    document.title = `Storyboard — ${s.title}`;
+    this.applyHeader();
+    this.selection.retain((id) => this.model.byId.has(id));
+    if (this.activeId && !this.model.byId.has(this.activeId)) this.activeId = undefined;
     // The first snapshot restores the persisted scroll position; later ones keep the current one.
     const scrollTop = this.restoreScrollTop ?? this.grid.scrollTop;
     this.restoreScrollTop = undefined;
@@ -191,20 +193,54 @@ export class StoryboardApp implements RowSource {
     this.toolbar.setSelectionCount(this.selection.size);
   }
 
-  private applyProgress(updates: ShotUpdate[], batch: BatchInfo | undefined): void {
-    const snapshot = this.snapshot;
-    if (!snapshot) return;
-    if (batch) snapshot.batch = batch;
-    let reflow = false;
-    for (const u of updates) {
-      const shot = this.byId.get(u.id);
-      if (!shot) continue;
-      reflow ||= affectsView(u, shot, this.filters);
-      Object.assign(shot, u);
-      if (!reflow) this.renderer.live.get(u.id)?.bind(shot, this.flags(shot));
+  private applyDelta(d: unknown): void {
+    // Before the first snapshot (or while asking for one) there is nothing a delta could apply to.
+    if (!this.model.loaded || this.connecting) return;
+    if (!isStoryboardDelta(d)) {
+      console.error('[dailies] ignored a malformed storyboard delta');
+      return;
     }
-    if (reflow) this.rebuild(this.grid.scrollTop);
-    else this.updateSummary();
+    const result = this.model.apply(d);
+    if (result.kind === 'resync') {
+      void this.connect();
+      return;
+    }
+    let reflow = result.reordered || result.header;
+    if (result.header) this.applyHeader();
+    if (result.reordered) {
+      this.selection.retain((id) => this.model.byId.has(id));
+      if (this.activeId && !this.model.byId.has(this.activeId)) this.activeId = undefined;
+    }
+    if (!reflow) {
+      for (const c of result.changes) {
+        if (affectsView(c.before, c.shot, this.filters)) {
+          reflow = true;
+          break;
+        }
+      }
+    }
+    if (reflow) {
+      this.rebuild(this.grid.scrollTop);
+      return;
+    }
+    for (const c of result.changes) this.renderer.live.get(c.shot.id)?.bind(c.shot, this.flags(c.shot));
+    this.updateSummary();
+  }
+
+  /** Title, scenes, banner and aspect ratio from the model's header. */
+  private applyHeader(): void {
+    const { header, shots } = this.model;
+    this.aspect = parseAspect(header.aspectRatio);
+    const unassigned = shots.some((shot) => shot.sceneId === undefined);
+    this.toolbar.setScenes(header.scenes, unassigned);
+    const sceneExists = header.scenes.some((sc) => sc.id === this.filters.scene);
+    if (this.filters.scene !== ALL && !sceneExists && !(unassigned && this.filters.scene === NO_SCENE)) {
+      this.filters = { ...this.filters, scene: ALL };
+    }
+    this.toolbar.setFilters(this.filters);
+    this.banner.hidden = !header.problem;
+    this.banner.replaceChildren(icon('warning'), el('span', '', header.problem ?? ''));
+    document.title = `Storyboard — ${header.title}`;
   }
 
   private setFilters(f: ViewFilters): void {
@@ -228,11 +264,11 @@ export class StoryboardApp implements RowSource {
   }
 
   private rebuild(scrollTop: number): void {
-    const snapshot = this.snapshot;
-    if (!snapshot) return;
-    this.view = buildView(snapshot, this.filters);
+    const { model } = this;
+    if (!model.loaded) return;
+    this.view = buildView(model.shots, model.header.scenes, this.filters);
     this.grid.relayout(() => scrollTop);
-    if (snapshot.shots.length === 0) {
+    if (model.shots.length === 0) {
       this.pane.empty(
         'file-media',
         'This project has no shots yet. Add shots to project.json to see them here.',
@@ -279,15 +315,18 @@ export class StoryboardApp implements RowSource {
   }
 
   private updateSummary(): void {
-    const s = this.snapshot;
-    if (!s) return;
-    this.toolbar.setSummary(summaryText(s.shots, this.view.flat.length, this.selection.size, s.batch));
+    const { model } = this;
+    if (!model.loaded) return;
+    this.toolbar.setSummary(
+      summaryText(model.shots, this.view.flat.length, this.selection.size, model.batch),
+    );
   }
 
   private save(): void {
-    if (!this.snapshot) return;
+    if (!this.model.loaded) return;
     this.saver.save(() => ({
       v: STORYBOARD_STATE_VERSION,
+      projectFile: this.model.header.projectFile,
       scrollTop: Math.round(this.grid.scrollTop),
       zoom: this.zoom,
       ...this.filters,

@@ -1,9 +1,9 @@
 // One shot card: thumbnail (WebP thumb, then the full image, then a placeholder), status badge with
 // the reason as tooltip, a strip for live progress or the failure reason, id, model and prompt.
 // Seven elements, reused across shots: binding only writes what changed.
-import type { ShotCard } from '../../src/shared/protocol';
 import { el, setAttr, setText, toggleAttr } from '../common/dom';
 import type { ImageGate } from '../common/imageGate';
+import type { ImageUrls, ShotCard } from './model';
 import { progressFraction, progressText } from './progressText';
 import { ACTIVE, PROBLEM, STATUS_LABEL } from './status';
 
@@ -14,7 +14,6 @@ export interface CardFlags {
 
 /** URLs that failed once are not retried on every scroll past them. */
 const brokenUrls = new Set<string>();
-const PROMPT_CHARS = 220;
 
 export function cardDomId(shot: ShotCard): string {
   return `shot-card-${shot.index}`;
@@ -31,14 +30,19 @@ export class ShotCardElement {
   private shot: ShotCard | undefined;
   /** What the image shows or will show once the gate lets it load. */
   private url: string | undefined;
+  /** Tooltips are written when the pointer first reaches the card, not on every scroll frame. */
+  private titled = false;
 
-  constructor(private readonly images: ImageGate) {
+  constructor(
+    private readonly images: ImageGate,
+    private readonly urls: ImageUrls,
+  ) {
     this.element.setAttribute('role', 'gridcell');
     this.img.alt = '';
     this.img.decoding = 'async';
     this.img.draggable = false;
+    // No attribute changes when an image lands: that would dirty the styles between scroll frames.
     this.img.addEventListener('error', () => this.onImageError());
-    this.img.addEventListener('load', () => this.element.removeAttribute('data-loading'));
     const line = el('div', 'line');
     line.append(this.idText, this.model);
     this.element.append(this.img, this.badge, this.strip, line, this.prompt);
@@ -56,11 +60,10 @@ export class ShotCardElement {
     e.dataset['status'] = shot.status;
     toggleAttr(e, 'data-cached', shot.cached === true || shot.status === 'cached');
     this.setFlags(flags);
-    this.showImage(pickUrl(shot));
+    this.showImage(this.pickUrl(shot));
 
     const statusLabel = STATUS_LABEL[shot.status];
     setText(this.badge, statusLabel);
-    setAttr(this.badge, 'title', shot.reason ? `${statusLabel}: ${shot.reason}` : statusLabel);
 
     const strip = stripFor(shot);
     this.strip.hidden = !strip;
@@ -68,15 +71,12 @@ export class ShotCardElement {
       setText(this.strip, strip.text);
       this.strip.classList.toggle('is-error', strip.error);
       this.strip.style.setProperty('--p', `${Math.round(strip.fraction * 1000) / 10}%`);
-      setAttr(this.strip, 'title', strip.error ? strip.text : undefined);
     }
 
     if (this.idText.data !== shot.id) this.idText.data = shot.id;
     setText(this.model, shot.model);
-    setAttr(this.model, 'title', `${shot.provider} · ${shot.model}`);
-    const prompt = shot.prompt.length > PROMPT_CHARS ? `${shot.prompt.slice(0, PROMPT_CHARS)}…` : shot.prompt;
-    setText(this.prompt, prompt);
-    setAttr(this.prompt, 'title', shot.prompt);
+    setText(this.prompt, shot.prompt);
+    if (this.titled) this.describe();
 
     const parts = [shot.id, statusLabel];
     if (shot.cached) parts.push('from cache');
@@ -85,23 +85,44 @@ export class ShotCardElement {
     setAttr(e, 'aria-label', parts.join(', '));
   }
 
+  /** Writes the tooltips (status and reason, provider and model, the prompt, an error strip's text). */
+  describe(): void {
+    const shot = this.shot;
+    if (!shot) return;
+    this.titled = true;
+    const statusLabel = STATUS_LABEL[shot.status];
+    setAttr(this.badge, 'title', shot.reason ? `${statusLabel}: ${shot.reason}` : statusLabel);
+    const strip = stripFor(shot);
+    setAttr(this.strip, 'title', strip?.error ? strip.text : undefined);
+    setAttr(this.model, 'title', `${shot.provider} · ${shot.model}`);
+    setAttr(this.prompt, 'title', shot.prompt);
+  }
+
   setFlags(flags: CardFlags): void {
     setAttr(this.element, 'aria-selected', String(flags.selected));
     this.element.classList.toggle('is-active', flags.active);
   }
 
-  /** Leaves the DOM: cancel the image load, or it keeps the connection busy after a fast scroll. */
+  /**
+   * Leaves the window (parked, or back to the pool): cancel the image load, or it keeps the connection
+   * busy after a fast scroll, and drop the shot's id so nothing finds this card under it.
+   */
   release(): void {
+    if (this.titled) {
+      for (const node of [this.badge, this.strip, this.model, this.prompt]) node.removeAttribute('title');
+      this.titled = false;
+    }
     this.images.cancel(this.img);
     this.url = undefined;
     this.shot = undefined;
+    this.element.removeAttribute('id');
+    delete this.element.dataset['shotId'];
   }
 
   private showImage(url: string | undefined): void {
     toggleAttr(this.element, 'data-empty', !url);
     if (url === this.url) return;
     this.url = url;
-    toggleAttr(this.element, 'data-loading', url !== undefined);
     this.images.cancel(this.img);
     if (url) this.images.load(this.img, url);
   }
@@ -110,13 +131,16 @@ export class ShotCardElement {
     const failed = this.img.getAttribute('src');
     if (!failed || !this.shot) return;
     brokenUrls.add(failed);
-    this.showImage(pickUrl(this.shot));
+    this.showImage(this.pickUrl(this.shot));
   }
-}
 
-function pickUrl(shot: ShotCard): string | undefined {
-  for (const url of [shot.thumbUrl, shot.imageUrl]) if (url && !brokenUrls.has(url)) return url;
-  return undefined;
+  /** The thumbnail, else the full image (a thumbnail went missing), else nothing. */
+  private pickUrl(shot: ShotCard): string | undefined {
+    const thumb = this.urls.thumb(shot);
+    if (thumb && !brokenUrls.has(thumb)) return thumb;
+    const image = this.urls.image(shot);
+    return image && !brokenUrls.has(image) ? image : undefined;
+  }
 }
 
 function stripFor(shot: ShotCard): { text: string; fraction: number; error: boolean } | undefined {

@@ -1,10 +1,12 @@
-// Pointer and keyboard handling on the grid. Focus stays on the grid element and the active card is
-// announced through aria-activedescendant, because in a virtual grid the focused card can be recycled.
-import type { ShotCard } from '../../src/shared/protocol';
+// Pointer and keyboard handling on the grid, like a VS Code list: a click selects (it never opens
+// anything), Enter or a double-click opens the image in the host's preview tab, and focus stays on the
+// grid element (the active card is announced through aria-activedescendant, because in a virtual grid
+// the focused card can be recycled). Ctrl+A anywhere outside a text field selects cards, not page text.
 import type { MenuEntry } from '../common/contextMenu';
 import { moveIndex } from '../common/gridNavigation';
 import type { StoryboardApp } from './app';
 import { commandFor, type GridCommand } from './keys';
+import type { ShotCard } from './model';
 
 export class Interactions {
   constructor(private readonly app: StoryboardApp) {
@@ -12,9 +14,20 @@ export class Interactions {
     grid.addEventListener('click', (e) => this.onClick(e));
     grid.addEventListener('dblclick', (e) => {
       const shot = this.shotAt(e.target);
-      if (shot) void app.actions.reveal(shot);
+      if (shot) void app.actions.open(shot);
+    });
+    // Outside the grid (focus on the page, a button) Ctrl+A would select the page's text.
+    document.addEventListener('keydown', (e) => {
+      if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.altKey || e.key.toLowerCase() !== 'a') return;
+      if (isTextEntry(e) || grid.contains(e.target as Node)) return;
+      e.preventDefault();
+      grid.focus({ preventScroll: true });
+      this.run({ kind: 'selectAll' });
     });
     grid.addEventListener('contextmenu', (e) => this.onContextMenu(e));
+    grid.addEventListener('mouseover', (e) => {
+      app.renderer.cardOf(e.target instanceof Element ? e.target : null)?.describe();
+    });
     grid.addEventListener('keydown', (e) => this.onKey(e));
     grid.addEventListener('focus', () => {
       if (app.activeId === undefined) {
@@ -38,8 +51,6 @@ export class Interactions {
     app.activeId = shot.id;
     app.grid.element.focus({ preventScroll: true });
     app.selectionChanged();
-    // The second click of a double-click must not open the image again: it reveals the shot instead.
-    if (!e.shiftKey && !e.ctrlKey && !e.metaKey && e.detail <= 1) void app.actions.open(shot);
   }
 
   private onContextMenu(e: MouseEvent): void {
@@ -119,11 +130,24 @@ export class Interactions {
       {
         label: 'Open image',
         icon: 'file-media',
-        disabled: !shot.imageUrl,
+        disabled: !shot.image,
         run: () => void app.actions.open(shot),
       },
       { label: 'Reveal in project.json', icon: 'go-to-file', run: () => void app.actions.reveal(shot) },
+      { label: 'Reveal in tree', icon: 'list-tree', run: () => void app.actions.revealInTree(shot) },
+      'separator',
+      { label: 'Copy prompt', icon: 'copy', run: () => void app.actions.copyPrompt(shot) },
     ];
     app.menu.open(x, y, entries, `Actions for ${n > 1 ? `${n} shots` : shot.id}`, app.grid.element);
   }
+}
+
+/** The key went to a text field (the filter box lives in a shadow root: look at the composed path). */
+function isTextEntry(e: KeyboardEvent): boolean {
+  const target = e.composedPath()[0];
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
 }

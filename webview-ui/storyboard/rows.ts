@@ -1,11 +1,11 @@
 // Fills the virtual grid's rows: a scene header, or up to `columns` shot cards taken from a pool.
 // Keeps an index of the cards in the DOM so a progress update patches exactly one element.
-import type { ShotCard } from '../../src/shared/protocol';
 import { el, setText } from '../common/dom';
 import type { GridRow } from '../common/gridLayout';
 import type { ImageGate } from '../common/imageGate';
 import type { RowRenderer } from '../common/virtualGrid';
 import { type CardFlags, ShotCardElement } from './card';
+import type { ImageUrls, ShotCard } from './model';
 import type { ShotView } from './view';
 
 export interface RowSource {
@@ -24,6 +24,7 @@ export class ShotRowRenderer implements RowRenderer {
   constructor(
     private readonly source: RowSource,
     private readonly images: ImageGate,
+    private readonly urls: ImageUrls,
   ) {}
 
   cardOf(element: Element | null): ShotCardElement | undefined {
@@ -62,8 +63,15 @@ export class ShotRowRenderer implements RowRenderer {
     this.releaseCards(row, layoutRow.count);
   }
 
+  /** The row left the window: its cards stay in it (cheaper to re-bind than to re-attach), idle. */
   release(row: HTMLElement): void {
-    this.releaseCards(row, 0);
+    for (const child of row.children) {
+      const card = this.cards.get(child);
+      if (!card) continue;
+      const id = card.shotId;
+      if (id !== undefined && this.live.get(id) === card) this.live.delete(id);
+      card.release();
+    }
   }
 
   /** Re-apply selection and focus flags to the cards in the DOM. */
@@ -88,7 +96,7 @@ export class ShotRowRenderer implements RowRenderer {
   }
 
   private createCard(): ShotCardElement {
-    const card = new ShotCardElement(this.images);
+    const card = new ShotCardElement(this.images, this.urls);
     this.cards.set(card.element, card);
     return card;
   }

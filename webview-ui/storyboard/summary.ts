@@ -1,6 +1,7 @@
 // The toolbar's one-line summary: "10,000 shots · 312 stale · batch 12/48 · ETA 3m".
 import { formatDuration } from '../../src/shared/batchProgress';
-import type { BatchInfo, ShotCard } from '../../src/shared/protocol';
+import type { BatchInfo } from '../../src/shared/protocol';
+import type { ShotCard } from './model';
 import { NEEDS_RENDER } from './status';
 
 const count = new Intl.NumberFormat('en-US');

@@ -1,12 +1,13 @@
-// The storyboard toolbar: text / scene / status filters, sort, zoom, the actions on the selection and
-// the summary line. Controls are VS Code Elements; the toolbar only reports changes, it owns no state.
+// The storyboard toolbar: text / scene / status filters, sort, zoom, Render stale / Render all (the host's
+// own commands), the actions on the selection and the summary line. Controls are VS Code Elements; the
+// toolbar only reports changes, it owns no state.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import type { SceneInfo } from '../../src/shared/protocol';
+import type { SceneInfo, StoryboardCommand } from '../../src/shared/protocol';
 import { el, icon, setText } from '../common/dom';
 import { STATUS_FILTERS } from './status';
 import { ALL, NO_SCENE, type SortKey, type ViewFilters } from './view';
@@ -17,6 +18,7 @@ export interface ToolbarHandlers {
   onFilters(filters: ViewFilters): void;
   onZoom(delta: number): void;
   onAction(action: SelectionAction): void;
+  onCommand(command: StoryboardCommand): void;
 }
 
 const SORTS: readonly { value: SortKey; label: string }[] = [
@@ -26,9 +28,24 @@ const SORTS: readonly { value: SortKey; label: string }[] = [
   { value: 'scene', label: 'Scene title' },
 ];
 
+const COMMANDS: readonly { command: StoryboardCommand; label: string; icon: string; title: string }[] = [
+  {
+    command: 'dailies.renderStale',
+    label: 'Render stale',
+    icon: 'refresh',
+    title: 'Render the shots whose inputs changed or that failed',
+  },
+  {
+    command: 'dailies.renderAll',
+    label: 'Render all',
+    icon: 'run-all',
+    title: 'Render every shot that needs it',
+  },
+];
+
 const ACTIONS: readonly { action: SelectionAction; label: string; icon: string; secondary: boolean }[] = [
   { action: 'render', label: 'Render selected', icon: 'play', secondary: false },
-  { action: 'force', label: 'Force re-render selected', icon: 'refresh', secondary: true },
+  { action: 'force', label: 'Force re-render selected', icon: 'debug-rerun', secondary: true },
   { action: 'cancel', label: 'Cancel selected', icon: 'debug-stop', secondary: true },
 ];
 
@@ -42,6 +59,7 @@ export class Toolbar {
   private readonly zoomIn = iconButton('zoom-in', 'Larger cards');
   private readonly summary = el('div', 'summary');
   private readonly actions = new Map<SelectionAction, VscodeButton>();
+  private readonly commands = new Map<StoryboardCommand, VscodeButton>();
   private textTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly handlers: ToolbarHandlers) {
@@ -69,10 +87,15 @@ export class Toolbar {
 
     setOptions(this.status, [{ value: ALL, label: 'All statuses' }, ...STATUS_FILTERS]);
     setOptions(this.sort, SORTS);
-    this.scene.label = 'Filter by scene';
-    this.status.label = 'Filter by status';
-    this.sort.label = 'Sort shots';
-    for (const select of [this.scene, this.status, this.sort]) {
+    for (const [select, label] of [
+      [this.scene, 'Filter by scene'],
+      [this.status, 'Filter by status'],
+      [this.sort, 'Sort shots'],
+    ] as const) {
+      // `label` names the inner combobox; the element itself carries the name too, for tools and
+      // screen readers that stop at the shadow host.
+      select.label = label;
+      select.setAttribute('aria-label', label);
       select.addEventListener('change', () => this.emit());
     }
     this.scene.className = 'filter-scene';
@@ -82,7 +105,26 @@ export class Toolbar {
     this.zoomOut.addEventListener('click', () => handlers.onZoom(-1));
     this.zoomIn.addEventListener('click', () => handlers.onZoom(1));
 
+    const whole = el('div', 'actions commands');
+    whole.setAttribute('role', 'group');
+    whole.setAttribute('aria-label', 'Render the production');
+    for (const c of COMMANDS) {
+      const button = document.createElement('vscode-button');
+      button.textContent = c.label;
+      button.icon = c.icon;
+      button.secondary = true;
+      button.title = c.title;
+      button.dataset['command'] = c.command;
+      button.addEventListener('click', () => {
+        if (!button.disabled) handlers.onCommand(c.command);
+      });
+      this.commands.set(c.command, button);
+      whole.append(button);
+    }
+
     const buttons = el('div', 'actions');
+    buttons.setAttribute('role', 'group');
+    buttons.setAttribute('aria-label', 'Actions on the selected shots');
     for (const a of ACTIONS) {
       const button = document.createElement('vscode-button');
       button.textContent = a.label;
@@ -105,7 +147,7 @@ export class Toolbar {
     zoom.append(this.zoomOut, this.zoomIn);
     filters.append(this.text, this.scene, this.status, this.sort, zoom);
     const second = el('div', 'toolbar-row');
-    second.append(this.summary, buttons);
+    second.append(this.summary, whole, buttons);
     this.element.append(filters, second);
   }
 
@@ -151,6 +193,15 @@ export class Toolbar {
       button.title =
         n === 0 ? 'Select shots first' : `${ACTIONS.find((a) => a.action === action)?.label} (${n})`;
     }
+  }
+
+  setCommandBusy(command: StoryboardCommand, busy: boolean): void {
+    const button = this.commands.get(command)!;
+    const spec = COMMANDS.find((c) => c.command === command)!;
+    button.icon = busy ? 'loading' : spec.icon;
+    button.iconSpin = busy;
+    button.disabled = busy;
+    button.setAttribute('aria-busy', String(busy));
   }
 
   /** Spinner while a request is in flight; the timeout or error reply always ends it. */

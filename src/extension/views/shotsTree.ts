@@ -1,6 +1,7 @@
 // The Shots view: production → scene → shot → variations. Status shows as the icon (the WebP thumbnail
-// once rendered), progress in the description ("v2/4 · 12/30"), details in the tooltip. Nodes are cached
-// per id so a progress event refreshes one row, not the whole tree.
+// once rendered, dimmed while stale), progress in the description ("v2/4 · 12/30"), details and the
+// thumbnail in the tooltip. Nodes are cached per id so a progress event refreshes one row, not the whole
+// tree.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShotView } from '../../core/state/productionState';
@@ -8,6 +9,7 @@ import type { ShotStatus } from '../../shared/protocol';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
 import { Disposable } from '../util/disposable';
+import type { DimmedThumbs } from './dimmedThumbs';
 
 export type ShotsNode =
   | { kind: 'production'; production: Production }
@@ -48,7 +50,10 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, ShotsNode>();
 
-  constructor(private readonly registry: ProductionRegistry) {
+  constructor(
+    private readonly registry: ProductionRegistry,
+    private readonly dimmed?: DimmedThumbs,
+  ) {
     super();
     this.register(registry.onDidChangeProductions(() => this.refreshAll()));
     this.register(
@@ -135,7 +140,12 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'scene':
         return sceneItem(node);
       case 'shot':
-        return shotItem(node.production, node.production.state.get(node.shotId));
+        return shotItem(node.production, node.production.state.get(node.shotId), (thumb, version) =>
+          this.dimmed?.icon(thumb, version, () => {
+            const n = this.nodes.get(shotKey(node.production, node.shotId));
+            if (n) this.changed.fire(n);
+          }),
+        );
       case 'variation':
         return variationItem(node.production, node.production.state.get(node.shotId), node.variation);
     }
@@ -196,7 +206,10 @@ function sceneItem(node: Extract<ShotsNode, { kind: 'scene' }>): vscode.TreeItem
   return item;
 }
 
-function shotItem(p: Production, shot: ShotView | undefined): vscode.TreeItem {
+/** The dimmed icon of a thumbnail (absolute path), or undefined while it is being made. */
+type DimmedIcon = (thumb: string, version: string) => vscode.Uri | undefined;
+
+function shotItem(p: Production, shot: ShotView | undefined, dimmed: DimmedIcon): vscode.TreeItem {
   if (!shot) return new vscode.TreeItem('(removed)');
   const item = new vscode.TreeItem(
     shot.id,
@@ -206,10 +219,14 @@ function shotItem(p: Production, shot: ShotView | undefined): vscode.TreeItem {
   );
   item.id = shotKey(p, shot.id);
   item.description = shotDescription(shot);
-  item.tooltip = shotTooltip(shot);
-  const thumb = shot.outputs[0]?.thumb;
+  item.tooltip = shotTooltip(p, shot);
+  const out = shot.outputs[0];
+  const thumb = out?.thumb ? path.join(p.root, out.thumb) : undefined;
   const showThumb = thumb && (shot.status === 'fresh' || shot.status === 'done' || shot.status === 'cached');
-  if (showThumb) item.iconPath = vscode.Uri.file(path.join(p.root, thumb));
+  // Stale: the last frame, dimmed (the status icon until the dimmed copy exists).
+  const staleThumb = thumb && shot.status === 'stale' ? dimmed(thumb, out?.sha256 ?? '') : undefined;
+  if (showThumb) item.iconPath = vscode.Uri.file(thumb);
+  else if (staleThumb) item.iconPath = staleThumb;
   else {
     const [icon, color] = STATUS_ICON[shot.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -267,8 +284,17 @@ export function shotDescription(shot: ShotView): string {
   return `${model}${duration}${shot.status === 'fresh' ? '' : ` · ${STATUS_WORD[shot.status]}`}`;
 }
 
-function shotTooltip(shot: ShotView): vscode.MarkdownString {
+/** Width (px) of the thumbnail in a row's hover. */
+const HOVER_THUMB_WIDTH = 240;
+
+function shotTooltip(p: Production, shot: ShotView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
+  const thumb = shot.outputs[0]?.thumb;
+  if (thumb) {
+    // Uri.toString() percent-encodes spaces and brackets, so the path cannot break the markdown.
+    const uri = vscode.Uri.file(path.join(p.root, thumb)).toString();
+    md.appendMarkdown(`![${escapeMarkdown(shot.id)}](${uri}|width=${HOVER_THUMB_WIDTH})\n\n`);
+  }
   md.appendMarkdown(
     `**${escapeMarkdown(shot.id)}** — ${STATUS_WORD[shot.status]}${shot.reason ? `: ${escapeMarkdown(shot.reason)}` : ''}\n\n`,
   );

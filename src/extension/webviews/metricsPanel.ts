@@ -45,7 +45,7 @@ export class MetricsPanel extends Disposable {
   }
 
   reveal(): void {
-    this.host.options.panel.reveal();
+    this.host.reveal();
   }
 
   snapshot(): MetricsViewSnapshot {
@@ -57,6 +57,7 @@ export class MetricsPanel extends Disposable {
   }
 
   private schedule(): void {
+    if (this.host.isClosed) return;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       if (this.host.visible) this.host.emit('snapshot', this.snapshot());

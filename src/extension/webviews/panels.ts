@@ -30,8 +30,8 @@ export class Panels extends Disposable {
     this.register(
       registry.onDidChangeProductions(() => {
         const alive = new Set(registry.all());
-        for (const [p, panel] of this.storyboards) if (!alive.has(p)) panel.host.options.panel.dispose();
-        for (const [p, panel] of this.metrics) if (!alive.has(p)) panel.host.options.panel.dispose();
+        for (const [p, panel] of this.storyboards) if (!alive.has(p)) panel.host.close();
+        for (const [p, panel] of this.metrics) if (!alive.has(p)) panel.host.close();
       }),
     );
     this.register({
@@ -52,12 +52,14 @@ export class Panels extends Disposable {
       STORYBOARD_VIEW_TYPE,
       `Storyboard · ${production.label}`,
       vscode.ViewColumn.Active,
-      { enableScripts: true },
+      // Kept alive while hidden: a big board is not rebuilt on every tab switch, and the host sends it
+      // only what changed meanwhile (StoryboardSync).
+      { enableScripts: true, retainContextWhenHidden: true },
     );
     return this.adoptStoryboard(production, panel);
   }
 
-  async metricsPanel(production: Production): Promise<MetricsPanel> {
+  async metricsPanel(production: Production): Promise<MetricsPanel | undefined> {
     const open = this.metrics.get(production);
     if (open) {
       open.reveal();
@@ -91,9 +93,17 @@ export class Panels extends Disposable {
     return sb;
   }
 
-  private async adoptMetrics(production: Production, panel: vscode.WebviewPanel): Promise<MetricsPanel> {
-    const engine = await production.engine();
-    await engine.open();
+  private async adoptMetrics(
+    production: Production,
+    panel: vscode.WebviewPanel,
+  ): Promise<MetricsPanel | undefined> {
+    // The engine may take a while to start: a panel closed meanwhile must not be touched (it throws).
+    const engine = await whileOpen(panel, async () => {
+      const e = await production.engine();
+      await e.open();
+      return e;
+    });
+    if (!engine) return undefined;
     const mp = new MetricsPanel(production, engine.metrics, panel, this.extensionUri);
     this.metrics.set(production, mp);
     mp.host.onDidDispose(() => {
@@ -108,7 +118,7 @@ export class Panels extends Disposable {
     state: unknown,
     kind: 'storyboard' | 'metrics',
   ): Promise<void> {
-    await this.registry.whenReady();
+    if (!(await whileOpen(panel, () => this.registry.whenReady().then(() => true)))) return;
     const file =
       typeof state === 'object' && state !== null && 'projectFile' in state
         ? String((state as { projectFile: unknown }).projectFile)
@@ -121,5 +131,19 @@ export class Panels extends Disposable {
     }
     if (kind === 'storyboard') this.adoptStoryboard(production, panel);
     else await this.adoptMetrics(production, panel);
+  }
+}
+
+/** Runs `work`; undefined when the panel was closed before it finished. */
+async function whileOpen<T>(panel: vscode.WebviewPanel, work: () => Promise<T>): Promise<T | undefined> {
+  let closed = false;
+  const sub = panel.onDidDispose(() => {
+    closed = true;
+  });
+  try {
+    const result = await work();
+    return closed ? undefined : result;
+  } finally {
+    sub.dispose();
   }
 }

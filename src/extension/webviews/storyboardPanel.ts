@@ -1,10 +1,17 @@
-// The storyboard of one production. Visible: shot changes are coalesced into at most ten `progress`
-// batches a second. Hidden: nothing is sent; on showing again the page gets a complete snapshot.
+// The storyboard of one production. The page is kept alive while hidden (retainContextWhenHidden: a
+// 50,000-shot board is not rebuilt on every tab switch), and the host sends it only deltas against the
+// revision it holds: at most ten a second while visible, nothing while hidden, one catch-up on re-show.
 import * as vscode from 'vscode';
-import type { StoryboardEvents, StoryboardHostRequests, StoryboardSnapshot } from '../../shared/protocol';
+import {
+  STORYBOARD_COMMANDS,
+  type StoryboardCommand,
+  type StoryboardEvents,
+  type StoryboardHostRequests,
+  type StoryboardSnapshot,
+} from '../../shared/protocol';
 import type { Production } from '../productions/production';
 import { Disposable } from '../util/disposable';
-import { toCard } from './cards';
+import { StoryboardSync } from './storyboardSync';
 import { WebviewHost } from './webviewHost';
 
 export const STORYBOARD_VIEW_TYPE = 'dailies.storyboard';
@@ -12,15 +19,21 @@ const FLUSH_MS = 100;
 
 export interface StoryboardActions {
   render(production: Production, shotIds: string[], force: boolean): void;
+  /** Runs a whole-production render command (it asks before spending, like from the palette). */
+  runCommand(production: Production, command: StoryboardCommand): void;
+  /** Opens the image in the one preview tab beside the storyboard, leaving focus where it is. */
   openImage(production: Production, shotId: string, variation?: number): Promise<boolean>;
   reveal(production: Production, shotId: string): Promise<boolean>;
+  revealInTree(production: Production, shotId: string): Promise<boolean>;
+  copyPrompt(production: Production, shotId: string): Promise<boolean>;
 }
 
 export class StoryboardPanel extends Disposable {
   readonly host: WebviewHost<StoryboardHostRequests, StoryboardEvents>;
-  private pending = new Set<string>();
+  private readonly sync: StoryboardSync;
+  private readonly pending = new Set<string>();
+  private everything = false;
   private timer: NodeJS.Timeout | undefined;
-  private stale = false;
 
   constructor(
     readonly production: Production,
@@ -29,6 +42,19 @@ export class StoryboardPanel extends Disposable {
     actions: StoryboardActions,
   ) {
     super();
+    const { state } = production;
+    this.sync = new StoryboardSync({
+      shots: () => state.all(),
+      shot: (id) => state.get(id),
+      header: () => ({
+        projectFile: production.file,
+        title: production.label,
+        aspectRatio: state.aspectRatio,
+        scenes: state.scenes,
+        ...(state.problem ? { problem: state.problem } : {}),
+      }),
+      batch: () => state.batch(),
+    });
     this.host = this.register(
       new WebviewHost<StoryboardHostRequests, StoryboardEvents>({
         panel,
@@ -39,59 +65,57 @@ export class StoryboardPanel extends Disposable {
         handlers: {
           ready: () => this.snapshot(),
           render: ({ shotIds, force }) => {
-            actions.render(production, shotIds, force);
+            actions.render(production, strings(shotIds), force === true);
             return { started: true };
           },
-          cancel: ({ shotIds }) => ({ canceled: shotIds.filter((id) => production.cancelShot(id)).length }),
-          openImage: async ({ shotId, variation }) => ({
-            opened: await actions.openImage(production, shotId, variation),
+          cancel: ({ shotIds }) => ({
+            canceled: strings(shotIds).filter((id) => production.cancelShot(id)).length,
           }),
-          revealShot: async ({ shotId }) => ({ revealed: await actions.reveal(production, shotId) }),
+          runCommand: ({ command }) => {
+            // The page is less trusted than the host: it may name one of two commands, nothing else.
+            if (!STORYBOARD_COMMANDS.includes(command))
+              throw new Error(`command not allowed: ${String(command)}`);
+            actions.runCommand(production, command);
+            return { started: true };
+          },
+          openImage: async ({ shotId, variation }) => ({
+            opened: await actions.openImage(production, String(shotId), optionalNumber(variation)),
+          }),
+          revealShot: async ({ shotId }) => ({ revealed: await actions.reveal(production, String(shotId)) }),
+          revealInTree: async ({ shotId }) => ({
+            revealed: await actions.revealInTree(production, String(shotId)),
+          }),
+          copyPrompt: async ({ shotId }) => ({
+            copied: await actions.copyPrompt(production, String(shotId)),
+          }),
         },
       }),
     );
     this.register(
       production.onDidChange((ids) => {
-        if (!ids) {
-          this.stale = true;
-          this.schedule();
-          return;
-        }
-        for (const id of ids) this.pending.add(id);
+        if (!ids) this.everything = true;
+        else for (const id of ids) this.pending.add(id);
         this.schedule();
       }),
     );
-    this.register(
-      this.host.onDidChangeVisibility((visible) => {
-        if (!visible) return;
-        this.pending.clear();
-        this.stale = false;
-        this.host.emit('snapshot', this.snapshot());
-      }),
-    );
+    // Shown again: one delta with everything that changed while hidden, at once.
+    this.register(this.host.onDidChangeVisibility((visible) => visible && this.flush()));
     this.register({ dispose: () => clearTimeout(this.timer) });
   }
 
   reveal(): void {
-    this.host.options.panel.reveal();
+    this.host.reveal();
   }
 
   snapshot(): StoryboardSnapshot {
-    const { state } = this.production;
-    const webview = this.host?.options.panel.webview;
-    return {
-      projectFile: this.production.file,
-      title: this.production.label,
-      aspectRatio: state.aspectRatio,
-      scenes: state.scenes,
-      shots: webview ? state.all().map((s) => toCard(s, this.production.root, webview)) : [],
-      batch: state.batch(),
-      problem: state.problem,
-    };
+    this.pending.clear();
+    this.everything = false;
+    const root = this.host.asWebviewUri(vscode.Uri.file(this.production.root))?.toString() ?? '';
+    return this.sync.snapshot(root);
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.timer || this.host.isClosed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -99,21 +123,20 @@ export class StoryboardPanel extends Disposable {
   }
 
   private flush(): void {
-    // A hidden webview cannot receive messages; it re-hydrates from a snapshot when shown.
+    // Hidden: keep collecting; the page is alive and catches up when shown.
     if (!this.host.visible) return;
-    if (this.stale) {
-      this.stale = false;
-      this.pending.clear();
-      this.host.emit('snapshot', this.snapshot());
-      return;
-    }
-    if (this.pending.size === 0) return;
-    const webview = this.host.options.panel.webview;
-    const updates = [...this.pending].flatMap((id) => {
-      const shot = this.production.state.get(id);
-      return shot ? [toCard(shot, this.production.root, webview)] : [];
-    });
+    if (!this.everything && this.pending.size === 0) return;
+    const delta = this.sync.delta(this.everything ? undefined : this.pending);
     this.pending.clear();
-    this.host.emit('progress', { updates, batch: this.production.state.batch() });
+    this.everything = false;
+    if (delta) this.host.emit('delta', delta);
   }
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function optionalNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
 }

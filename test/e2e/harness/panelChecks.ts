@@ -6,13 +6,17 @@ import type { Workbench } from './workbench';
 
 export type Check = (name: string, ok: boolean, detail?: unknown) => void;
 
-/** The one DOM method read in the page (this tsconfig has no DOM lib). */
+/** The DOM bits read in the page (this tsconfig has no DOM lib). */
 interface Attributed {
   getAttribute(name: string): string | null;
 }
+interface ImageLike {
+  complete: boolean;
+  naturalWidth: number;
+}
 
 export async function checkStoryboardAfter(wb: Workbench, frame: Frame, check: Check): Promise<void> {
-  const cards = frame.locator('.card');
+  const cards = frame.locator('.card[data-shot-id]');
   const loaded = await waitFor(
     'storyboard cards to be up to date with their thumbnails loaded',
     async () => {
@@ -21,13 +25,16 @@ export async function checkStoryboardAfter(wb: Workbench, frame: Frame, check: C
       const statuses = await cards.evaluateAll((els: Attributed[]) =>
         els.map((e) => e.getAttribute('data-status')),
       );
-      const pending = await frame.locator('.card[data-loading], .card[data-empty]').count();
-      return statuses.every((s) => s === 'fresh') && pending === 0 ? n : undefined;
+      const empty = await frame.locator('.card[data-shot-id][data-empty]').count();
+      const decoded = await frame
+        .locator('.card[data-shot-id] img.thumb')
+        .evaluateAll((els: ImageLike[]) => els.filter((i) => i.complete && i.naturalWidth > 0).length);
+      return statuses.every((s) => s === 'fresh') && empty === 0 && decoded === n ? n : undefined;
     },
     { timeoutMs: 15_000 },
   );
   const srcs = await frame
-    .locator('.card img.thumb')
+    .locator('.card[data-shot-id] img.thumb')
     .evaluateAll((els: Attributed[]) => els.map((e) => e.getAttribute('src')));
   check(
     `storyboard: all ${loaded} cards in view are up to date, each showing its WebP thumbnail`,

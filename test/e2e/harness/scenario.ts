@@ -4,6 +4,7 @@
 // status bar says "up to date". Every check that passes is listed; the first that fails stops the run.
 import { say } from './env';
 import { checkMetricsAfter, checkStoryboardAfter } from './panelChecks';
+import { checkTreeHover } from './treeHover';
 import { waitFor } from './wait';
 import type { Workbench } from './workbench';
 
@@ -77,7 +78,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
     const progress = await waitFor(
       'a storyboard card showing live progress',
       async () => {
-        const lines = await storyboard.locator('.card .strip:not([hidden])').allTextContents();
+        const lines = await storyboard.locator('.card[data-shot-id] .strip:not([hidden])').allTextContents();
         const live = lines.map((l) => l.trim()).filter((l) => PROGRESS.test(l));
         report.progressSeen.push(...live.filter((l) => !report.progressSeen.includes(l)));
         return live.length ? live : undefined;
@@ -141,6 +142,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
   );
   check(`every shot row's icon is its WebP thumbnail after rendering (${after.length} rows)`, true);
   await wb.screenshotSidebar('06-tree-after-render');
+  await checkTreeHover(wb, check);
 
   await checkStoryboardAfter(wb, await wb.webview('storyboard'), check);
   await checkMetricsAfter(wb, await wb.webview('metrics'), variations, check);

@@ -92,7 +92,7 @@ export class Workbench {
 
   /** The content frame of a Dailies webview, recognised by what only it contains. */
   async webview(kind: 'storyboard' | 'metrics', timeoutMs = 30_000): Promise<Frame> {
-    const marker = kind === 'storyboard' ? '.card' : 'h1.title';
+    const marker = kind === 'storyboard' ? '.card[data-shot-id]' : 'h1.title';
     return waitFor(
       `the ${kind} webview`,
       async () => {

@@ -1,11 +1,11 @@
-// A throw-away world for one run: a workspace shaped like the repo (the example under examples/, the
-// schemas it points at with "$schema": "../../schemas/…", and an Nx app whose project.json Dailies must
-// leave alone), a pristine copy of the example's project.json outside it, and a user-data dir whose
-// settings keep VS Code quiet and make draft renders slow enough to watch.
+// A throw-away world for one run: a workspace holding a copy of the example (as a user would copy it: its
+// schema comes from the extension's jsonValidation, not from a path into this repo) and an Nx app whose
+// project.json Dailies must leave alone, a pristine copy of the example's project.json outside it, and a
+// user-data dir whose settings keep VS Code quiet and make draft renders slow enough to watch.
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DRAFT_LATENCY_MS, EXAMPLE_DIR, REPO } from './env';
+import { DRAFT_LATENCY_MS, EXAMPLE_DIR } from './env';
 
 export interface World {
   root: string;
@@ -15,6 +15,8 @@ export interface World {
   userDataDir: string;
   extensionsDir: string;
   resultsFile: string;
+  /** The browser console of the workbench, appended as it comes (errors the extension host forwards). */
+  consoleLog: string;
 }
 
 const NX_PROJECT = {
@@ -56,7 +58,6 @@ export function makeWorld(resultsFile: string): World {
     recursive: true,
     filter: (src) => !/[\\/](\.dailies|renders)$/.test(src),
   });
-  cpSync(path.join(REPO, 'schemas'), path.join(folder, 'schemas'), { recursive: true });
   mkdirSync(path.join(folder, 'apps', 'web'), { recursive: true });
   writeFileSync(path.join(folder, 'apps', 'web', 'project.json'), `${JSON.stringify(NX_PROJECT, null, 2)}\n`);
 
@@ -72,7 +73,8 @@ export function makeWorld(resultsFile: string): World {
   );
   const extensionsDir = path.join(root, 'ext');
   mkdirSync(extensionsDir);
-  return { root, folder, projectFile, pristineFile, userDataDir, extensionsDir, resultsFile };
+  const consoleLog = path.join(root, 'browser-console.log');
+  return { root, folder, projectFile, pristineFile, userDataDir, extensionsDir, resultsFile, consoleLog };
 }
 
 /** The environment of a VS Code host: ours, without anything that would override the settings above. */
@@ -85,5 +87,9 @@ export function hostEnv(world: World): NodeJS.ProcessEnv {
   }
   env['DAILIES_E2E_RESULTS'] = world.resultsFile;
   env['DAILIES_E2E_PRISTINE'] = world.pristineFile;
+  // Where the host's errors end up, so in-host tests can check what was logged: its own log files, and
+  // the workbench's console (code-server forwards extension errors there), which run.ts writes down.
+  env['DAILIES_E2E_USER_DATA'] = world.userDataDir;
+  env['DAILIES_E2E_CONSOLE_LOG'] = world.consoleLog;
   return env;
 }

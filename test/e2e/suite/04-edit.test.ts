@@ -14,6 +14,9 @@ import {
 } from './support/dailies';
 import { renderedAt, shotValue, valueRange } from './support/projectText';
 
+/** The tree icon of a stale shot: its last thumbnail, dimmed (a copy in the extension's storage). */
+const DIMMED = /^file:[0-9a-f]{32}\.webp$/;
+
 /** A one-variation shot, so its re-render is quick. */
 const SHOT = 's02-030';
 
@@ -54,16 +57,26 @@ suite('Editing one prompt', () => {
     assert.deepEqual(notFresh(api), [[SHOT, 'stale']]);
   });
 
-  test('the status bar counts it and the tree shows its status icon instead of a thumbnail', async () => {
+  test('the status bar counts it and the tree shows its old thumbnail, dimmed', async () => {
     await until('status "… 1 to render"', () => /· 1 to render\b/.test(api.statusText()), {
       timeoutMs: 5000,
       seen: () => api.statusText(),
     });
     const shots = api.treeSnapshot().filter((i) => i.contextValue?.startsWith('shot.'));
-    const mine = shots.find((i) => i.label === SHOT);
-    assert.equal(mine?.icon, 'circle-large-outline');
+    // The dimmed copy is made in the background: the status icon stands in until it exists.
+    const mine = await until(
+      `${SHOT}'s dimmed thumbnail`,
+      () => {
+        const row = api.treeSnapshot().find((i) => i.label === SHOT);
+        return row?.icon && DIMMED.test(row.icon) ? row : undefined;
+      },
+      { timeoutMs: 10_000, seen: () => api.treeSnapshot().find((i) => i.label === SHOT)?.icon },
+    );
+    assert.ok(mine);
     assert.deepEqual(
-      shots.filter((i) => i.label !== SHOT && !i.icon?.startsWith('file:')).map((i) => i.label),
+      shots
+        .filter((i) => i.label !== SHOT && !/^file:.+\.thumb\.webp$/.test(i.icon ?? ''))
+        .map((i) => i.label),
       [],
     );
   });

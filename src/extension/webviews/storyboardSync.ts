@@ -1,0 +1,148 @@
+// What one storyboard webview has been sent, so each message carries only what changed since the
+// webview's last revision: after `ready` a complete snapshot, then deltas (changed rows, the id order
+// when it moved, progress, the header and batch when they changed). A storyboard kept alive while hidden
+// gets one delta when shown again instead of the whole production. No vscode here: tested in node.
+import type { ShotView } from '../../core/state/productionState';
+import type {
+  BatchInfo,
+  ShotProgress,
+  ShotRow,
+  StoryboardDelta,
+  StoryboardHeader,
+  StoryboardSnapshot,
+} from '../../shared/protocol';
+import { StringTable, sameRow, toRow } from './cards';
+
+export interface SyncSource {
+  shots(): readonly ShotView[];
+  shot(id: string): ShotView | undefined;
+  header(): StoryboardHeader;
+  batch(): BatchInfo | undefined;
+}
+
+export class StoryboardSync {
+  /** Increases across sessions, so a delta meant for an earlier page never matches a later one. */
+  private rev = 0;
+  private connected = false;
+  private strings = new StringTable();
+  private sent = new Map<string, ShotRow>();
+  private order: string[] = [];
+  private live = new Map<string, string>();
+  private header = '';
+  private batch = '';
+
+  constructor(private readonly source: SyncSource) {}
+
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** The complete state for a page that has (or kept) nothing; starts a new session. */
+  snapshot(root: string): StoryboardSnapshot {
+    this.strings = new StringTable();
+    this.sent = new Map();
+    this.live = new Map();
+    const shots = this.source.shots();
+    const rows: ShotRow[] = new Array(shots.length);
+    const live: Record<string, ShotProgress> = {};
+    this.order = new Array(shots.length);
+    for (let i = 0; i < shots.length; i++) {
+      const shot = shots[i]!;
+      const row = toRow(shot, this.strings);
+      rows[i] = row;
+      this.order[i] = shot.id;
+      this.sent.set(shot.id, row);
+      if (shot.progress) {
+        live[shot.id] = shot.progress;
+        this.live.set(shot.id, JSON.stringify(shot.progress));
+      }
+    }
+    const header = this.source.header();
+    const batch = this.source.batch();
+    this.header = JSON.stringify(header);
+    this.batch = JSON.stringify(batch ?? null);
+    this.connected = true;
+    this.rev++;
+    return {
+      ...header,
+      rev: this.rev,
+      root: root.endsWith('/') ? root : `${root}/`,
+      strings: this.strings.take(),
+      shots: JSON.stringify(rows),
+      live,
+      ...(batch ? { batch } : {}),
+    };
+  }
+
+  /**
+   * What changed for `ids` (undefined: anything may have, e.g. after a re-plan) since the last message,
+   * or undefined when nothing did or no page is connected.
+   */
+  delta(ids: Iterable<string> | undefined): StoryboardDelta | undefined {
+    if (!this.connected) return undefined;
+    const rows: ShotRow[] = [];
+    const live: Record<string, ShotProgress | null> = {};
+    let liveCount = 0;
+    let order: string[] | undefined;
+    const visit = (shot: ShotView) => {
+      const row = toRow(shot, this.strings);
+      if (!sameRow(this.sent.get(shot.id), row)) {
+        rows.push(row);
+        this.sent.set(shot.id, row);
+      }
+      const progress = shot.progress ? JSON.stringify(shot.progress) : undefined;
+      if (progress !== this.live.get(shot.id)) {
+        live[shot.id] = shot.progress ?? null;
+        liveCount++;
+        if (progress === undefined) this.live.delete(shot.id);
+        else this.live.set(shot.id, progress);
+      }
+    };
+    if (ids === undefined) {
+      const shots = this.source.shots();
+      const now = shots.map((s) => s.id);
+      if (now.length !== this.order.length || now.some((id, i) => id !== this.order[i])) {
+        order = now;
+        const keep = new Set(now);
+        for (const id of this.sent.keys()) if (!keep.has(id)) this.sent.delete(id);
+        for (const id of this.live.keys()) if (!keep.has(id)) this.live.delete(id);
+        this.order = now;
+      }
+      for (const shot of shots) visit(shot);
+    } else {
+      for (const id of ids) {
+        const shot = this.source.shot(id);
+        // A shot that appeared or went away also changes the order: that arrives with a full re-plan.
+        if (shot && this.sent.has(id)) visit(shot);
+      }
+    }
+    const header = this.source.header();
+    const headerJson = JSON.stringify(header);
+    const batch = this.source.batch();
+    const batchJson = JSON.stringify(batch ?? null);
+    const strings = this.strings.take();
+    const changedHeader = headerJson !== this.header;
+    const changedBatch = batchJson !== this.batch;
+    if (!rows.length && !order && !liveCount && !changedHeader && !changedBatch && !strings.length) {
+      return undefined;
+    }
+    this.header = headerJson;
+    this.batch = batchJson;
+    const from = this.rev++;
+    return {
+      from,
+      rev: this.rev,
+      ...(strings.length ? { strings } : {}),
+      ...(rows.length ? { rows: JSON.stringify(rows) } : {}),
+      ...(order ? { order } : {}),
+      ...(liveCount ? { live } : {}),
+      ...(changedHeader ? { header } : {}),
+      ...(changedBatch && batch ? { batch } : {}),
+    };
+  }
+
+  /** The page went away: nothing is sent until it asks again. */
+  disconnect(): void {
+    this.connected = false;
+  }
+}

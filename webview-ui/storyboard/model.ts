@@ -1,0 +1,185 @@
+// The webview's copy of the board: decoded from the host's compact snapshot, then kept current by deltas
+// against its revision. Cards keep their object identity across deltas (the view holds references).
+import {
+  type BatchInfo,
+  ROW_FLAG_CACHED,
+  SHOT_ID_TOKEN,
+  type ShotProgress,
+  type ShotRow,
+  type ShotStatus,
+  type StoryboardDelta,
+  type StoryboardHeader,
+  type StoryboardSnapshot,
+} from '../../src/shared/protocol';
+import { parseRows } from './snapshotGuard';
+
+/** Every field is always present (undefined when empty): one object shape for 50,000 cards. */
+export interface ShotCard {
+  id: string;
+  /** Position in project.json (the default sort). */
+  index: number;
+  sceneId: string | undefined;
+  prompt: string;
+  model: string;
+  provider: string;
+  status: ShotStatus;
+  reason: string | undefined;
+  cached: boolean;
+  /** Path templates (string-table entries) of the thumbnail and the image; see ImageUrls. */
+  thumb: string | undefined;
+  image: string | undefined;
+  version: string;
+  progress: ShotProgress | undefined;
+}
+
+export interface ShotChange {
+  shot: ShotCard;
+  /** The card as it was before this delta (a copy). */
+  before: ShotCard;
+}
+
+export type DeltaResult =
+  | { kind: 'applied'; changes: ShotChange[]; reordered: boolean; header: boolean }
+  /** The delta was made for another revision (or is unreadable): the page must ask for a snapshot. */
+  | { kind: 'resync' };
+
+export class BoardModel {
+  rev: number | undefined;
+  root = '';
+  header: StoryboardHeader = { projectFile: '', title: '', aspectRatio: '16:9', scenes: [] };
+  batch: BatchInfo | undefined;
+  shots: ShotCard[] = [];
+  readonly byId = new Map<string, ShotCard>();
+  private strings: string[] = [];
+  /** "provider\tmodel" entries of the string table, split once. */
+  private models = new Map<number, [string, string]>();
+
+  get loaded(): boolean {
+    return this.rev !== undefined;
+  }
+
+  /** Takes a complete snapshot; false (and nothing changed) when its rows are unreadable. */
+  load(s: StoryboardSnapshot): boolean {
+    const rows = parseRows(s.shots);
+    if (!rows) return false;
+    this.rev = s.rev;
+    this.root = s.root;
+    this.strings = s.strings.slice();
+    this.models = new Map();
+    this.header = {
+      projectFile: s.projectFile,
+      title: s.title,
+      aspectRatio: s.aspectRatio,
+      scenes: s.scenes,
+      ...(s.problem ? { problem: s.problem } : {}),
+    };
+    this.batch = s.batch;
+    this.byId.clear();
+    const shots: ShotCard[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const card = this.decode(rows[i]!, i);
+      const progress = s.live[card.id];
+      if (progress) card.progress = progress;
+      shots[i] = card;
+      this.byId.set(card.id, card);
+    }
+    this.shots = shots;
+    return true;
+  }
+
+  apply(d: StoryboardDelta): DeltaResult {
+    if (this.rev === undefined || d.from !== this.rev) return { kind: 'resync' };
+    const rows = d.rows === undefined ? [] : parseRows(d.rows);
+    if (!rows) return { kind: 'resync' };
+    this.rev = d.rev;
+    if (d.strings) for (const s of d.strings) this.strings.push(s);
+    const changes: ShotChange[] = [];
+    const added = new Map<string, ShotCard>();
+    for (const row of rows) {
+      const next = this.decode(row, 0);
+      const shot = this.byId.get(next.id);
+      if (!shot) {
+        added.set(next.id, next);
+        continue;
+      }
+      next.index = shot.index;
+      next.progress = shot.progress;
+      changes.push({ shot, before: { ...shot } });
+      Object.assign(shot, next);
+    }
+    const reordered = d.order !== undefined;
+    if (d.order) {
+      const shots: ShotCard[] = [];
+      for (const id of d.order) {
+        const shot = this.byId.get(id) ?? added.get(id);
+        if (!shot) continue;
+        shot.index = shots.length;
+        shots.push(shot);
+      }
+      this.shots = shots;
+      this.byId.clear();
+      for (const shot of shots) this.byId.set(shot.id, shot);
+    }
+    for (const [id, progress] of Object.entries(d.live ?? {})) {
+      const shot = this.byId.get(id);
+      if (!shot) continue;
+      if (!changes.some((c) => c.shot === shot)) changes.push({ shot, before: { ...shot } });
+      shot.progress = progress ?? undefined;
+    }
+    if (d.header) this.header = d.header;
+    if (d.batch) this.batch = d.batch;
+    return { kind: 'applied', changes, reordered, header: d.header !== undefined };
+  }
+
+  private decode(row: ShotRow, index: number): ShotCard {
+    const [id, status, prompt, scene, model, thumb, image, version, reason, flags] = row;
+    let pair = this.models.get(model);
+    if (!pair) {
+      const entry = this.strings[model] ?? '';
+      const tab = entry.indexOf('\t');
+      pair = tab < 0 ? ['', entry] : [entry.slice(0, tab), entry.slice(tab + 1)];
+      this.models.set(model, pair);
+    }
+    return {
+      id,
+      index,
+      sceneId: scene >= 0 ? this.strings[scene] : undefined,
+      prompt,
+      model: pair[1],
+      provider: pair[0],
+      status,
+      reason: reason || undefined,
+      cached: ((flags ?? 0) & ROW_FLAG_CACHED) !== 0,
+      thumb: thumb >= 0 ? this.strings[thumb] : undefined,
+      image: image >= 0 ? this.strings[image] : undefined,
+      version,
+      progress: undefined,
+    };
+  }
+}
+
+/** Turns a card's path templates into URLs under the board's root (each path segment encoded). */
+export class ImageUrls {
+  private readonly parts = new Map<string, string[]>();
+
+  constructor(private readonly root: () => string) {}
+
+  thumb(shot: ShotCard): string | undefined {
+    return this.url(shot, shot.thumb);
+  }
+
+  image(shot: ShotCard): string | undefined {
+    return this.url(shot, shot.image);
+  }
+
+  private url(shot: ShotCard, template: string | undefined): string | undefined {
+    if (template === undefined) return undefined;
+    let parts = this.parts.get(template);
+    if (!parts) {
+      parts = template.split(SHOT_ID_TOKEN).map((p) => p.split('/').map(encodeURIComponent).join('/'));
+      this.parts.set(template, parts);
+    }
+    const path = parts.join(encodeURIComponent(shot.id).replace(/%2F/gi, '/'));
+    return `${this.root()}${path}${shot.version ? `?v=${shot.version}` : ''}`;
+  }
+}
