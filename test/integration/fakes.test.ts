@@ -8,15 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, createFalClient, type QueueStatus, ValidationError } from '@fal-ai/client';
 import Replicate, { type Prediction, parseProgressFromLogs } from 'replicate';
 import sharp, { type Metadata } from 'sharp';
-import {
-  FAL_HOSTS,
-  type FetchFn,
-  REPLICATE_HOSTS,
-  redirectingFetch,
-} from '../../src/core/providers/redirectFetch';
+import { FAL_HOSTS, type FetchFn, REPLICATE_HOSTS } from '../../src/core/providers/routes';
 import { isRecord, type RecordedRequest, sleepFor, stringField } from '../fakes/common';
 import { type FalFake, type FalFakeOptions, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, type ReplicateFakeOptions, startReplicateFake } from '../fakes/replicateFake';
+import { redirectingFetch } from '../helpers/gatewayFetch';
 
 const FAL_KEY = 'key-id:key-secret';
 const REPLICATE_TOKEN = 'r8_test';
@@ -153,7 +149,8 @@ describe('fal fake driven by @fal-ai/client', () => {
   });
 
   it('submit, status polling with logs and result follow the queue protocol', async () => {
-    fake.configure({ outputSize: { width: 320, height: 180 } });
+    // A queue phase long enough that the first poll sees it even on a loaded machine.
+    fake.configure({ outputSize: { width: 320, height: 180 }, queueMs: 400 });
     const submitted = await fal.queue.submit(ENDPOINT, {
       input: { prompt: 'night train', num_images: 2, seed: 7 },
     });

@@ -81,3 +81,12 @@ function originOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/** For messages: the host of a URL read from a file, or a bounded prefix of whatever it is. */
+export function hostOfUrl(raw: string): string {
+  try {
+    return new URL(raw).host || raw.slice(0, 40);
+  } catch {
+    return raw.slice(0, 40);
+  }
+}
