@@ -231,6 +231,20 @@ describe('bounded fetch', () => {
     assert.ok(pulled <= 1, 'nothing was read past the headers');
   });
 
+  it('a server that sends no headers is idle; one still receiving a request body is not', async () => {
+    const slowHeaders: typeof globalThis.fetch = (_i, init) =>
+      new Promise((resolve, reject) => {
+        const t = setTimeout(() => resolve(new Response('ok')), bounds.idleMs * 3);
+        init?.signal?.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(init.signal!.reason);
+        });
+      });
+    await assert.rejects(boundedFetch(slowHeaders, 'https://x/', {}, bounds), /no data for 0\.2 s/);
+    const upload = await boundedFetch(slowHeaders, 'https://x/', { method: 'PUT', body: 'bytes' }, bounds);
+    assert.equal(await upload.text(), 'ok');
+  });
+
   it('a slow reader is not an idle server', async () => {
     let sent = 0;
     const res = await boundedFetch(

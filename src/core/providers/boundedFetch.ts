@@ -1,7 +1,8 @@
 // Time and bytes for one request, on timers held here: an idle timeout whenever Dailies is waiting on the
-// server (for the headers, then between body chunks) and a total deadline for the whole exchange, body
-// included; and a byte cap, checked against Content-Length before reading and while streaming. A slow
-// consumer does not count as an idle server: the idle timer only runs while a read is outstanding.
+// server (for the headers of a request without a body, then between body chunks) and a total deadline
+// for the whole exchange, body included; and a byte cap, checked against Content-Length before reading
+// and while streaming. A slow consumer does not count as an idle server: the idle timer only runs while
+// a read is outstanding.
 import { DailiesError } from '../util/errors';
 import type { FetchFn } from './routes';
 
@@ -72,7 +73,8 @@ export async function boundedFetch(
 
   let res: Response;
   try {
-    waiting();
+    // While a request body is still going out the server owes nothing yet: only the deadline applies.
+    if (init.body == null) waiting();
     res = await Promise.race([fetchFn(input, { ...init, signal: controller.signal }), aborted]);
     received();
   } catch (err) {
