@@ -141,10 +141,11 @@ describe('fal fake driven by @fal-ai/client', () => {
   });
 
   it('uploaded files answer 404 once older than expireUploadsAfterMs', async () => {
-    fake.configure({ expireUploadsAfterMs: 30 });
+    // Long enough to fetch the fresh file on a loaded machine; then wait it out.
+    fake.configure({ expireUploadsAfterMs: 500 });
     const fileUrl = await fal.storage.upload(new Blob(['hello'], { type: 'text/plain' }));
     assert.equal((await falFetch(fileUrl)).status, 200);
-    await sleepFor(50);
+    await sleepFor(600);
     assert.equal((await falFetch(fileUrl)).status, 404);
   });
 
