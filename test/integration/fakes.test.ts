@@ -150,8 +150,8 @@ describe('fal fake driven by @fal-ai/client', () => {
   });
 
   it('submit, status polling with logs and result follow the queue protocol', async () => {
-    // A queue phase long enough that the first poll sees it even on a loaded machine.
-    fake.configure({ outputSize: { width: 320, height: 180 }, queueMs: 400 });
+    // Queue and run phases long enough that a 5 ms poller sees both even on a loaded machine.
+    fake.configure({ outputSize: { width: 320, height: 180 }, queueMs: 400, stepMs: 60 });
     const submitted = await fal.queue.submit(ENDPOINT, {
       input: { prompt: 'night train', num_images: 2, seed: 7 },
     });
