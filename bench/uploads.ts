@@ -3,10 +3,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createFalClient } from '@fal-ai/client';
-import { FAL_HOSTS, redirectingFetch } from '../src/core/providers/redirectFetch';
+import { FAL_HOSTS } from '../src/core/providers/routes';
 import { mapLimit } from '../src/core/util/mapLimit';
 import { startFalFake } from '../test/fakes/falFake';
 import { cloudEngine, FAL_KEY } from '../test/helpers/cloud';
+import { redirectingFetch } from '../test/helpers/gatewayFetch';
 import { uploadProject } from '../test/helpers/uploadProject';
 import { type BenchRow, ratio, timed } from './lib/report';
 

@@ -17,10 +17,15 @@ export interface DailiesConfig {
   prescale: { maxPixels: number; maxSide: number };
   uploadTtlMs: { fal: number; replicate: number };
   baseUrls: { fal?: string; replicate?: string };
-  timeouts: { requestMs: number; generationMs: number };
+  /**
+   * requestMs: one API call, answer included; idleMs: the longest silence from a server (API call or
+   * download) before giving up; downloadMs: one output download.
+   */
+  timeouts: { requestMs: number; idleMs: number; downloadMs: number; generationMs: number };
   draft: { latencyMs: number; jitterMs?: number; steps?: number };
   resultCache: { ttlMs: number; maxEntries: number };
-  downloads: { maxBytes: number };
+  /** Output downloads: the byte cap of one file, and how many stream to disk at once. */
+  downloads: { maxBytes: number; concurrency: number };
   /** sharp jobs in flight; libvips' own threads are set to 1 (see media/sharpSetup.ts). */
   mediaConcurrency: number;
   /** Provider status poll interval. */
@@ -38,10 +43,10 @@ export const DEFAULT_CONFIG: DailiesConfig = {
   // Replicate deletes uploaded files after 24 h; fal keeps uploads 7 days unless told otherwise.
   uploadTtlMs: { fal: 7 * 24 * 3600_000, replicate: 24 * 3600_000 },
   baseUrls: {},
-  timeouts: { requestMs: 60_000, generationMs: 30 * 60_000 },
+  timeouts: { requestMs: 60_000, idleMs: 30_000, downloadMs: 10 * 60_000, generationMs: 30 * 60_000 },
   draft: { latencyMs: 0 },
   resultCache: { ttlMs: 3600_000, maxEntries: 5000 },
-  downloads: { maxBytes: 200 * 1024 * 1024 },
+  downloads: { maxBytes: 200 * 1024 * 1024, concurrency: 4 },
   mediaConcurrency: 2,
   pollMs: 500,
 };
@@ -95,5 +100,6 @@ export function envLayer(env: NodeJS.ProcessEnv = process.env): ConfigLayer {
     draft: { latencyMs: int('DAILIES_DRAFT_LATENCY_MS'), steps: int('DAILIES_DRAFT_STEPS', 1) },
     thumbnails: { size: int('DAILIES_THUMB_SIZE', 16), quality: int('DAILIES_THUMB_QUALITY', 1) },
     pollMs: int('DAILIES_POLL_MS', 10),
+    downloads: { concurrency: int('DAILIES_DOWNLOADS', 1) },
   };
 }

@@ -8,7 +8,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { TARGET_URL_HEADER } from '../../src/core/providers/redirectFetch';
+import { FAL_TARGET_URL_HEADER, TARGET_URL_HEADER } from '../../src/core/providers/routes';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types shared by both fakes
@@ -36,7 +36,34 @@ export type Fault =
   /** The provider handles the request (a submit creates its job), then the answer is lost on the way. */
   | { kind: 'drop-after' }
   | { kind: 'hang' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Headers at once, then one byte every `intervalMs` until the client hangs up (a dying link). */
+  | { kind: 'trickle'; intervalMs: number; status?: number; contentType?: string; prefix?: string }
+  /**
+   * A body that does not end: `prefix`, then filler as fast as the client reads, until the client hangs
+   * up or `stopAfterBytes` (a safety stop, so a client that buffers everything cannot eat the machine).
+   * `contentLength` declares a size up front (a lie when it is larger than what is sent).
+   */
+  | {
+      kind: 'endless';
+      stopAfterBytes: number;
+      status?: number;
+      contentType?: string;
+      prefix?: string;
+      contentLength?: number;
+    }
+  /** The normal reply, but only its first `afterBytes` body bytes until `releaseStalled()` is called. */
+  | { kind: 'stall'; afterBytes: number };
+
+/** What a streaming fault (trickle, endless, stall) sent before it ended. */
+export interface StreamRecord {
+  route: string;
+  path: string;
+  bytesSent: number;
+  /** The client closed the connection before the fake was done sending. */
+  closedByClient: boolean;
+  done: boolean;
+}
 
 /** A fault that was applied to a request, so a test can check its fault really fired. */
 export interface FiredFault {
@@ -82,6 +109,8 @@ export interface FakeOptions {
   rateLimit?: RateLimit;
   /** When set, authenticated routes reject requests without this key. */
   apiKey?: string;
+  /** Every output URL a job returns is this one (a hostile or broken provider response). */
+  outputUrl?: string;
 }
 
 export const DEFAULT_FAKE_OPTIONS: FakeOptions = {
@@ -136,6 +165,10 @@ export function emptyReply(status: number, headers?: Record<string, string>): Re
 /** A fault's `body` may be a string (sent as text, like a proxy's error page) or anything JSON. */
 function faultReply(fault: Extract<Fault, { kind: 'status' }>): Reply {
   const body = fault.body ?? { detail: STATUS_CODES[fault.status] ?? 'Error' };
+  if (Buffer.isBuffer(body)) {
+    const type = fault.headers?.['content-type'] ?? 'application/octet-stream';
+    return bytesReply(fault.status, body, type, fault.headers);
+  }
   if (typeof body === 'string')
     return bytesReply(fault.status, Buffer.from(body), 'text/plain', fault.headers);
   return jsonReply(fault.status, body, fault.headers);
@@ -326,7 +359,12 @@ export interface RequestContext {
   headers: Record<string, string>;
   body: Buffer;
   json?: unknown;
+  /** The path the request was sent to on this server, before any target header was undone. */
+  localPath: string;
 }
+
+/** Where own-origin media live: `${origin}/_media/<host>/<path>` stands for `https://<host>/<path>`. */
+export const MEDIA_PREFIX = '/_media/';
 
 export interface RouteMatch {
   route: string;
@@ -359,7 +397,12 @@ export abstract class FakeServer<O extends FakeOptions> {
   readonly uploads = new Map<string, UploadedFile>();
   readonly canceled = new Set<string>();
   readonly fired: FiredFault[] = [];
+  /** What each streaming fault sent; see StreamRecord. */
+  readonly streams: StreamRecord[] = [];
   origin = '';
+  private readonly inflight = new Map<string, number>();
+  private readonly peaks = new Map<string, number>();
+  private stalled: (() => void)[] = [];
   protected readonly startedAt = Date.now();
   private opts: O;
   private readonly server: Server;
@@ -392,6 +435,18 @@ export abstract class FakeServer<O extends FakeOptions> {
     return this.fired.filter((f) => f.route === route && (kind === undefined || f.kind === kind)).length;
   }
 
+  /** Most requests of this route the fake was answering at the same time. */
+  peakInflight(route: string): number {
+    return this.peaks.get(route) ?? 0;
+  }
+
+  /** Lets every `stall` fault send the rest of its body. */
+  releaseStalled(): void {
+    const waiting = this.stalled;
+    this.stalled = [];
+    for (const release of waiting) release();
+  }
+
   /** Route `'*'` matches every route. */
   inject(route: string, fault: Fault, options: InjectOptions = {}): void {
     this.faults.push({
@@ -411,6 +466,8 @@ export abstract class FakeServer<O extends FakeOptions> {
   clearRecords(): void {
     this.requests.length = 0;
     this.fired.length = 0;
+    this.streams.length = 0;
+    this.peaks.clear();
     this.faults = [];
     this.admitted = [];
   }
@@ -418,6 +475,9 @@ export abstract class FakeServer<O extends FakeOptions> {
   reset(): void {
     this.requests.length = 0;
     this.fired.length = 0;
+    this.streams.length = 0;
+    this.peaks.clear();
+    this.releaseStalled();
     this.uploads.clear();
     this.canceled.clear();
     this.faults = [];
@@ -438,6 +498,7 @@ export abstract class FakeServer<O extends FakeOptions> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.releaseStalled();
     for (const entry of this.timers) {
       clearTimeout(entry.timer);
       entry.reject(new FakeClosedError());
@@ -455,6 +516,14 @@ export abstract class FakeServer<O extends FakeOptions> {
   protected abstract throttled(retryAfterS: number): Reply;
   protected abstract notFound(ctx: RequestContext): Reply;
   protected abstract resetState(): void;
+
+  /**
+   * A request that is not for the provider itself (e.g. a server proxy in front of it) may be answered or
+   * rewritten here before routing; the default sends every request straight to the provider.
+   */
+  protected async preprocess(ctx: RequestContext): Promise<RequestContext | Reply> {
+    return ctx;
+  }
 
   protected now(): number {
     return Date.now();
@@ -483,22 +552,35 @@ export abstract class FakeServer<O extends FakeOptions> {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const ctx = buildContext(req, body);
-    if (!ctx.targetUrl && ctx.path.startsWith(ADMIN_PREFIX)) {
-      await this.send(res, this.handleAdmin(ctx), false);
+    const incoming = buildContext(req, body);
+    if (!incoming.targetUrl && incoming.path.startsWith(ADMIN_PREFIX)) {
+      await this.send(res, this.handleAdmin(incoming), false);
+      return;
+    }
+    const ctx = await this.preprocess(incoming);
+    if (!('method' in ctx)) {
+      await this.send(res, ctx, true);
       return;
     }
     const match = this.matchRoute(ctx) ?? { route: 'unknown', auth: false, handle: (c) => this.notFound(c) };
     const record = this.record(ctx, match.route);
+    this.track(match.route, res);
     const fault = this.takeFault(record);
     if (fault) this.fired.push({ route: record.route, kind: fault.kind, at: record.at });
-    if (fault && (await this.applyFault(fault, res))) return;
+    if (fault && (await this.applyFault(fault, res, record, () => this.answer(ctx, match)))) return;
     const reply = await this.answer(ctx, match);
     if (fault?.kind === 'drop-after') {
       res.socket?.destroy();
       return;
     }
     await this.send(res, reply, true);
+  }
+
+  private track(route: string, res: ServerResponse): void {
+    const now = (this.inflight.get(route) ?? 0) + 1;
+    this.inflight.set(route, now);
+    this.peaks.set(route, Math.max(now, this.peaks.get(route) ?? 0));
+    res.once('close', () => this.inflight.set(route, (this.inflight.get(route) ?? 1) - 1));
   }
 
   private async answer(ctx: RequestContext, match: RouteMatch): Promise<Reply> {
@@ -546,8 +628,27 @@ export abstract class FakeServer<O extends FakeOptions> {
   }
 
   /** Returns true when the fault has dealt with the response; a delay lets normal handling go on. */
-  private async applyFault(fault: Fault, res: ServerResponse): Promise<boolean> {
+  private async applyFault(
+    fault: Fault,
+    res: ServerResponse,
+    record: RecordedRequest,
+    answer: () => Promise<Reply>,
+  ): Promise<boolean> {
     switch (fault.kind) {
+      case 'trickle':
+      case 'endless':
+      case 'stall': {
+        const stream: StreamRecord = {
+          route: record.route,
+          path: record.path,
+          bytesSent: 0,
+          closedByClient: false,
+          done: false,
+        };
+        this.streams.push(stream);
+        await this.stream(fault, res, stream, answer);
+        return true;
+      }
       case 'drop':
         res.socket?.destroy();
         return true;
@@ -562,6 +663,73 @@ export abstract class FakeServer<O extends FakeOptions> {
         await this.send(res, faultReply(fault), true);
         return true;
     }
+  }
+
+  private async stream(
+    fault: Extract<Fault, { kind: 'trickle' | 'endless' | 'stall' }>,
+    res: ServerResponse,
+    stream: StreamRecord,
+    answer: () => Promise<Reply>,
+  ): Promise<void> {
+    let closed = false;
+    res.once('close', () => {
+      closed = true;
+      if (!stream.done) stream.closedByClient = true;
+    });
+    const write = (chunk: Buffer): Promise<void> =>
+      new Promise((resolve) => {
+        stream.bytesSent += chunk.length;
+        if (res.write(chunk)) resolve();
+        else {
+          const go = () => {
+            res.off('close', go);
+            res.off('drain', go);
+            resolve();
+          };
+          res.once('drain', go);
+          res.once('close', go);
+        }
+      });
+    const finish = () => {
+      stream.done = true;
+      if (!closed) res.end();
+    };
+    if (fault.kind === 'stall') {
+      const reply = await answer();
+      const body = reply.body.kind === 'bytes' ? reply.body.value : Buffer.alloc(0);
+      const type = reply.body.kind === 'bytes' ? reply.body.contentType : 'application/octet-stream';
+      res.writeHead(reply.status, {
+        ...reply.headers,
+        'content-type': type,
+        'content-length': String(body.length),
+      });
+      await write(body.subarray(0, fault.afterBytes));
+      await new Promise<void>((resolve) => {
+        this.stalled.push(resolve);
+        res.once('close', resolve);
+      });
+      if (!closed) await write(body.subarray(fault.afterBytes));
+      finish();
+      return;
+    }
+    const headers: Record<string, string> = {
+      'content-type': fault.contentType ?? 'application/json',
+    };
+    if (fault.kind === 'endless' && fault.contentLength !== undefined)
+      headers['content-length'] = String(fault.contentLength);
+    res.writeHead(fault.status ?? 200, headers);
+    if (fault.prefix) await write(Buffer.from(fault.prefix));
+    if (fault.kind === 'trickle') {
+      while (!closed && !this.closed) {
+        await this.sleep(fault.intervalMs).catch(() => undefined);
+        if (!closed) await write(Buffer.from(' '));
+      }
+      finish();
+      return;
+    }
+    const filler = Buffer.alloc(64 * 1024, 0x20);
+    while (!closed && !this.closed && stream.bytesSent < fault.stopAfterBytes) await write(filler);
+    finish();
   }
 
   private async send(res: ServerResponse, reply: Reply, withLatency: boolean): Promise<void> {
@@ -620,6 +788,9 @@ export abstract class FakeServer<O extends FakeOptions> {
 function isFault(value: unknown): value is Fault {
   const kind = stringField(value, 'kind');
   if (kind === 'drop' || kind === 'drop-after' || kind === 'hang') return true;
+  if (kind === 'trickle') return numberField(value, 'intervalMs') !== undefined;
+  if (kind === 'endless') return numberField(value, 'stopAfterBytes') !== undefined;
+  if (kind === 'stall') return numberField(value, 'afterBytes') !== undefined;
   if (kind === 'delay') return numberField(value, 'ms') !== undefined;
   if (kind === 'status') return numberField(value, 'status') !== undefined;
   return false;
@@ -645,7 +816,11 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
 function buildContext(req: IncomingMessage, body: Buffer): RequestContext {
   const headers = lowerCaseHeaders(req);
   const local = new URL(req.url ?? '/', 'http://fake.invalid');
-  const target = parseTarget(headers[TARGET_URL_HEADER]);
+  // fal's proxy protocol header, Dailies' own gateway header, or an own-origin media path.
+  const target =
+    parseTarget(headers[FAL_TARGET_URL_HEADER]) ??
+    parseTarget(headers[TARGET_URL_HEADER]) ??
+    mediaTarget(local);
   const url = target ?? local;
   return {
     method: (req.method ?? 'GET').toUpperCase(),
@@ -657,6 +832,28 @@ function buildContext(req: IncomingMessage, body: Buffer): RequestContext {
     headers,
     body,
     json: parseJsonBody(body, headers['content-type']),
+    localPath: local.pathname,
+  };
+}
+
+function mediaTarget(local: URL): URL | undefined {
+  if (!local.pathname.startsWith(MEDIA_PREFIX)) return undefined;
+  return parseTarget(`https://${local.pathname.slice(MEDIA_PREFIX.length)}${local.search}`);
+}
+
+export function buildContextForTarget(
+  ctx: RequestContext,
+  target: URL,
+  headers: Record<string, string>,
+): RequestContext {
+  return {
+    ...ctx,
+    host: target.host,
+    targetUrl: target,
+    path: target.pathname,
+    search: target.search,
+    query: target.searchParams,
+    headers,
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TARGET_URL_HEADER } from '../../src/core/providers/redirectFetch';
+import { TARGET_URL_HEADER } from '../../src/core/providers/routes';
 import {
+  buildContextForTarget,
   bytesReply,
   CORRUPT_IMAGE_BYTES,
   clampInt,
@@ -9,8 +10,10 @@ import {
   FakeServer,
   hashToInt,
   jsonReply,
+  MEDIA_PREFIX,
   md5Hex,
   numberField,
+  type RecordedRequest,
   type Reply,
   type RequestContext,
   type RouteMatch,
@@ -25,6 +28,19 @@ export interface FalFakeOptions extends FakeOptions {
    * the app: "Without cancellation handling, a cancelled request continues … until it finishes naturally".
    */
   cancelStopsRunner: boolean;
+  /**
+   * Hand out CDN and signed-upload URLs on this server's own origin (`${origin}/_media/v3.fal.media/…`)
+   * instead of `https://v3.fal.media/…`, for clients in another process that cannot be given a network
+   * where fal's hosts reach this fake. The paths and bytes are the same.
+   */
+  ownOriginMedia?: boolean;
+  /**
+   * Act as a studio's `@fal-ai/server-proxy` (1.2.1, default config) at this path, holding `falKey`:
+   * requests there must carry `x-fal-target-url`; only its default allowed targets pass; only `x-fal-*`
+   * headers are forwarded; the key is added here unless the caller sent an Authorization of its own.
+   * In this mode fal's API answers only through the proxy (and media on the own origin).
+   */
+  serverProxy?: { path: string; falKey: string; allowedUrlPatterns?: string[] };
 }
 
 export const DEFAULT_FAL_OPTIONS: FalFakeOptions = { ...DEFAULT_FAKE_OPTIONS, cancelStopsRunner: true };
@@ -77,6 +93,13 @@ export const FAL_CDN_HOST = 'v3.fal.media';
 /** Where signed upload URLs point; the real host is not documented, any `*.fal.media` reaches the fake. */
 export const FAL_UPLOAD_HOST = 'upload.fal.media';
 const REST_HOSTS = new Set(['rest.fal.ai', 'rest.alpha.fal.ai']);
+/** `DEFAULT_ALLOWED_URL_PATTERNS` of @fal-ai/server-proxy 1.2.1 (libs/proxy/src/config.ts), picomatch globs. */
+export const FAL_PROXY_DEFAULT_PATTERNS = [
+  'fal.run/**',
+  'queue.fal.run/**',
+  'rest.fal.ai/storage/upload/initiate\\?storage_type=fal-cdn-v3',
+  'rest.fal.ai/storage/upload/complete-multipart\\?storage_type=fal-cdn-v3',
+];
 const NAMESPACES = new Set(['workflows', 'comfy']);
 const UNAUTHORIZED_BODY = { detail: 'No user found for Key ID and Secret' };
 
@@ -101,6 +124,8 @@ interface FailurePlan extends FalFailure {
 
 export class FalFake extends FakeServer<FalFakeOptions> {
   readonly jobs = new Map<string, FalJob>();
+  /** Requests as they reached the server proxy (what the laptop sent), in server-proxy mode. */
+  readonly proxyRequests: RecordedRequest[] = [];
   private readonly pendingUploads = new Map<string, PendingUpload>();
   private readonly outputs = new Map<string, OutputRef>();
   private failurePlans: FailurePlan[] = [];
@@ -133,6 +158,7 @@ export class FalFake extends FakeServer<FalFakeOptions> {
   }
 
   protected resetState(): void {
+    this.proxyRequests.length = 0;
     this.jobs.clear();
     this.pendingUploads.clear();
     this.outputs.clear();
@@ -159,6 +185,48 @@ export class FalFake extends FakeServer<FalFakeOptions> {
   protected notFound(ctx: RequestContext): Reply {
     const hint = ctx.targetUrl ? '' : ` (no ${TARGET_URL_HEADER} header)`;
     return jsonReply(404, { detail: `Not Found: ${ctx.method} ${ctx.host}${ctx.path}${hint}` });
+  }
+
+  /** A URL as this fake hands it out: the real fal form, or its own-origin stand-in. */
+  private published(url: string): string {
+    if (!this.options.ownOriginMedia) return url;
+    const u = new URL(url);
+    return `${this.origin}${MEDIA_PREFIX}${u.host}${u.pathname}${u.search}`;
+  }
+
+  protected override async preprocess(ctx: RequestContext): Promise<RequestContext | Reply> {
+    const proxy = this.options.serverProxy;
+    if (!proxy) return ctx;
+    if (ctx.localPath.startsWith(MEDIA_PREFIX)) return ctx;
+    if (ctx.localPath !== proxy.path) return jsonReply(404, { detail: 'Not Found' });
+    this.proxyRequests.push({
+      at: this.now() - this.startedAt,
+      method: ctx.method,
+      host: ctx.host,
+      path: ctx.path,
+      search: ctx.search,
+      route: 'proxy',
+      headers: ctx.headers,
+      bodyBytes: ctx.body.length,
+    });
+    // handleRequest() of libs/proxy/src/index.ts, step by step.
+    const target = ctx.headers['x-fal-target-url'] ? ctx.targetUrl : undefined;
+    if (!target) return jsonReply(400, 'Invalid request');
+    const patterns = proxy.allowedUrlPatterns ?? FAL_PROXY_DEFAULT_PATTERNS;
+    const plain = `${target.host}${target.pathname}${target.search}`;
+    if (!patterns.some((p) => globToRegExp(p).test(plain))) return jsonReply(400, 'Invalid request');
+    const authorization = ctx.headers['authorization'] ?? `Key ${proxy.falKey}`;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ctx.headers)) if (k.startsWith('x-fal-')) headers[k] = v;
+    Object.assign(headers, {
+      authorization,
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': ctx.headers['user-agent'] ?? '',
+      'x-fal-client-proxy': '@fal-ai/server-proxy/express',
+    });
+    const forwarded = buildContextForTarget(ctx, target, headers);
+    return ctx.method === 'GET' ? { ...forwarded, body: Buffer.alloc(0), json: undefined } : forwarded;
   }
 
   protected matchRoute(ctx: RequestContext): RouteMatch | undefined {
@@ -229,7 +297,8 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     return Array.from({ length: count }, (_, i) => {
       const url = `https://${FAL_CDN_HOST}/files/${id.slice(0, 8)}/${id}-${i}.png`;
       this.outputs.set(url, { key: `${seed}:${i}`, width, height });
-      return { url, width, height, content_type: 'image/png' as const };
+      const published = this.options.outputUrl ?? this.published(url);
+      return { url: published, width, height, content_type: 'image/png' as const };
     });
   }
 
@@ -379,7 +448,7 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     this.pendingUploads.set(token, { fileUrl, contentType, parts: new Map() });
     const signature = randomBytes(8).toString('hex');
     const uploadUrl = `https://${FAL_UPLOAD_HOST}/upload/${token}?expires=${Date.now() + 3_600_000}&signature=${signature}`;
-    return jsonReply(200, { upload_url: uploadUrl, file_url: fileUrl });
+    return jsonReply(200, { upload_url: this.published(uploadUrl), file_url: this.published(fileUrl) });
   }
 
   /** `/upload/{token}` takes a single PUT; `/{n}` and `/complete` are the client's multipart protocol. */
@@ -426,7 +495,7 @@ export class FalFake extends FakeServer<FalFakeOptions> {
       uploadedAt: this.now(),
     });
     this.pendingUploads.delete(token);
-    return jsonReply(200, { file_url: pending.fileUrl });
+    return jsonReply(200, { file_url: this.published(pending.fileUrl) });
   }
 
   private async serveFile(ctx: RequestContext): Promise<Reply> {
@@ -442,6 +511,22 @@ export class FalFake extends FakeServer<FalFakeOptions> {
       : await renderPng(`fal:${output.key}`, { width: output.width, height: output.height });
     return serveBytes(range, bytes, 'image/png');
   }
+}
+
+/** picomatch's glob syntax as the proxy uses it: `**` any run, `*` within a segment, `\\?` a literal `?`. */
+function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i]}`;
+    else if (c === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
 }
 
 function uploadNotFound(): Reply {

@@ -268,7 +268,7 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     const outputs = Array.from({ length: count }, (_, i) => {
       const url = `https://${REPLICATE_DELIVERY_HOST}/xezq/${id}/out-${i}.png`;
       this.outputs.set(url, { key: `replicate:${seed}:${i}`, size: opts.outputSize });
-      return url;
+      return opts.outputUrl ?? url;
     });
     const prediction: ReplicatePrediction = {
       id,

@@ -12,7 +12,8 @@ import { type ReplicateFake, type ReplicateFakeOptions, startReplicateFake } fro
 
 const USAGE = `usage: serve.ts [--fal] [--replicate] [--latency-ms N] [--step-ms N] [--steps N] [--queue-ms N]
   [--upload-latency-ms N] [--expire-uploads-after-ms N] [--corrupt-outputs] [--output-size WxH]
-  [--rate-limit N[:RETRY_AFTER_S]] [--api-key KEY] [--max-prefer-wait-ms N] [--exit-with-stdin]`;
+  [--rate-limit N[:RETRY_AFTER_S]] [--api-key KEY] [--max-prefer-wait-ms N] [--exit-with-stdin]
+  [--own-origin-media] (fal CDN and upload URLs on the fake's own origin, for a Dailies in another process)`;
 
 const NUMERIC_FLAGS = {
   'latency-ms': 'latencyMs',
@@ -41,6 +42,7 @@ function parseCli(argv: string[]) {
       'rate-limit': { type: 'string' },
       'api-key': { type: 'string' },
       'exit-with-stdin': { type: 'boolean' },
+      'own-origin-media': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
   }
   const options = optionsFrom(values);
   const both = !values.fal && !values.replicate;
-  const fal: FalFake | undefined = both || values.fal ? await startFalFake(falOptions(options)) : undefined;
+  const falOpts = { ...falOptions(options), ownOriginMedia: values['own-origin-media'] === true };
+  const fal: FalFake | undefined = both || values.fal ? await startFalFake(falOpts) : undefined;
   const replicate: ReplicateFake | undefined =
     both || values.replicate ? await startReplicateFake(options) : undefined;
   process.stdout.write(`${JSON.stringify({ fal: fal?.origin, replicate: replicate?.origin })}\n`);

@@ -10,6 +10,7 @@ import { Scheduler } from '../../src/core/render/scheduler';
 import type { RenderEvent } from '../../src/shared/events';
 import type { FalFake } from '../fakes/falFake';
 import type { ReplicateFake } from '../fakes/replicateFake';
+import { testInternet } from './internet';
 
 export const FAL_KEY = 'fal-test-key:secret';
 export const REPLICATE_TOKEN = 'r8_testtoken';
@@ -38,9 +39,10 @@ export function cloudEngine(
     layer,
   );
   const scheduler = new Scheduler(config);
+  const internet = testInternet(fakes.fal);
   const { providers, unavailable } = createProviders(config, keys, cloudProviders, {
-    fal: { rate: scheduler.rate('fal') },
-    replicate: { rate: scheduler.rate('replicate') },
+    fal: { rate: scheduler.rate('fal'), ...internet },
+    replicate: { rate: scheduler.rate('replicate'), ...internet },
   });
   const uploads = new UploadCache(new ProjectPaths(projectFile), config);
   const engine = new RenderEngine({

@@ -8,15 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, createFalClient, type QueueStatus, ValidationError } from '@fal-ai/client';
 import Replicate, { type Prediction, parseProgressFromLogs } from 'replicate';
 import sharp, { type Metadata } from 'sharp';
-import {
-  FAL_HOSTS,
-  type FetchFn,
-  REPLICATE_HOSTS,
-  redirectingFetch,
-} from '../../src/core/providers/redirectFetch';
+import { FAL_HOSTS, type FetchFn, REPLICATE_HOSTS } from '../../src/core/providers/routes';
 import { isRecord, type RecordedRequest, sleepFor, stringField } from '../fakes/common';
 import { type FalFake, type FalFakeOptions, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, type ReplicateFakeOptions, startReplicateFake } from '../fakes/replicateFake';
+import { redirectingFetch } from '../helpers/gatewayFetch';
 
 const FAL_KEY = 'key-id:key-secret';
 const REPLICATE_TOKEN = 'r8_test';
@@ -145,15 +141,17 @@ describe('fal fake driven by @fal-ai/client', () => {
   });
 
   it('uploaded files answer 404 once older than expireUploadsAfterMs', async () => {
-    fake.configure({ expireUploadsAfterMs: 30 });
+    // Long enough to fetch the fresh file on a loaded machine; then wait it out.
+    fake.configure({ expireUploadsAfterMs: 500 });
     const fileUrl = await fal.storage.upload(new Blob(['hello'], { type: 'text/plain' }));
     assert.equal((await falFetch(fileUrl)).status, 200);
-    await sleepFor(50);
+    await sleepFor(600);
     assert.equal((await falFetch(fileUrl)).status, 404);
   });
 
   it('submit, status polling with logs and result follow the queue protocol', async () => {
-    fake.configure({ outputSize: { width: 320, height: 180 } });
+    // Queue and run phases long enough that a 5 ms poller sees both even on a loaded machine.
+    fake.configure({ outputSize: { width: 320, height: 180 }, queueMs: 400, stepMs: 60 });
     const submitted = await fal.queue.submit(ENDPOINT, {
       input: { prompt: 'night train', num_images: 2, seed: 7 },
     });

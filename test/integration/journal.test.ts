@@ -8,12 +8,13 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { createFalClient } from '@fal-ai/client';
 import Replicate from 'replicate';
 import { buildInput } from '../../src/core/providers/inputs';
-import { FAL_HOSTS, REPLICATE_HOSTS, redirectingFetch } from '../../src/core/providers/redirectFetch';
+import { FAL_HOSTS, REPLICATE_HOSTS } from '../../src/core/providers/routes';
 import type { PlannedJob } from '../../src/core/render/plan';
 import type { RenderEvent } from '../../src/shared/events';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
 import { cloudEngine, FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
+import { redirectingFetch } from '../helpers/gatewayFetch';
 import { createProject, simpleFiles, simpleProject, type TempProject } from '../helpers/tempProject';
 import { waitFor } from '../helpers/waitFor';
 

@@ -11,7 +11,9 @@ import { createProject, tempDir } from '../helpers/tempProject';
 describe('dailies migrate (link-rot)', () => {
   let fal: FalFake;
   before(async () => {
-    fal = await startFalFake({ apiKey: FAL_KEY });
+    // The CLI runs in another process: the fake's CDN lives on its own origin (the configured base URL's),
+    // since fal's real CDN hosts are reached directly and cannot be pointed at a fake from here.
+    fal = await startFalFake({ apiKey: FAL_KEY, ownOriginMedia: true });
   });
   after(() => fal.close());
 
@@ -32,15 +34,10 @@ describe('dailies migrate (link-rot)', () => {
         body: JSON.stringify({ content_type: 'image/png', file_name: `${color.slice(1)}.png` }),
       });
       const { upload_url, file_url } = (await init.json()) as { upload_url: string; file_url: string };
-      const u = new URL(upload_url);
-      await fetch(`${fal.origin}${u.pathname}${u.search}`, {
-        method: 'PUT',
-        body: bytes,
-        headers: { 'x-dailies-target-url': upload_url, 'content-type': 'image/png' },
-      });
+      await fetch(upload_url, { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
       urls.push(file_url);
     }
-    const dead = 'https://v3.fal.media/files/zz/expired-long-ago.png';
+    const dead = `${fal.origin}/_media/v3.fal.media/files/zz/expired-long-ago.png`;
     const text = `{
   // refs that only exist on a CDN
   "cast": [ { "id": "ann", "refs": ["${urls[0]}"] } ],

@@ -15,9 +15,10 @@ let replicate: ReplicateFake;
 const open: { rig?: CloudRig; project: TempProject }[] = [];
 
 before(async () => {
-  fal = await startFalFake({ stepMs: 5, steps: 6, queueMs: 20, apiKey: FAL_KEY });
+  // Steps long enough (6 × 25 ms) that a 15 ms poller sees a job running even on a loaded machine.
+  fal = await startFalFake({ stepMs: 25, steps: 6, queueMs: 20, apiKey: FAL_KEY });
   replicate = await startReplicateFake({
-    stepMs: 5,
+    stepMs: 25,
     steps: 6,
     queueMs: 20,
     apiKey: REPLICATE_TOKEN,

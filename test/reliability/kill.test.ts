@@ -184,7 +184,14 @@ describe('kill -9 and resume', () => {
     let p: TempProject;
     before(async () => {
       inDoubt.clear();
-      fake = await startFalFake({ apiKey: FAL_KEY, stepMs: 150, steps: 5, queueMs: 30 });
+      // Media on the fake's own origin: the CLI child cannot be given a network where fal's CDN is the fake.
+      fake = await startFalFake({
+        apiKey: FAL_KEY,
+        stepMs: 150,
+        steps: 5,
+        queueMs: 30,
+        ownOriginMedia: true,
+      });
       p = await createProject(project('fal-ai/flux/schnell'));
     });
     after(async () => {

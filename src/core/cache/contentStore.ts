@@ -22,6 +22,18 @@ export class ContentStore {
     return digest;
   }
 
+  /** Moves a file whose digest is already known (hashed while it was downloaded) into the store. */
+  async adopt(file: string, digest: string, ext: string): Promise<string> {
+    const dest = this.pathOf(digest, ext);
+    if (await this.has(digest, ext)) {
+      await fs.rm(file, { force: true });
+      return digest;
+    }
+    await fs.mkdir(path.dirname(dest), { recursive: true });
+    await fs.rename(file, dest);
+    return digest;
+  }
+
   async has(digest: string, ext: string): Promise<boolean> {
     return fs
       .stat(this.pathOf(digest, ext))

@@ -8,6 +8,7 @@ import type { DailiesConfig } from '../config';
 import { prescale } from '../media/prescale';
 import type { MetricsStore } from '../metrics/metricsStore';
 import type { ProjectPaths } from '../project/paths';
+import { hostOfUrl, isProviderFileUrl } from '../providers/routes';
 import type { Provider, ProviderId, RefInput } from '../providers/types';
 import type { BatchUploader, PrewarmStats } from '../render/engine';
 import type { UploadPeek } from '../render/estimate';
@@ -78,7 +79,14 @@ export class UploadCache implements BatchUploader {
 
   load(): Promise<void> {
     this.loaded ??= (async () => {
-      for (const e of await this.readFile()) this.entries.set(keyOf(e.provider, e.sha256), e);
+      const { entries, foreign } = await this.readFile();
+      for (const e of entries) this.entries.set(keyOf(e.provider, e.sha256), e);
+      // Dropped unprobed (a Replicate probe carries the token, and a kept URL would go to the model): a
+      // file in the project folder does not get to say where a key or a ref goes.
+      const hosts = [...new Set(foreign.map((e) => hostOfUrl(e.url)))].join(', ');
+      if (foreign.length)
+        this.log('warn', 'CACHE', `ignored uploads.json entries on foreign hosts: ${hosts}`);
+      this.dirty ||= foreign.length > 0;
     })();
     return this.loaded;
   }
@@ -96,7 +104,7 @@ export class UploadCache implements BatchUploader {
     let imported = 0;
     for (const [ref, url] of Object.entries(map)) {
       try {
-        if (typeof url !== 'string' || !/^https:\/\//.test(url)) continue;
+        if (typeof url !== 'string' || !isProviderFileUrl('fal', url, this.config.baseUrls.fal)) continue;
         const { abs } = this.paths.resolveFile(ref);
         const real = await this.paths.checkInside(abs, ref);
         const { sha256, size } = await sha256File(real);
@@ -270,7 +278,7 @@ export class UploadCache implements BatchUploader {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     await fs.appendFile(this.file, '');
     await withFileLock(this.file, async () => {
-      for (const e of await this.readFile()) {
+      for (const e of (await this.readFile()).entries) {
         const key = keyOf(e.provider, e.sha256);
         const mine = this.entries.get(key);
         if (!mine || mine.uploadedAt < e.uploadedAt) this.entries.set(key, e);
@@ -288,6 +296,7 @@ export class UploadCache implements BatchUploader {
 
   private async validate(provider: Provider, entry: UploadEntry, signal: AbortSignal): Promise<boolean> {
     const key = keyOf(provider.id, entry.sha256);
+    if (!this.isOwnUrl(entry)) return false;
     if (!provider.validateUpload) return true;
     try {
       const ok = await provider.validateUpload(entry.url, signal);
@@ -360,13 +369,21 @@ export class UploadCache implements BatchUploader {
     return entry;
   }
 
-  private async readFile(): Promise<UploadEntry[]> {
+  private isOwnUrl(e: UploadEntry): boolean {
+    return isProviderFileUrl(e.provider, e.url, this.config.baseUrls[e.provider as 'fal' | 'replicate']);
+  }
+
+  /** The file's entries, split into those on their provider's own hosts and the rest. */
+  private async readFile(): Promise<{ entries: UploadEntry[]; foreign: UploadEntry[] }> {
     const data = await readJsonFile(
       this.file,
       { version: FILE_VERSION, entries: [] as unknown[] },
       isUploadFile,
     );
-    return data.entries.filter(isEntry);
+    const entries: UploadEntry[] = [];
+    const foreign: UploadEntry[] = [];
+    for (const e of data.entries.filter(isEntry)) (this.isOwnUrl(e) ? entries : foreign).push(e);
+    return { entries, foreign };
   }
 }
 

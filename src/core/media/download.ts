@@ -1,26 +1,86 @@
-// Downloads are size-capped while streaming (a Content-Length can lie or be absent) and time-limited.
-import { anySignal } from '../util/abort';
+// Downloads stream to a temp file (hashed on the way) so a batch of large outputs never sits in memory;
+// they are size-capped while streaming (a Content-Length can lie or be absent). Time bounds, redirects
+// and which hosts may be reached belong to the fetch given here (HttpGuard.download): never a bare fetch.
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { DailiesError, isAbortError } from '../util/errors';
 
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface DownloadOptions {
   maxBytes: number;
-  timeoutMs: number;
   signal?: AbortSignal;
-  fetch?: Fetcher;
+  fetch: Fetcher;
 }
 
+export interface DownloadedFile {
+  /** A temp file in the directory given; the caller moves or removes it. */
+  file: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+/** Streams `url` into a new temp file in `dir` (created if needed); removes it again on any failure. */
+export async function downloadToFile(
+  url: string,
+  dir: string,
+  options: DownloadOptions,
+): Promise<DownloadedFile> {
+  const res = await open(url, options);
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `dl-${process.pid}-${randomBytes(6).toString('hex')}.part`);
+  // 'wx': a new file or nothing; never through a link someone left in its place.
+  const handle = await fs.open(file, 'wx');
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      const c = chunk as Uint8Array;
+      size += c.byteLength;
+      if (size > options.maxBytes) throw tooLarge(url, options.maxBytes);
+      hash.update(c);
+      await handle.write(c);
+    }
+    await handle.close();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(file, { force: true });
+    if (err instanceof DailiesError) throw err;
+    throw transportError(url, err, options.signal);
+  }
+  return { file, sha256: hash.digest('hex'), size, contentType: res.headers.get('content-type') ?? '' };
+}
+
+/** Into memory, for small files (link-rot migration of refs); the same caps apply. */
 export async function download(
   url: string,
   options: DownloadOptions,
 ): Promise<{ bytes: Uint8Array; contentType: string }> {
-  const fetcher = options.fetch ?? ((u, i) => globalThis.fetch(u, i));
-  const signal = anySignal([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+  const res = await open(url, options);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      const c = chunk as Uint8Array;
+      total += c.byteLength;
+      if (total > options.maxBytes) throw tooLarge(url, options.maxBytes);
+      chunks.push(c);
+    }
+  } catch (err) {
+    if (err instanceof DailiesError) throw err;
+    throw transportError(url, err, options.signal);
+  }
+  return { bytes: Buffer.concat(chunks), contentType: res.headers.get('content-type') ?? '' };
+}
+
+async function open(url: string, options: DownloadOptions): Promise<Response> {
   let res: Response;
   try {
-    res = await fetcher(url, { signal, redirect: 'follow' });
+    res = await options.fetch(url, { signal: options.signal });
   } catch (err) {
+    if (err instanceof DailiesError) throw err;
     throw transportError(url, err, options.signal);
   }
   if (!res.ok) {
@@ -40,20 +100,7 @@ export async function download(
     await res.body?.cancel().catch(() => undefined);
     throw tooLarge(url, options.maxBytes);
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of res.body ?? []) {
-      const c = chunk as Uint8Array;
-      total += c.byteLength;
-      if (total > options.maxBytes) throw tooLarge(url, options.maxBytes);
-      chunks.push(c);
-    }
-  } catch (err) {
-    if (err instanceof DailiesError) throw err;
-    throw transportError(url, err, options.signal);
-  }
-  return { bytes: Buffer.concat(chunks), contentType: res.headers.get('content-type') ?? '' };
+  return res;
 }
 
 function transportError(url: string, err: unknown, userSignal: AbortSignal | undefined): DailiesError {

@@ -1,5 +1,42 @@
-import { DailiesError } from '../util/errors';
+import type { Metadata, SharpOptions } from 'sharp';
+import { DailiesError, type ErrorCode } from '../util/errors';
 import { sharp } from './sharpSetup';
+
+/**
+ * The most pixels Dailies decodes from one image (8192 × 8192, about 64 MP): far above any model's
+ * output or a sensible reference, far below what a few-kilobyte decompression bomb can declare.
+ */
+export const MAX_INPUT_PIXELS = 8192 * 8192;
+
+/** Options for every decode of an image Dailies did not draw itself: pixel limit, first page only. */
+export const DECODE_LIMITS: SharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, pages: 1 };
+
+/**
+ * Reads the header only (no pixels) and refuses an image whose first page is over the limit, naming its
+ * size, before anything decodes it. Not an image at all: `notImage` is thrown.
+ */
+export async function checkedMetadata(
+  input: Uint8Array | string,
+  code: ErrorCode,
+  notImage: () => DailiesError,
+  subject = 'the image is',
+): Promise<Metadata> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
+  } catch {
+    throw notImage();
+  }
+  const width = meta.width ?? 0;
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new DailiesError(
+      code,
+      `${subject} too large (${width} × ${height}); the limit is ${Math.round(MAX_INPUT_PIXELS / 1e6)} MP`,
+    );
+  }
+  return meta;
+}
 
 const IMAGE_FORMATS: Record<string, { ext: string; mime: string }> = {
   png: { ext: 'png', mime: 'image/png' },
@@ -31,22 +68,21 @@ export interface VerifiedImage {
  * makes its thumbnail in the same decode.
  */
 export async function verifyAndThumbnail(
-  bytes: Uint8Array,
+  input: Uint8Array | string,
   options: ThumbnailOptions,
 ): Promise<VerifiedImage> {
-  let meta: import('sharp').Metadata;
-  try {
-    meta = await sharp(bytes).metadata();
-  } catch {
-    throw new DailiesError('bad-output', 'not an image (unrecognised or corrupt data)');
-  }
+  const meta = await checkedMetadata(
+    input,
+    'bad-output',
+    () => new DailiesError('bad-output', 'not an image (unrecognised or corrupt data)'),
+  );
   const kind = meta.format ? IMAGE_FORMATS[meta.format] : undefined;
   if (!kind || !meta.width || !meta.height) {
     throw new DailiesError('bad-output', `unsupported image format "${meta.format ?? 'unknown'}"`);
   }
   let thumbnail: Buffer;
   try {
-    thumbnail = await makeThumbnail(bytes, options);
+    thumbnail = await makeThumbnail(input, options);
   } catch (err) {
     throw new DailiesError('bad-output', `corrupt ${meta.format} image: ${(err as Error).message}`);
   }
@@ -61,7 +97,7 @@ export async function verifyAndThumbnail(
 }
 
 export function makeThumbnail(input: Uint8Array | string, options: ThumbnailOptions): Promise<Buffer> {
-  return sharp(input, { failOn: 'error' })
+  return sharp(input, { ...DECODE_LIMITS, failOn: 'error' })
     .rotate()
     .resize(options.size, options.size, { fit: 'inside', kernel: 'lanczos3', withoutEnlargement: true })
     .webp({ quality: options.quality, effort: 4 })

@@ -8,7 +8,8 @@ import type { DailiesConfig } from '../config';
 import { applyEdits, detectFormat, indexShots, replaceValueEdit, type TextEdit } from '../project/edit';
 import type { ParseOutcome } from '../project/load';
 import type { ProjectIO } from '../project/write';
-import { FAL_HOSTS, type FetchFn, REPLICATE_HOSTS, redirectingFetch } from '../providers/redirectFetch';
+import { HttpGuard } from '../providers/httpGuard';
+import { type FetchFn, gatewayRouter, REPLICATE_HOSTS } from '../providers/routes';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { sha256 } from '../util/hash';
@@ -68,7 +69,7 @@ export async function migrateRemoteMedia(options: MigrateOptions): Promise<Migra
   if (!index) throw new DailiesError('project-syntax', 'project.json could not be parsed');
   const remote = findRemoteMedia(index.tree);
   const report: MigrationReport = { found: remote.size, migrated: [], failed: [], written: false };
-  const fetcher = options.fetch ?? providerAwareFetch(config);
+  const fetcher = projectUrlFetch(config, options.fetch);
   const mapping = new Map<string, string>();
   let done = 0;
   options.onProgress?.(0, remote.size);
@@ -76,7 +77,6 @@ export async function migrateRemoteMedia(options: MigrateOptions): Promise<Migra
     try {
       const { bytes } = await download(url, {
         maxBytes: config.downloads.maxBytes,
-        timeoutMs: config.timeouts.requestMs,
         signal: options.signal,
         fetch: fetcher,
       });
@@ -142,11 +142,30 @@ function localName(url: string, bytes: Uint8Array, ext: string): string {
   return `${base}-${sha256(bytes).slice(0, 10)}.${ext}`;
 }
 
-/** Provider CDN URLs go through the base-URL overrides too (a gateway or test fake may serve them). */
-export function providerAwareFetch(config: DailiesConfig): FetchFn {
-  let f: FetchFn = (i, init) => globalThis.fetch(i, init);
-  if (config.baseUrls.fal) f = redirectingFetch({ base: config.baseUrls.fal, hosts: FAL_HOSTS, fetch: f });
-  if (config.baseUrls.replicate)
-    f = redirectingFetch({ base: config.baseUrls.replicate, hosts: REPLICATE_HOSTS, fetch: f });
-  return f;
+/**
+ * URLs read from project.json are fetched like outputs: https on public addresses only (or a configured
+ * base URL's origin), redirects re-checked, time and bytes bounded, never with a key. Replicate's hosts go
+ * through its base URL when one is set; fal's CDN is reached directly, as fal's own client does.
+ */
+export function projectUrlFetch(
+  config: DailiesConfig,
+  inner?: FetchFn,
+): (url: string, init: RequestInit) => Promise<Response> {
+  const bases = [config.baseUrls.fal, config.baseUrls.replicate].filter((b): b is string => !!b);
+  const guard = new HttpGuard({
+    fetch: inner ?? ((i, init) => globalThis.fetch(i, init)),
+    egress: {
+      label: 'Dailies',
+      keyHosts: /(?!)/, // no key is ever sent for a URL from a file
+      trusted: bases,
+      route: config.baseUrls.replicate
+        ? gatewayRouter(config.baseUrls.replicate, REPLICATE_HOSTS)
+        : undefined,
+    },
+    via: config.baseUrls.replicate,
+    requestTimeoutMs: config.timeouts.requestMs,
+    idleTimeoutMs: config.timeouts.idleMs,
+    download: { totalMs: config.timeouts.downloadMs, maxBytes: config.downloads.maxBytes },
+  });
+  return (url, init) => guard.download(url, init);
 }

@@ -1,6 +1,7 @@
 // Providers bill and time by input size, and most models work at ~1–2 MP anyway: refs above the limits
 // are scaled down (never up) before upload. Small images pass through byte-for-byte.
 import { DailiesError } from '../util/errors';
+import { checkedMetadata, DECODE_LIMITS } from './image';
 import { sharp } from './sharpSetup';
 
 export interface PrescaleLimits {
@@ -17,12 +18,12 @@ export interface PrescaledImage {
 }
 
 export async function prescale(bytes: Uint8Array, limits: PrescaleLimits): Promise<PrescaledImage> {
-  let meta: import('sharp').Metadata;
-  try {
-    meta = await sharp(bytes).metadata();
-  } catch {
-    throw new DailiesError('ref-not-image', 'is not an image (unrecognised or corrupt data)');
-  }
+  const meta = await checkedMetadata(
+    bytes,
+    'ref-too-large',
+    () => new DailiesError('ref-not-image', 'is not an image (unrecognised or corrupt data)'),
+    'is',
+  );
   const { width = 0, height = 0, format } = meta;
   if (!width || !height) throw new DailiesError('ref-not-image', 'is not an image (no dimensions)');
   const scale = Math.min(
@@ -37,7 +38,7 @@ export async function prescale(bytes: Uint8Array, limits: PrescaleLimits): Promi
   const w = Math.max(1, Math.floor(width * scale));
   const h = Math.max(1, Math.floor(height * scale));
   try {
-    const pipeline = sharp(bytes, { failOn: 'error' })
+    const pipeline = sharp(bytes, { ...DECODE_LIMITS, failOn: 'error' })
       .rotate()
       .resize(w, h, { fit: 'fill', kernel: 'lanczos3' });
     const out =

@@ -5,10 +5,10 @@ import type { CloudProviderFactory } from './factory';
 export const cloudProviders: CloudProviderFactory = {
   fal: (key, config, deps) => {
     const { FalProvider } = require('./fal') as typeof import('./fal');
-    return new FalProvider({ key, config, rate: deps.rate, pollMs: config.pollMs });
+    return new FalProvider({ key, config, pollMs: config.pollMs, ...deps });
   },
   replicate: (key, config, deps) => {
     const { ReplicateProvider } = require('./replicate') as typeof import('./replicate');
-    return new ReplicateProvider({ key, config, rate: deps.rate, pollMs: config.pollMs });
+    return new ReplicateProvider({ key, config, pollMs: config.pollMs, ...deps });
   },
 };

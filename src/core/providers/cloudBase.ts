@@ -1,39 +1,56 @@
-// What the fal and Replicate providers share: the guarded fetch with base-URL redirection, transient
-// poll failures ridden out with backoff (one failed status poll must not fail a paid render), and cheap
-// validation of uploaded URLs.
+// What the fal and Replicate providers share: the guarded fetch (routing, bounds, who gets the key),
+// transient poll failures ridden out with backoff (one failed status poll must not fail a paid render),
+// and cheap validation of uploaded URLs.
 import type { DailiesConfig } from '../config';
 import type { RateLimiter } from '../render/rateLimiter';
 import { sleep } from '../util/abort';
 import { DailiesError } from '../util/errors';
+import type { Lookup } from './egress';
 import { HttpGuard } from './httpGuard';
-import { type FetchFn, redirectingFetch } from './redirectFetch';
+import type { FetchFn, Router } from './routes';
 
 export interface CloudProviderOptions {
-  key: string;
+  /** Absent only for fal behind a server proxy that adds the key itself. */
+  key?: string;
   config: DailiesConfig;
   rate?: RateLimiter;
   /** Status poll interval (default 500 ms, as both SDKs use). */
   pollMs?: number;
   /** The fetch underneath everything (VS Code's patched global fetch by default, for proxy support). */
   fetch?: FetchFn;
+  /** Name resolution for the address checks (the system resolver by default). */
+  lookup?: Lookup;
 }
 
-export function makeGuard(
-  options: CloudProviderOptions,
-  base: string | undefined,
-  hosts: RegExp,
-  apiHost: RegExp,
-): HttpGuard {
+export interface GuardSpec {
+  label: string;
+  /** The configured base URL, if any, and how requests are routed to it. */
+  base?: string;
+  route?: Router;
+  /** The provider's API hosts: the only ones besides the base URL that may receive the key. */
+  apiHosts: RegExp;
+}
+
+export function makeGuard(options: CloudProviderOptions, spec: GuardSpec): HttpGuard {
   const inner = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const routed = base ? redirectingFetch({ base, hosts, fetch: inner }) : inner;
+  const { config } = options;
   // Replicate's client already addresses API calls to the override (its baseUrl); they count too.
-  const baseHost = base ? new URL(base).hostname : undefined;
+  const baseHost = spec.base ? new URL(spec.base).hostname : undefined;
   return new HttpGuard({
-    fetch: routed,
+    fetch: inner,
+    egress: {
+      label: spec.label,
+      keyHosts: spec.apiHosts,
+      trusted: spec.base ? [spec.base] : [],
+      route: spec.route,
+      lookup: options.lookup,
+    },
+    via: spec.base,
     rate: options.rate,
-    requestTimeoutMs: options.config.timeouts.requestMs,
-    isApiHost: (host) => apiHost.test(host) || host === baseHost,
-    via: base,
+    requestTimeoutMs: config.timeouts.requestMs,
+    idleTimeoutMs: config.timeouts.idleMs,
+    download: { totalMs: config.timeouts.downloadMs, maxBytes: config.downloads.maxBytes },
+    isApiHost: (host) => spec.apiHosts.test(host) || host === baseHost,
   });
 }
 
@@ -68,13 +85,15 @@ export async function pollOnce<T>(
 
 /** GET with `Range: bytes=0-0` (HEAD never reuses a connection in undici): true = still served. */
 export async function probeUrl(
-  fetchFn: FetchFn,
+  guard: HttpGuard,
   url: string,
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): Promise<boolean> {
-  const res = await fetchFn(url, { method: 'GET', headers: { Range: 'bytes=0-0', ...headers }, signal });
-  await res.arrayBuffer().catch(() => undefined);
+  const init = { method: 'GET', headers: { Range: 'bytes=0-0', ...headers }, signal };
+  const res = await guard.download(url, init, 'probe');
+  // A server that ignores Range would send the whole file: the status is all that is needed.
+  await res.body?.cancel().catch(() => undefined);
   if (res.ok) return true;
   if (res.status === 404 || res.status === 403 || res.status === 410) return false;
   throw new DailiesError('server', `Checking ${new URL(url).host} failed: HTTP ${res.status}`, {

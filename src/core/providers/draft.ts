@@ -1,6 +1,7 @@
 // The embedded default provider: no key, no network. It draws a real storyboard frame with sharp — the
 // scene's decor as the plate, the cast's refs as figures, the shot id, prompt and variation as a slate —
 // deterministic by seed, with simulated steps and latency so it can stand in for a cloud model.
+import { checkedMetadata, DECODE_LIMITS } from '../media/image';
 import { sharp } from '../media/sharpSetup';
 import { AdaptiveLimiter } from '../render/limiter';
 import { sleep, throwIfAborted } from '../util/abort';
@@ -111,7 +112,7 @@ async function renderFrame(req: GenerationRequest): Promise<Buffer> {
 async function loadPlate(ref: RefInput, W: number, H: number, rand: () => number): Promise<Buffer> {
   try {
     const position = ['centre', 'left', 'right', 'top', 'bottom'][Math.floor(rand() * 5)] ?? 'centre';
-    return await sharp(ref.abs!, { failOn: 'error' })
+    return (await refImage(ref))
       .rotate()
       .resize(W, H, { fit: 'cover', position })
       .modulate({ brightness: 0.72 + rand() * 0.2, saturation: 0.55 + rand() * 0.3 })
@@ -138,7 +139,7 @@ async function figure(ref: RefInput, w: number, h: number): Promise<Buffer> {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect x="2" y="2" width="${w - 4}" height="${h - 4}" rx="${r}" ry="${r}" fill="none" stroke="rgba(255,255,255,0.85)" stroke-width="4"/></svg>`,
   );
   try {
-    return await sharp(ref.abs!, { failOn: 'error' })
+    return (await refImage(ref))
       .rotate()
       .resize(w, h, { fit: 'cover', position: 'top' })
       .composite([
@@ -154,7 +155,7 @@ async function figure(ref: RefInput, w: number, h: number): Promise<Buffer> {
 
 async function insetImage(ref: RefInput, w: number, h: number): Promise<Buffer> {
   try {
-    return await sharp(ref.abs!, { failOn: 'error' })
+    return (await refImage(ref))
       .rotate()
       .resize(w - 6, h - 6, { fit: 'cover' })
       .extend({ top: 3, bottom: 3, left: 3, right: 3, background: '#f2f2f2' })
@@ -165,10 +166,21 @@ async function insetImage(ref: RefInput, w: number, h: number): Promise<Buffer> 
   }
 }
 
+/** A ref's pixels, after its header showed they are within the limit (a bomb is refused undecoded). */
+async function refImage(ref: RefInput) {
+  const notImage = () => new DailiesError('ref-not-image', 'not an image');
+  await checkedMetadata(ref.abs!, 'ref-too-large', notImage, 'is');
+  return sharp(ref.abs!, { ...DECODE_LIMITS, failOn: 'error' });
+}
+
 function badRef(ref: RefInput, err: unknown): DailiesError {
-  const what = `"${ref.rel ?? ref.label}" is not a readable image (${(err as Error).message})`;
+  const tooLarge = err instanceof DailiesError && err.code === 'ref-too-large';
+  const name = `"${ref.rel ?? ref.label}"`;
+  const what = tooLarge
+    ? `${name} ${err.message}`
+    : `${name} is not a readable image (${(err as Error).message})`;
   return new DailiesError(
-    'ref-not-image',
+    tooLarge ? 'ref-too-large' : 'ref-not-image',
     ref.source ? `${ref.source}: reference ${what}` : `Reference ${what}`,
   );
 }

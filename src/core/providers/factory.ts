@@ -26,10 +26,14 @@ export interface ProviderSet {
 export interface CloudDeps {
   /** The process-wide request rate of this provider (see Scheduler.rate). */
   rate?: RateLimiter;
+  /** The network underneath (tests stand in for DNS and hosts here; the real stack otherwise). */
+  fetch?: typeof globalThis.fetch;
+  lookup?: (hostname: string) => Promise<string[]>;
 }
 
 export interface CloudProviderFactory {
-  fal?: (key: string, config: DailiesConfig, deps: CloudDeps) => Provider;
+  /** `key` is undefined for fal behind a server proxy (`baseUrls.fal`) that holds the key. */
+  fal?: (key: string | undefined, config: DailiesConfig, deps: CloudDeps) => Provider;
   replicate?: (key: string, config: DailiesConfig, deps: CloudDeps) => Provider;
 }
 
@@ -42,7 +46,9 @@ export function createProviders(
 ): ProviderSet {
   const providers: Partial<Record<ProviderId, Provider>> = { draft: new DraftProvider(config.draft) };
   const unavailable: Partial<Record<ProviderId, string>> = {};
-  if (keys.fal && cloud.fal) providers.fal = cloud.fal(keys.fal, config, deps.fal ?? {});
+  // fal's server proxy adds the key on the studio's server: with a base URL, no key here is fine.
+  if ((keys.fal || config.baseUrls.fal) && cloud.fal)
+    providers.fal = cloud.fal(keys.fal || undefined, config, deps.fal ?? {});
   else unavailable.fal = `No fal.ai key: ${hints.fal}`;
   if (keys.replicate && cloud.replicate)
     providers.replicate = cloud.replicate(keys.replicate, config, deps.replicate ?? {});

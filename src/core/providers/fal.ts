@@ -1,5 +1,7 @@
 // fal.ai through the real @fal-ai/client: queue submit → our own status polling (logs give steps, the
 // queue gives positions) → result. The request id is journaled at submit so a reload re-attaches.
+// With a base URL, fal's API is reached through it in fal's proxy protocol, so a studio can run fal's
+// standard server proxy: the key then lives on that server and this machine needs none.
 import { createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
 import { sleep, throwIfAborted } from '../util/abort';
 import { DailiesError } from '../util/errors';
@@ -7,7 +9,7 @@ import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl, ttlSeconds } 
 import { guardedInfo, type HttpGuard } from './httpGuard';
 import { buildInput, stepFromLogs } from './inputs';
 import { mapProviderError } from './providerErrors';
-import { FAL_HOSTS } from './redirectFetch';
+import { FAL_API_HOSTS, falProxyRouter, isProviderFileUrl } from './routes';
 import type {
   CancelAnswer,
   GenerationRequest,
@@ -20,8 +22,6 @@ import type {
   UploadResult,
 } from './types';
 
-const FAL_API = /^(queue\.fal\.run|fal\.run|rest\.fal\.ai|rest\.alpha\.fal\.ai)$/;
-
 export class FalProvider implements Provider {
   readonly id = 'fal' as const;
   readonly needsUploads = true;
@@ -30,9 +30,16 @@ export class FalProvider implements Provider {
   private readonly pollMs: number;
 
   constructor(private readonly options: CloudProviderOptions) {
-    this.guard = makeGuard(options, options.config.baseUrls.fal, FAL_HOSTS, FAL_API);
+    const base = options.config.baseUrls.fal;
+    this.guard = makeGuard(options, {
+      label: 'fal.ai',
+      base,
+      route: base ? falProxyRouter(base) : undefined,
+      apiHosts: FAL_API_HOSTS,
+    });
     this.client = createFalClient({
-      credentials: options.key,
+      // Explicitly undefined without a key: the client would otherwise read FAL_KEY from the environment.
+      credentials: options.key || undefined,
       fetch: this.guard.fetch,
       suppressLocalCredentialsWarning: true,
     });
@@ -108,12 +115,13 @@ export class FalProvider implements Provider {
     return { url, expiresAt: Date.now() + expiresIn * 1000 };
   }
 
-  validateUpload(url: string, signal: AbortSignal): Promise<boolean> {
-    return probeUrl(this.guard.fetch, url, signal);
+  async validateUpload(url: string, signal: AbortSignal): Promise<boolean> {
+    if (!isProviderFileUrl('fal', url, this.options.config.baseUrls.fal)) return false;
+    return probeUrl(this.guard, url, signal);
   }
 
   fetch(url: string, init: RequestInit): Promise<Response> {
-    return this.guard.fetch(url, init);
+    return this.guard.download(url, init);
   }
 
   private async follow(endpoint: string, requestId: string, ctx: ProviderContext): Promise<GenerationResult> {
@@ -173,7 +181,16 @@ export class FalProvider implements Provider {
   private error(e: unknown): DailiesError {
     const body = (e as { body?: { error_type?: string } })?.body;
     if (body?.error_type === 'client_cancelled') return new DailiesError('canceled', 'Canceled at fal.ai');
-    return mapProviderError(e, 'fal.ai');
+    const err = mapProviderError(e, 'fal.ai');
+    if (err.code === 'auth' && !this.options.key && err.details.status === 401) {
+      // No key here: it is the proxy's to add, so "rejected the API key" would send the user hunting.
+      return new DailiesError(
+        'auth',
+        `fal.ai refused the request through ${this.options.config.baseUrls.fal} (HTTP 401): no fal key on this machine, and the proxy did not add one`,
+        err.details,
+      );
+    }
+    return err;
   }
 }
 

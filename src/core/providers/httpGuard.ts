@@ -1,22 +1,26 @@
-// The fetch both SDKs receive. It owns four things the SDKs get wrong or do not do:
+// The fetch both SDKs receive. It owns what the SDKs get wrong or do not do:
 // 1. Retries. Replicate's client retries 429 (and 5xx/network on GET) six times back to back, ignoring
 //    Retry-After; fal's client sleeps 1–7 s between its own retries. Inside one logical call (tracked with
 //    AsyncLocalStorage) the first failure is remembered and replayed to the SDK's repeats without touching
 //    the network, and retryable statuses are rewritten so neither SDK retries on its own. Our retry layer
 //    (Retry-After honoured, jittered backoff, bounded attempts) is the only one.
 // 2. The global per-provider request rate, and a shared pause after a 429.
-// 3. A per-request timeout (a hung connection must not hang a job).
-// 4. Redirection to a base-URL override (gateway, proxy, test fake).
+// 3. Bounds on every request: idle and total time on timers held here, and bytes (boundedFetch.ts).
+// 4. Where requests may go and who gets the key: base-URL routing, https and public addresses only,
+//    redirects re-checked at every hop (egress.ts). Downloads take the same path with their own bounds.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RateLimiter } from '../render/rateLimiter';
-import { anySignal } from '../util/abort';
 import { DailiesError } from '../util/errors';
-import { type FetchFn, requestUrl } from './redirectFetch';
+import { type Bounds, boundedFetch } from './boundedFetch';
+import { type EgressPolicy, egressFetch } from './egress';
+import { type FetchFn, requestUrl } from './routes';
 
 /** Statuses our layer retries; the SDKs never see them as such. */
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Non-standard on purpose: outside every SDK's retry list, still ≥ 500 so it reads as a failure. */
 export const GUARDED_STATUS = 599;
+/** No JSON answer of either API comes near this; a bigger one is a broken or hostile server. */
+export const API_BODY_LIMIT = 16 * 1024 * 1024;
 
 export interface GuardedFailureInfo {
   status: number;
@@ -32,22 +36,52 @@ interface CallScope {
 
 export interface HttpGuardOptions {
   fetch: FetchFn;
+  egress: EgressPolicy;
+  /** The base URL routed requests go to, named in messages. */
+  via?: string;
   rate?: RateLimiter;
+  /** API calls: total per request, and the longest wait for the next data. */
   requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Downloads: total per download, and its byte cap. */
+  download: { totalMs: number; maxBytes: number };
   /** Hosts whose requests count against the rate (API hosts; CDN downloads do not). */
   isApiHost?: (host: string) => boolean;
-  /** The base-URL override requests are redirected to, named in network errors. */
-  via?: string;
 }
 
 export class HttpGuard {
   private readonly scope = new AsyncLocalStorage<CallScope>();
+  private readonly send: FetchFn;
 
-  constructor(private readonly options: HttpGuardOptions) {}
+  constructor(private readonly options: HttpGuardOptions) {
+    this.send = egressFetch(options.egress, options.fetch);
+  }
 
   /** Runs one logical SDK call; SDK-internal repeats inside it never reach the network twice. */
   call<T>(fn: () => Promise<T>): Promise<T> {
     return this.scope.run({}, fn);
+  }
+
+  /** The base URL a request for `url` is sent to, when it is routed there. */
+  private via(url: URL): string | undefined {
+    return this.options.egress.route?.(url) ? this.options.via : undefined;
+  }
+
+  /** A download (output, probe of an uploaded file): same routing and checks, download bounds, no rate. */
+  async download(url: string, init: RequestInit = {}, purpose: 'file' | 'probe' = 'file'): Promise<Response> {
+    const target = requestUrl(url);
+    const probe = purpose === 'probe';
+    const bounds: Bounds = {
+      totalMs: probe ? this.options.requestTimeoutMs : this.options.download.totalMs,
+      idleMs: this.options.idleTimeoutMs,
+      maxBytes: probe ? API_BODY_LIMIT : this.options.download.maxBytes,
+      what: `${probe ? 'Checking' : 'Download of'} ${target.protocol}//${target.host}${target.pathname}`,
+    };
+    try {
+      return await boundedFetch(this.send, url, init, bounds);
+    } catch (err) {
+      throw transportError(err, init.signal ?? undefined, target, this.via(target));
+    }
   }
 
   readonly fetch: FetchFn = async (input, init) => {
@@ -63,22 +97,24 @@ export class HttpGuard {
         throw new DailiesError('canceled', 'Canceled');
       });
     }
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const via = this.via(url);
+    const bounds: Bounds = {
+      totalMs: this.options.requestTimeoutMs,
+      idleMs: this.options.idleTimeoutMs,
+      maxBytes: API_BODY_LIMIT,
+      what: via ? `${url.host} (via ${via})` : url.host,
+    };
     let res: Response;
     try {
-      res = await this.options.fetch(input, {
-        ...init,
-        signal: anySignal([callerSignal ?? undefined, timeout]),
-      });
-    } catch (err) {
-      const error = transportError(
-        err,
-        callerSignal ?? undefined,
-        timeout,
-        url,
-        this.options.requestTimeoutMs,
-        this.options.via,
+      const request = input instanceof Request ? new Request(input, init) : undefined;
+      res = await boundedFetch(
+        this.send,
+        request ? request.url : input instanceof URL ? input : String(input),
+        request ? requestInit(request) : { ...init },
+        bounds,
       );
+    } catch (err) {
+      const error = transportError(err, callerSignal ?? undefined, url, via);
       if (call) call.failure = { error };
       throw error;
     }
@@ -111,21 +147,19 @@ export class HttpGuard {
   };
 }
 
-function transportError(
-  err: unknown,
-  caller: AbortSignal | undefined,
-  timeout: AbortSignal,
-  url: URL,
-  ms: number,
-  via?: string,
-): DailiesError {
+function requestInit(req: Request): RequestInit & { duplex?: 'half' } {
+  return {
+    method: req.method,
+    headers: req.headers,
+    signal: req.signal,
+    ...(req.body ? { body: req.body, duplex: 'half' as const } : {}),
+  };
+}
+
+function transportError(err: unknown, caller: AbortSignal | undefined, url: URL, via?: string): DailiesError {
+  if (err instanceof DailiesError) return err;
   if (caller?.aborted) return new DailiesError('canceled', 'Canceled');
   const target = via ? `${url.host} via ${via}` : url.host;
-  if (timeout.aborted) {
-    return new DailiesError('timeout', `No answer from ${target} within ${Math.round(ms / 1000)} s`, {
-      retryable: true,
-    });
-  }
   const cause = (err instanceof Error && err.cause instanceof Error ? err.cause : undefined) as
     | (NodeJS.ErrnoException & { hostname?: string })
     | undefined;

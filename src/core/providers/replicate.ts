@@ -9,7 +9,7 @@ import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl } from './clou
 import type { HttpGuard } from './httpGuard';
 import { buildInput } from './inputs';
 import { mapProviderError } from './providerErrors';
-import { REPLICATE_HOSTS } from './redirectFetch';
+import { gatewayRouter, isProviderFileUrl, REPLICATE_API_HOSTS, REPLICATE_HOSTS } from './routes';
 import type {
   CancelAnswer,
   GenerationRequest,
@@ -21,8 +21,6 @@ import type {
   UploadResult,
 } from './types';
 
-const REPLICATE_API = /^api\.replicate\.com$/;
-
 export class ReplicateProvider implements Provider {
   readonly id = 'replicate' as const;
   readonly needsUploads = true;
@@ -32,7 +30,12 @@ export class ReplicateProvider implements Provider {
 
   constructor(private readonly options: CloudProviderOptions) {
     const base = options.config.baseUrls.replicate?.replace(/\/+$/, '');
-    this.guard = makeGuard(options, base, REPLICATE_HOSTS, REPLICATE_API);
+    this.guard = makeGuard(options, {
+      label: 'Replicate',
+      base,
+      route: base ? gatewayRouter(base, REPLICATE_HOSTS) : undefined,
+      apiHosts: REPLICATE_API_HOSTS,
+    });
     this.client = new Replicate({
       auth: options.key,
       baseUrl: base ? `${base}/v1` : undefined,
@@ -143,12 +146,14 @@ export class ReplicateProvider implements Provider {
     return { url: created.urls.get, expiresAt: Number.isNaN(expiresAt) ? undefined : expiresAt };
   }
 
-  validateUpload(url: string, signal: AbortSignal): Promise<boolean> {
-    return probeUrl(this.guard.fetch, url, signal, { Authorization: `Bearer ${this.options.key}` });
+  /** Files API URLs need the token; the guard would refuse it anywhere else, and so does this. */
+  async validateUpload(url: string, signal: AbortSignal): Promise<boolean> {
+    if (!isProviderFileUrl('replicate', url, this.options.config.baseUrls.replicate)) return false;
+    return probeUrl(this.guard, url, signal, { Authorization: `Bearer ${this.options.key}` });
   }
 
   fetch(url: string, init: RequestInit): Promise<Response> {
-    return this.guard.fetch(url, init);
+    return this.guard.download(url, init);
   }
 
   private get(id: string, signal: AbortSignal): Promise<Prediction> {

@@ -136,6 +136,9 @@ export interface Provider {
   ): Promise<UploadResult>;
   /** Cheap check that an uploaded URL still serves (true), is gone (false); throws on other errors. */
   validateUpload?(url: string, signal: AbortSignal): Promise<boolean>;
-  /** Downloads go through the provider's fetch so a base-URL override covers them too. */
+  /**
+   * Downloads (outputs) go through the provider's fetch: routed like its API calls, bounded in time and
+   * bytes, https/public hosts only (or the base URL), redirects re-checked, never carrying the key.
+   */
   fetch?(url: string, init: RequestInit): Promise<Response>;
 }

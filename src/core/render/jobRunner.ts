@@ -3,9 +3,10 @@
 // on a cancel, ask the provider what became of the job → download → verify + thumbnail → content store →
 // renders/. Each stage has its own file: jobClaim, jobSubmit, jobCancel, jobOutput. Downloads and image
 // work run outside the model slot, so a slow CDN never holds capacity the provider could use.
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CachedResult } from '../cache/resultCache';
-import { download } from '../media/download';
+import { type DownloadedFile, downloadToFile } from '../media/download';
 import { verifyAndThumbnail } from '../media/image';
 import type { OutputRecord } from '../project/schema';
 import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
@@ -159,28 +160,20 @@ export class JobRunner {
     const first = outputs[0];
     if (!first) throw new DailiesError('bad-output', 'The provider returned no image');
     deps.sink.job(job, 'downloading');
-    const bytes =
-      first.kind === 'bytes'
-        ? first.data
-        : (
-            await withRetry(
-              () =>
-                download(first.url, {
-                  maxBytes: deps.config.downloads.maxBytes,
-                  timeoutMs: deps.config.timeouts.requestMs,
-                  signal,
-                  fetch: provider.fetch?.bind(provider),
-                }),
-              { ...deps.config.retry, baseMs: Math.min(deps.config.retry.baseMs, 500) },
-              { signal },
-            )
-          ).bytes;
-    deps.sink.job(job, 'thumbnail');
-    const image = await deps.scheduler.media.run(
-      () => verifyAndThumbnail(bytes, deps.config.thumbnails),
-      signal,
-    );
-    const sha256 = await deps.store.put(bytes, image.ext);
+    const fetched = first.kind === 'url' ? await this.downloadOutput(provider, first.url, signal) : undefined;
+    let image: Awaited<ReturnType<typeof verifyAndThumbnail>>;
+    let sha256: string;
+    try {
+      deps.sink.job(job, 'thumbnail');
+      const input = first.kind === 'bytes' ? first.data : fetched!.file;
+      image = await deps.scheduler.media.run(() => verifyAndThumbnail(input, deps.config.thumbnails), signal);
+      sha256 =
+        first.kind === 'bytes'
+          ? await deps.store.put(first.data, image.ext)
+          : await deps.store.adopt(fetched!.file, fetched!.sha256, image.ext);
+    } finally {
+      if (fetched) await rm(fetched.file, { force: true });
+    }
     const thumbSha256 = await deps.store.put(image.thumbnail, 'webp');
     const entry: CachedResult = {
       key: job.key,
@@ -196,6 +189,22 @@ export class JobRunner {
     };
     await deps.results.put(entry);
     return entry;
+  }
+
+  /**
+   * Streams an output to a temp file inside .dailies/ (hashed on the way), a few at a time across batches,
+   * through the provider's fetch only (time, bytes and hosts bounded there).
+   */
+  private downloadOutput(provider: Provider, url: string, signal: AbortSignal): Promise<DownloadedFile> {
+    const { deps } = this;
+    const fetch = provider.fetch?.bind(provider);
+    if (!fetch) throw new DailiesError('internal', `${provider.id} cannot download its output`);
+    const options = { maxBytes: deps.config.downloads.maxBytes, signal, fetch };
+    return withRetry(
+      () => deps.scheduler.downloads.run(() => downloadToFile(url, deps.paths.data('tmp'), options), signal),
+      { ...deps.config.retry, baseMs: Math.min(deps.config.retry.baseMs, 500) },
+      { signal },
+    );
   }
 
   private async materialize(job: PlannedJob, r: CachedResult): Promise<OutputRecord> {

@@ -9,9 +9,12 @@ export class Scheduler {
   private classLimiters = new Map<string, AdaptiveLimiter>();
   private rateLimiters = new Map<ProviderId, RateLimiter>();
   readonly media: AdaptiveLimiter;
+  /** Output downloads streaming to disk at once, across batches (they run after the model slot is freed). */
+  readonly downloads: AdaptiveLimiter;
 
   constructor(private config: DailiesConfig) {
     this.media = new AdaptiveLimiter('media', config.mediaConcurrency);
+    this.downloads = new AdaptiveLimiter('downloads', config.downloads.concurrency);
   }
 
   configure(config: DailiesConfig): void {
@@ -22,6 +25,7 @@ export class Scheduler {
     }
     for (const [provider, rate] of this.rateLimiters) rate.setRate(config.ratePerSecond[provider]);
     this.media.setMax(config.mediaConcurrency);
+    this.downloads.setMax(config.downloads.concurrency);
   }
 
   classLimiter(provider: ProviderId, cls: ModelClass): AdaptiveLimiter {

@@ -21,6 +21,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+const SOURCES = Symbol('dailies.anySignal.sources');
+
+/**
+ * AbortSignal.any() that keeps its sources alive as long as the combined signal is. Node 20 holds the
+ * sources of AbortSignal.any() weakly and an AbortSignal.timeout() only through its timer's weak
+ * reference, so a timeout combined this way could be garbage-collected and never fire.
+ */
 export function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+  const sources = signals.filter((s): s is AbortSignal => s !== undefined);
+  const combined = AbortSignal.any(sources);
+  Object.defineProperty(combined, SOURCES, { value: sources });
+  return combined;
 }
