@@ -56,7 +56,7 @@ const allIn = (phase: string) => () =>
 describe('Ctrl-C in the CLI, then render again', () => {
   before(async () => {
     buildCli();
-    fake = await startFalFake({ ...FAST, apiKey: FAL_KEY });
+    fake = await startFalFake({ ...FAST, apiKey: FAL_KEY, ownOriginMedia: true });
   });
   after(async () => {
     await fake.close();

@@ -73,7 +73,7 @@ describe('two Dailies processes render the same shots', () => {
     let fake: FalFake;
     let p: TempProject;
     before(async () => {
-      fake = await startFalFake({ apiKey: FAL_KEY, stepMs: 50, steps: 5, queueMs: 30 });
+      fake = await startFalFake({ apiKey: FAL_KEY, stepMs: 50, steps: 5, queueMs: 30, ownOriginMedia: true });
       p = await createProject(project('fal-ai/flux/schnell'));
     });
     after(async () => {
