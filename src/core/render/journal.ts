@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
+import { openStateFileForAppend } from '../util/contained';
 
 export type JournalEntry =
   | {
@@ -141,7 +142,7 @@ export class Journal {
   private appendSync(entry: JournalEntry, durable: boolean): void {
     if (this.fd === undefined) {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = fs.openSync(this.file, 'a');
+      this.fd = openStateFileForAppend(this.file);
     }
     fs.writeSync(this.fd, `${JSON.stringify(entry)}\n`);
     if (durable) this.syncInBackground();
