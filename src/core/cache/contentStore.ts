@@ -72,6 +72,12 @@ export class ContentStore {
    */
   async verify(digest: string, ext: string): Promise<boolean> {
     const file = this.pathOf(digest, ext);
+    const known = this.verified.get(file);
+    if (known) {
+      // One lstat answers the common case: the very file this process already hashed, unchanged.
+      const st = await fs.lstat(file).catch(() => undefined);
+      if (st?.isFile() && identity(st) === known) return true;
+    }
     let handle: fs.FileHandle;
     try {
       if (!O_NOFOLLOW && (await fs.lstat(file)).isSymbolicLink()) {
@@ -94,7 +100,6 @@ export class ContentStore {
         await this.drop(file, digest, 'is empty or not a file');
         return false;
       }
-      if (this.verified.get(file) === identity(st)) return true;
       const actual = await hashHandle(handle);
       if (actual !== digest) {
         // Linked from renders/, or made writable (it was stored read-only): someone wrote through a link.

@@ -65,13 +65,36 @@ function lexicalSegments(root: string, dir: string): string[] {
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
+/** Real paths of project roots: a write checks every folder below the root, not the root's own ancestry. */
+const realRoots = new Map<string, string>();
+
+function realRootSync(root: string): string {
+  let real = realRoots.get(root);
+  if (!real) {
+    real = fs.realpathSync(root);
+    if (realRoots.size > 64) realRoots.clear();
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+async function realRoot(root: string): Promise<string> {
+  let real = realRoots.get(root);
+  if (!real) {
+    real = await fs.promises.realpath(root);
+    if (realRoots.size > 64) realRoots.clear();
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
 /**
  * Makes `dir` (lexically under `root`) exist and returns its real path, refusing any folder on the way
  * whose real location is outside `root`. Links that stay inside are followed.
  */
 export async function containedDir(root: string, dir: string): Promise<string> {
-  const realRoot = await fs.promises.realpath(root);
-  let current = realRoot;
+  const rootReal = await realRoot(root);
+  let current = rootReal;
   for (const segment of lexicalSegments(root, dir)) {
     const next = path.join(current, segment);
     let st = await fs.promises.lstat(next).catch((err: unknown) => {
@@ -85,22 +108,22 @@ export async function containedDir(root: string, dir: string): Promise<string> {
       st = await fs.promises.lstat(next);
     }
     if (st.isSymbolicLink()) {
-      const real = await fs.promises.realpath(next).catch(() => {
-        throw dangling(realRoot, next, fs.readlinkSync(next));
+      const real = await fs.promises.realpath(next).catch(async () => {
+        throw dangling(rootReal, next, await fs.promises.readlink(next).catch(() => '?'));
       });
-      if (!isInside(realRoot, real)) throw leadsOut(realRoot, next, real);
+      if (!isInside(rootReal, real)) throw leadsOut(rootReal, next, real);
       st = await fs.promises.stat(real);
       current = real;
     } else current = next;
-    if (!st.isDirectory()) throw notFolder(realRoot, next);
+    if (!st.isDirectory()) throw notFolder(rootReal, next);
   }
   return current;
 }
 
 /** `containedDir` for the few synchronous writers (the journal writes its lines synchronously by design). */
 export function containedDirSync(root: string, dir: string): string {
-  const realRoot = fs.realpathSync(root);
-  let current = realRoot;
+  const rootReal = realRootSync(root);
+  let current = rootReal;
   for (const segment of lexicalSegments(root, dir)) {
     const next = path.join(current, segment);
     let st: fs.Stats | undefined;
@@ -120,13 +143,13 @@ export function containedDirSync(root: string, dir: string): string {
       try {
         real = fs.realpathSync(next);
       } catch {
-        throw dangling(realRoot, next, fs.readlinkSync(next));
+        throw dangling(rootReal, next, fs.readlinkSync(next));
       }
-      if (!isInside(realRoot, real)) throw leadsOut(realRoot, next, real);
+      if (!isInside(rootReal, real)) throw leadsOut(rootReal, next, real);
       st = fs.statSync(real);
       current = real;
     } else current = next;
-    if (!st.isDirectory()) throw notFolder(realRoot, next);
+    if (!st.isDirectory()) throw notFolder(rootReal, next);
   }
   return current;
 }
