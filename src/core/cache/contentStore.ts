@@ -137,6 +137,8 @@ export class ContentStore {
     const temp = tempNameFor(dest);
     try {
       const how = await place(src, temp);
+      // A new link moves the object's ctime: remember it as verified still (its bytes did not change).
+      if (how === 'link') this.verified.set(src, identity(await fs.lstat(src)));
       await renameWithRetry(temp, dest);
       return how;
     } finally {
