@@ -15,27 +15,58 @@ const ITERATIONS = 1200;
 
 type Mutator = (base: string, rand: () => number) => string;
 
-const BAD_REFS = [
-  'refs/missing.png',
-  'refs/corrupt.png',
-  'refs/notes.txt',
-  'refs/huge.png',
-  '../outside/secret.png',
-  'refs/../../outside/secret.png',
-  '/etc/passwd',
-  'refs/link-out.png',
-  'file:///etc/passwd',
-  'javascript:alert(1)',
-  'data:image/png;base64,AAAA',
-  'ftp://example.com/a.png',
-  'https://[bad',
-  '',
-  ' ',
-  'refs/\u0000.png',
-  `refs/${'x'.repeat(5000)}.png`,
-  'C:\\Windows\\win.ini',
-  '\\\\server\\share\\a.png',
-];
+/** Each hostile ref and the error code the shots using it must fail with (a hostile ref accepted is a bug). */
+const BAD_REF_CODES: Record<string, string> = {
+  'refs/missing.png': 'ref-missing',
+  'refs/corrupt.png': 'ref-not-image',
+  'refs/notes.txt': 'ref-not-image',
+  'refs/huge.png': 'ref-too-large',
+  '../outside/secret.png': 'path-escape',
+  'refs/../../outside/secret.png': 'path-escape',
+  '/etc/passwd': 'path-escape',
+  'refs/link-out.png': 'path-escape',
+  'file:///etc/passwd': 'path-escape',
+  'javascript:alert(1)': 'path-invalid',
+  'data:image/png;base64,AAAA': 'path-invalid',
+  'ftp://example.com/a.png': 'path-invalid',
+  'https://[bad': 'path-invalid',
+  '': 'path-invalid',
+  ' ': 'path-invalid',
+  'refs/\u0000.png': 'path-invalid',
+  [`refs/${'x'.repeat(5000)}.png`]: 'ref-missing',
+  // Absolute on Windows; elsewhere a name relative to the working directory, which is outside the project.
+  'C:\\Windows\\win.ini': 'path-escape',
+  '\\\\server\\share\\a.png': 'path-escape',
+};
+const BAD_REFS = Object.keys(BAD_REF_CODES);
+
+/** Shots of a (JSON) project that use a hostile ref — directly, through a cast member or a scene — and its code. */
+function shotsUsingBadRefs(text: string): Map<string, { ref: string; code: string }> {
+  const out = new Map<string, { ref: string; code: string }>();
+  let v: {
+    shots?: { id?: unknown; refs?: unknown; cast?: unknown; scene?: unknown }[];
+    cast?: { id?: unknown; refs?: unknown }[];
+    scenes?: { id?: unknown; decor?: unknown }[];
+  };
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return out;
+  }
+  const bad = (list: unknown) =>
+    Array.isArray(list)
+      ? list.find((r): r is string => typeof r === 'string' && r in BAD_REF_CODES)
+      : undefined;
+  const castBad = new Map((v.cast ?? []).map((c) => [c.id, bad(c.refs)]));
+  const sceneBad = new Map((v.scenes ?? []).map((sc) => [sc.id, bad(sc.decor)]));
+  for (const shot of v.shots ?? []) {
+    if (typeof shot?.id !== 'string') continue;
+    const cast = Array.isArray(shot.cast) ? shot.cast.map((c) => castBad.get(c)) : [];
+    const ref = bad(shot.refs) ?? cast.find((r) => r !== undefined) ?? sceneBad.get(shot.scene);
+    if (ref !== undefined) out.set(shot.id, { ref, code: BAD_REF_CODES[ref]! });
+  }
+  return out;
+}
 
 const WRONG_VALUES: unknown[] = [
   42,
@@ -259,7 +290,17 @@ describe('hostile input', () => {
           );
           assert.ok(!/\n\s+at /.test(stderr.text), `${where}: a stack trace leaked`);
         } else {
-          const summary = JSON.parse(stdout.text) as { errors: { shotId: string; message: string }[] };
+          const summary = JSON.parse(stdout.text) as {
+            errors: { shotId: string; code: string; message: string }[];
+          };
+          // A hostile ref must fail every shot that uses it, with its own code: accepting it is the bug.
+          for (const [shotId, { ref, code }] of shotsUsingBadRefs(text)) {
+            const got = summary.errors.filter((e) => e.shotId === shotId).map((e) => e.code);
+            assert.ok(
+              got.includes(code),
+              `${where}: shot ${shotId} uses ${JSON.stringify(ref.slice(0, 60))} and must fail with ${code}, got [${got.join(', ')}]`,
+            );
+          }
           for (const e of summary.errors) {
             // Input problems name where they are written; a cloud shot without a key says which key.
             assert.match(

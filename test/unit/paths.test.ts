@@ -138,6 +138,18 @@ describe('ProjectPaths', () => {
     );
   });
 
+  it('accepts a folder whose name merely starts with two dots (..cache is inside, .. is not)', async () => {
+    await makeImage(path.join(root, '..cache', 'a.png'));
+    const r = paths.resolveFile('..cache/a.png');
+    assert.equal(r.rel, '..cache/a.png');
+    assert.equal(await paths.checkInside(r.abs, r.ref), path.join(paths.root, '..cache', 'a.png'));
+    assert.equal(paths.fromFileUrl(pathToFileURL(path.join(root, '..cache', 'a.png')).href), '..cache/a.png');
+    assert.equal(
+      code(() => paths.resolve('..cache/../../elsewhere/secret.png')),
+      'path-escape',
+    );
+  });
+
   it('reports a missing file clearly', async () => {
     const r = paths.resolveFile('cast/nobody.png');
     await assert.rejects(paths.checkInside(r.abs, r.ref), /does not exist/);

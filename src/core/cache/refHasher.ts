@@ -1,5 +1,7 @@
-// Content hashes of refs, memoised by (path, size, mtime, inode) in .dailies/hashes.json, so checking
-// hundreds of shots for staleness reads each image once per change, not once per shot per run.
+// Content hashes of refs, memoised by (path, size, mtime, ctime, inode) in .dailies/hashes.json, so checking
+// hundreds of shots for staleness reads each image once per change, not once per shot per run. ctime is
+// what makes the memo safe: a tool can rewrite a file in place and put its mtime back (same size, same
+// inode), but any write, utimes or chmod moves ctime, and nothing short of changing the clock sets it back.
 import { promises as fs } from 'node:fs';
 import type { ProjectPaths } from '../project/paths';
 import type { RefSpec } from '../project/spec';
@@ -11,11 +13,13 @@ import { isRecord, readJsonFile, writeJsonFile } from './jsonFile';
 interface HashEntry {
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   ino: number;
   sha256: string;
 }
 
-const FILE_VERSION = 1;
+// 2: entries carry ctimeMs (version 1 trusted size + mtime + inode alone).
+const FILE_VERSION = 2;
 /** Providers take at most 100 MiB per file; nothing bigger is a sensible reference image. */
 export const MAX_REF_BYTES = 100 * 1024 * 1024;
 
@@ -83,12 +87,23 @@ export class RefHasher {
     }
     const known = this.entries.get(rel);
     let digest: string;
-    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) {
+    if (
+      known &&
+      known.size === stat.size &&
+      known.mtimeMs === stat.mtimeMs &&
+      known.ctimeMs === stat.ctimeMs &&
+      known.ino === stat.ino
+    ) {
       digest = known.sha256;
     } else {
       digest = (await sha256File(real)).sha256;
-      this.entries.set(rel, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256: digest });
-      this.dirty = true;
+      // Memoise only if the file did not change while it was read (else the hash may mix two versions).
+      const after = await fs.stat(real).catch(() => undefined);
+      if (after && after.ctimeMs === stat.ctimeMs && after.size === stat.size && after.ino === stat.ino) {
+        const entry = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
+        this.entries.set(rel, { ...entry, sha256: digest });
+        this.dirty = true;
+      }
     }
     return { role: 'shot', owner: '', label: '', rel, abs: real, sha256: digest, size: stat.size };
   }

@@ -1,9 +1,11 @@
 // Same inputs → same output without a provider call. A TTL + LRU map in memory answers repeated lookups
 // within a session; one small JSON file per key under .dailies/results answers across restarts (no index
-// to rewrite, so 100k entries cost nothing to add). Entries whose stored bytes are gone are misses.
+// to rewrite, so 100k entries cost nothing to add). Entries whose stored bytes are gone or no longer match
+// their hash are misses, and are forgotten: the job renders (or fetches) again instead of serving garbage.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
+import { readStateFile } from '../util/contained';
 import type { ContentStore } from './contentStore';
 import { isRecord } from './jsonFile';
 
@@ -47,37 +49,27 @@ export class ResultCache {
 
   async get(key: string): Promise<CachedResult | undefined> {
     const mem = this.memory.get(key);
-    if (mem && mem.expiresAt > this.now()) {
-      this.memory.delete(key);
-      this.memory.set(key, mem);
-      if (await this.store.has(mem.value.sha256, mem.value.ext)) {
-        this.hits++;
-        return mem.value;
-      }
+    const value = mem && mem.expiresAt > this.now() ? mem.value : await this.readDisk(key);
+    if (value && (await this.intact(value))) {
+      this.remember(value);
+      this.hits++;
+      return value;
     }
     this.memory.delete(key);
-    const disk = await this.readDisk(key);
-    if (disk && (await this.store.has(disk.sha256, disk.ext))) {
-      this.remember(disk);
-      this.hits++;
-      return disk;
-    }
     this.misses++;
     return undefined;
   }
 
-  /** Whether a lookup would hit, without counting it as one (estimates). */
+  /** Whether a lookup would hit, without counting it as one (estimates). Verifies the bytes too. */
   async peek(key: string): Promise<boolean> {
     const mem = this.memory.get(key);
     const value = mem && mem.expiresAt > this.now() ? mem.value : await this.readDisk(key);
-    return value !== undefined && (await this.store.has(value.sha256, value.ext));
+    return value !== undefined && (await this.intact(value));
   }
 
   async put(value: CachedResult): Promise<void> {
     this.remember(value);
-    const file = this.fileOf(value.key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, JSON.stringify(value));
+    await writeFileAtomic(this.fileOf(value.key), JSON.stringify(value));
   }
 
   async delete(key: string): Promise<void> {
@@ -87,6 +79,13 @@ export class ResultCache {
 
   get memorySize(): number {
     return this.memory.size;
+  }
+
+  /** The stored image is there and hashes right; an entry whose image was dropped is forgotten. */
+  private async intact(value: CachedResult): Promise<boolean> {
+    if (await this.store.verify(value.sha256, value.ext)) return true;
+    await this.delete(value.key);
+    return false;
   }
 
   private remember(value: CachedResult): void {
@@ -101,7 +100,9 @@ export class ResultCache {
 
   private async readDisk(key: string): Promise<CachedResult | undefined> {
     try {
-      const v: unknown = JSON.parse(await fs.readFile(this.fileOf(key), 'utf8'));
+      const bytes = await readStateFile(this.fileOf(key));
+      if (!bytes) return undefined;
+      const v: unknown = JSON.parse(bytes.toString('utf8'));
       return isCachedResult(v) && v.key === key ? v : undefined;
     } catch {
       return undefined;

@@ -3,7 +3,6 @@
 // this process is trusted; one read from disk after a reload is re-validated first — all of a batch's
 // in parallel — and re-uploaded transparently when it expired or answers 404/403.
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { DailiesConfig } from '../config';
 import { prescale } from '../media/prescale';
 import type { MetricsStore } from '../metrics/metricsStore';
@@ -14,6 +13,7 @@ import type { BatchUploader, PrewarmStats } from '../render/engine';
 import type { UploadPeek } from '../render/estimate';
 import type { PlannedJob, PlannedShot } from '../render/plan';
 import { withRetry } from '../render/retry';
+import { safeDestination } from '../util/contained';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { sha256File } from '../util/hash';
 import { withFileLock } from '../util/lock';
@@ -275,8 +275,8 @@ export class UploadCache implements BatchUploader {
   async save(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await fs.appendFile(this.file, '');
+    // The lock folder is made beside the file: its folder must exist, inside the project, first.
+    await safeDestination(this.file);
     await withFileLock(this.file, async () => {
       for (const e of (await this.readFile()).entries) {
         const key = keyOf(e.provider, e.sha256);

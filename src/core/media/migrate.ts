@@ -1,7 +1,6 @@
 // Link-rot migration: provider URLs die (Replicate deletes API outputs after an hour, fal CDN files after
 // their lifecycle), so every remote image a project points at is downloaded into the project, verified,
 // thumbnailed, and the project rewritten (minimal edits, format kept) to point at the local copy.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
 import type { DailiesConfig } from '../config';
@@ -83,9 +82,9 @@ export async function migrateRemoteMedia(options: MigrateOptions): Promise<Migra
       const image = await verifyAndThumbnail(bytes, config.thumbnails);
       const rel = `media/remote/${localName(url, bytes, image.ext)}`;
       const thumb = rel.replace(/\.[^.]+$/, '.thumb.webp');
-      await fs.mkdir(path.join(options.root, 'media', 'remote'), { recursive: true });
-      await writeFileAtomic(path.join(options.root, rel), bytes);
-      await writeFileAtomic(path.join(options.root, thumb), image.thumbnail);
+      // Inside the project by real path: a `media/remote` that links elsewhere is refused, not written.
+      await writeFileAtomic(path.join(options.root, rel), bytes, { within: options.root });
+      await writeFileAtomic(path.join(options.root, thumb), image.thumbnail, { within: options.root });
       report.migrated.push({ url: redact(url), path: rel, thumb, uses: uses.length });
       mapping.set(url, rel);
     } catch (err) {

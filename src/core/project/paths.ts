@@ -3,6 +3,7 @@
 import { promises as fs, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isInside, safeDestination } from '../util/contained';
 import { DailiesError } from '../util/errors';
 
 export type ResolvedRef =
@@ -87,7 +88,7 @@ export class ProjectPaths {
   /** Project-relative, '/'-separated form of an absolute path inside the project. */
   toRelative(abs: string, refForErrors: string = abs): string {
     const rel = path.relative(this.root, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (rel === '' || !isInside(this.root, abs)) {
       throw new DailiesError('path-escape', `Path "${refForErrors}" leaves the project folder ${this.root}`);
     }
     return rel.split(path.sep).join('/');
@@ -96,6 +97,16 @@ export class ProjectPaths {
   /** Absolute path of a project-relative path that Dailies itself wrote (outputs, thumbnails). */
   abs(rel: string): string {
     return this.resolveFile(rel).abs;
+  }
+
+  /**
+   * Where Dailies may write a project-relative path it produces (renders, thumbnails, migrated media):
+   * the folders exist (created one level at a time) and are inside the project by real path — a link on
+   * the way that leads out is refused with a clear error. The file's own name is not resolved: writers
+   * replace it by rename, so a link planted there is replaced, never written through.
+   */
+  destination(rel: string): Promise<string> {
+    return safeDestination(this.abs(rel), this.root);
   }
 
   /** Refuses a file whose real location (after symlinks) is outside the project. */
@@ -109,8 +120,7 @@ export class ProjectPaths {
       }
       throw new DailiesError('ref-missing', `Cannot read "${refForErrors}": ${(err as Error).message}`);
     }
-    const rel = path.relative(this.root, real);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (!isInside(this.root, real)) {
       throw new DailiesError(
         'path-escape',
         `"${refForErrors}" is a link that leads outside the project folder`,

@@ -64,12 +64,14 @@ export class FileProjectIO implements ProjectIO {
     let old: fs.FileHandle | undefined;
     try {
       old = await fs.open(staged.target, 'r');
+      // Stat before reading: a save landing between the read and a later stat would otherwise be taken
+      // as the state we checked, and then lost without a trace when our rename replaces the file.
+      const seen = await old.stat();
       const current = await old.readFile('utf8');
       if (current !== before) {
         await staged.discard();
         return { ok: false, current };
       }
-      const seen = await old.stat();
       await staged.commit();
       // A save that opened the old file before our rename writes into a file that is no longer
       // project.json. Such a write lands within milliseconds: wait that long, then read it back through

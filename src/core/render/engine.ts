@@ -112,7 +112,7 @@ export class RenderEngine {
     this.scheduler = options.scheduler ?? new Scheduler(options.config);
     this.metrics = options.metrics ?? new MetricsStore(this.paths.data('metrics.json'));
     this.hasher = new RefHasher(this.paths);
-    this.store = new ContentStore(this.paths.data('store'));
+    this.store = new ContentStore(this.paths.data('store'), (m) => this.log('warn', 'CACHE', m));
     this.results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
     this.journal = new Journal(this.paths.data('journal.jsonl'));
     this.io = options.io ?? new FileProjectIO(this.paths.projectFile);
@@ -205,12 +205,15 @@ export class RenderEngine {
 
   /** Never pay for a render that could not be saved: check the project folder takes writes first. */
   private async assertWritable(): Promise<void> {
-    const probe = this.paths.data(`.probe-${process.pid}-${Date.now().toString(36)}`);
     try {
-      await fs.mkdir(this.paths.dataDir, { recursive: true });
-      await fs.writeFile(probe, '');
+      // `destination` creates .dailies/ and renders/ inside the project, and refuses either when it is a
+      // link that leads out (a path-escape error, passed on as it is).
+      await this.paths.destination('renders/.probe');
+      const probe = await this.paths.destination(`.dailies/.probe-${process.pid}-${Date.now().toString(36)}`);
+      await fs.writeFile(probe, '', { flag: 'wx' });
       await fs.rm(probe, { force: true });
     } catch (err) {
+      if (err instanceof DailiesError) throw err;
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       const why =
         code === 'ENOSPC'

@@ -4,7 +4,6 @@
 // renders/. Each stage has its own file: jobClaim, jobSubmit, jobCancel, jobOutput. Downloads and image
 // work run outside the model slot, so a slow CDN never holds capacity the provider could use.
 import { rm } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { CachedResult } from '../cache/resultCache';
 import { type DownloadedFile, downloadToFile } from '../media/download';
 import { verifyAndThumbnail } from '../media/image';
@@ -211,11 +210,23 @@ export class JobRunner {
     const { paths, store } = this.deps;
     const base = `renders/${job.shotId}/${job.shotId}_v${job.variation}`;
     const image = `${base}.${r.ext}`;
-    await store.materialize(r.sha256, r.ext, path.join(paths.root, image));
+    // `destination` refuses a renders/ (or shot folder) that links outside the project; the store links
+    // or reflinks the verified object there rather than copying it.
+    await store.materialize(r.sha256, r.ext, await paths.destination(image));
     let thumb: string | undefined;
     if (r.thumbSha256) {
       thumb = `${base}.thumb.webp`;
-      await store.materialize(r.thumbSha256, 'webp', path.join(paths.root, thumb));
+      let thumbSha = r.thumbSha256;
+      // A damaged thumbnail is made again from the (verified) image: never a reason to pay.
+      if (!(await store.verify(thumbSha, 'webp'))) {
+        const bytes = await store.read(r.sha256, r.ext);
+        if (!bytes) throw new DailiesError('bad-output', `The stored image of ${job.shotId} is damaged`);
+        thumbSha = await store.put(
+          (await verifyAndThumbnail(bytes, this.deps.config.thumbnails)).thumbnail,
+          'webp',
+        );
+      }
+      await store.materialize(thumbSha, 'webp', await paths.destination(thumb));
     }
     return {
       variation: job.variation,

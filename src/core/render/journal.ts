@@ -11,8 +11,8 @@
 // Several processes append to one journal (two windows, CLI + editor): `refresh` reads what the others
 // appended since, and a compaction (rename) by one never loses a line another is writing (see compact).
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
+import { O_NOFOLLOW, openStateFileForAppend } from '../util/contained';
 import { withFileLock } from '../util/lock';
 
 export type JournalEntry =
@@ -96,7 +96,8 @@ export class Journal {
   private async readNew(): Promise<void> {
     let handle: fs.promises.FileHandle;
     try {
-      handle = await fs.promises.open(this.file, 'r');
+      // Never through a link: a journal planted as a link reads as absent (appends replace the link).
+      handle = await fs.promises.open(this.file, fs.constants.O_RDONLY | O_NOFOLLOW);
     } catch {
       return;
     }
@@ -178,10 +179,10 @@ export class Journal {
    */
   async compact(): Promise<void> {
     this.close();
-    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    await fs.promises.appendFile(this.file, '');
+    // Creates it inside the project, replacing a link at its name (the link's target is never touched).
+    fs.closeSync(openStateFileForAppend(this.file));
     await withFileLock(this.file, async () => {
-      const old = await fs.promises.open(this.file, 'r');
+      const old = await fs.promises.open(this.file, fs.constants.O_RDONLY | O_NOFOLLOW);
       try {
         const text = await old.readFile('utf8');
         const read = Buffer.byteLength(text);
@@ -235,8 +236,7 @@ export class Journal {
 
   private appendSync(entry: JournalEntry, durable: boolean, again = false): void {
     if (this.fd === undefined) {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = fs.openSync(this.file, 'a');
+      this.fd = openStateFileForAppend(this.file);
       this.torn = endsTorn(this.fd);
     }
     const line = Buffer.from(`${this.torn ? '\n' : ''}${JSON.stringify(entry)}\n`);

@@ -4,11 +4,37 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { sleep } from './abort';
+import { safeDestination } from './contained';
 
 const TEMP_PREFIX = '.dailies-tmp-';
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const staged = await stageAtomicWrite(file, data);
+export interface AtomicWriteOptions {
+  /**
+   * The folder the file must stay inside, by real path (see `safeDestination`): by default the project of
+   * a file under `.dailies/`, else the file's own folder. Missing folders are created inside it.
+   */
+  within?: string;
+  /** Mode of the new file; by default the replaced regular file's mode, or 0644. */
+  mode?: number;
+}
+
+/**
+ * Replaces `file` with `data` atomically, inside the project, never through a link: a link at `file` is
+ * itself replaced (its target is never opened), and a folder on the way that leads outside is refused.
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const target = await safeDestination(file, options.within);
+  const mode =
+    options.mode ??
+    (await fs
+      .lstat(target)
+      .then((s) => (s.isFile() ? s.mode & 0o777 : 0o644))
+      .catch(() => 0o644));
+  const staged = await stage(target, data, mode);
   await staged.commit();
 }
 
@@ -21,19 +47,31 @@ export interface StagedWrite {
 
 /**
  * Writes and fsyncs the new content beside the target without replacing it yet, so a caller can make
- * its last check immediately before the (fast) rename instead of before the (slow) fsync.
+ * its last check immediately before the (fast) rename instead of before the (slow) fsync. This is the
+ * project.json writer: project.json is the user's own document, so a link there is followed (the user
+ * made it) — unlike Dailies' state files, see `writeFileAtomic`.
  */
 export async function stageAtomicWrite(file: string, data: string | Uint8Array): Promise<StagedWrite> {
   const target = await fs.realpath(file).catch(() => file);
-  const dir = path.dirname(target);
   const mode = await fs
     .stat(target)
     .then((s) => s.mode & 0o777)
     .catch(() => 0o644);
-  const temp = path.join(
-    dir,
+  return stage(target, data, mode);
+}
+
+/** A unique temp name beside `target`, swept by `sweepStaleTemps` if its writer is killed. */
+export function tempNameFor(target: string): string {
+  return path.join(
+    path.dirname(target),
     `${TEMP_PREFIX}${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}`,
   );
+}
+
+async function stage(target: string, data: string | Uint8Array, mode: number): Promise<StagedWrite> {
+  const dir = path.dirname(target);
+  const temp = tempNameFor(target);
+  // 'wx' (O_EXCL): never opens an existing file or a link planted at the temp name.
   const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
@@ -62,7 +100,7 @@ export async function stageAtomicWrite(file: string, data: string | Uint8Array):
 }
 
 // Windows refuses a rename while an indexer or antivirus holds the file open; it clears within ms.
-async function renameWithRetry(from: string, to: string): Promise<void> {
+export async function renameWithRetry(from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fs.rename(from, to);
