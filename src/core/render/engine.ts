@@ -209,7 +209,9 @@ export class RenderEngine {
       // `destination` creates .dailies/ and renders/ inside the project, and refuses either when it is a
       // link that leads out (a path-escape error, passed on as it is).
       await this.paths.destination('renders/.probe');
-      const probe = await this.paths.destination(`.dailies/.probe-${process.pid}-${Date.now().toString(36)}`);
+      const probe = await this.paths.destination(
+        `.dailies/.probe-${process.pid}-${randomBytes(4).toString('hex')}`,
+      );
       await fs.writeFile(probe, '', { flag: 'wx' });
       await fs.rm(probe, { force: true });
     } catch (err) {
