@@ -2,7 +2,7 @@
 // for each stale one a job per variation. A problem with one shot (a missing ref, an unknown model)
 // fails that shot here and never stops the others.
 import { promises as fs } from 'node:fs';
-import type { RefHasher } from '../cache/refHasher';
+import type { RefPass } from '../cache/refHasher';
 import type { DailiesConfig } from '../config';
 import type { ProjectDocument } from '../project/load';
 import type { RenderRecord, Shot } from '../project/schema';
@@ -41,7 +41,8 @@ export interface PlanContext {
   doc: ProjectDocument;
   registry: ModelRegistry;
   config: DailiesConfig;
-  hasher: RefHasher;
+  /** One pass of the ref hasher: each distinct ref is resolved and checked once per plan. */
+  hasher: Pick<RefPass, 'hash'>;
   providers: Partial<Record<ProviderId, Provider>>;
 }
 
@@ -55,8 +56,8 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
   const selected = selectShots(project.shots, options.shotIds);
   const shotIssues = new Map<string, string>();
   for (const issue of ctx.doc.issues) {
-    if (issue.shotId && !shotIssues.has(issue.shotId))
-      shotIssues.set(issue.shotId, `${issue.path}: ${issue.message}`);
+    for (const id of issue.shots ?? [])
+      if (!shotIssues.has(id)) shotIssues.set(id, `${issue.path}: ${issue.message}`);
   }
   return mapLimit(selected, 16, ({ shot, index }) => {
     const problem = shotIssues.get(shot.id);
@@ -108,8 +109,12 @@ async function planShot(ctx: PlanContext, shot: Shot, index: number, force: bool
   }
   const provider = ctx.providers[spec.model.provider];
   const inputHash = shotInputHash(spec, refs, providerExtras(provider, spec, refs));
+  const { freshness, reason } = force
+    ? { freshness: 'stale' as const, reason: 'forced re-render' }
+    : await freshnessOf(ctx, shot.render, inputHash, spec.variations);
+  // A fresh shot has no jobs: its variation keys (a hash each) are not worth computing on every plan.
   const jobs: PlannedJob[] = [];
-  for (let v = 1; v <= spec.variations; v++) {
+  for (let v = 1; freshness !== 'fresh' && v <= spec.variations; v++) {
     const extra = providerExtras(provider, spec, refs, v);
     jobs.push({
       shotId: shot.id,
@@ -118,10 +123,7 @@ async function planShot(ctx: PlanContext, shot: Shot, index: number, force: bool
       request: requestFor(spec, refs, v),
     });
   }
-  const { freshness, reason } = force
-    ? { freshness: 'stale' as const, reason: 'forced re-render' }
-    : await freshnessOf(ctx, shot.render, inputHash, spec.variations);
-  return { shot, index, spec, inputHash, freshness, reason, jobs: freshness === 'fresh' ? [] : jobs, refs };
+  return { shot, index, spec, inputHash, freshness, reason, jobs, refs };
 }
 
 async function freshnessOf(

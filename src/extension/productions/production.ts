@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UploadCache } from '../../core/cache/uploadCache';
 import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../../core/config';
-import { shotLines } from '../../core/project/edit';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
 import { cloudProviders } from '../../core/providers/cloud';
@@ -18,6 +17,7 @@ import { ProductionState } from '../../core/state/productionState';
 import { toDailiesError } from '../../core/util/errors';
 import { sha256 } from '../../core/util/hash';
 import type { BatchSummary, RenderEvent } from '../../shared/events';
+import { SHOT_STATE } from '../../shared/shotState';
 import type { DailiesLog } from '../log';
 import type { KeyStore } from '../secrets';
 import { readSettings } from '../settings';
@@ -126,18 +126,23 @@ export class Production implements vscode.Disposable {
 
   private async refreshOnce(): Promise<void> {
     const engine = await this.engine();
+    // Views redraw what changed: the shots whose view did, or everything (undefined) on a structural
+    // change — never everything on every keystroke of a 10,000-shot file.
+    let changed: string[] | undefined;
     try {
       const { doc, shots } = await engine.plan();
       engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
-      this.state.applyPlan(doc, shots, shotLines(doc.text));
+      const change = this.state.applyPlan(doc, shots);
+      changed = change.structural ? undefined : change.ids;
       this.services.diagnostics.set(this.uri, doc.issues);
     } catch (err) {
       const error = toDailiesError(err);
-      this.state.setProblem(error.message);
-      if (err instanceof ProjectLoadError) this.services.diagnostics.set(this.uri, err.issues);
+      changed = this.state.setProblem(error.message) ? undefined : [];
+      // Every load error has its issue at a line (syntax, schema, a file that lost its "shots").
+      this.services.diagnostics.set(this.uri, err instanceof ProjectLoadError ? err.issues : []);
       this.services.log.write('warn', 'ERROR', `${path.basename(this.root)}: ${error.message}`);
     }
-    this.changed.fire(undefined);
+    if (changed === undefined || changed.length > 0) this.changed.fire(changed);
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
@@ -177,7 +182,7 @@ export class Production implements vscode.Disposable {
     const needed = new Set(
       this.state
         .all()
-        .filter((s) => s.status !== 'fresh')
+        .filter((s) => SHOT_STATE[s.status].todo)
         .map((s) => s.provider),
     );
     return (['fal', 'replicate'] as const).filter((p) => needed.has(p) && this.providersMissing.has(p));

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShotView } from '../../core/state/productionState';
 import type { ShotCard } from '../../shared/protocol';
+import { cardStatus } from '../../shared/shotState';
 
 export function toCard(shot: ShotView, root: string, webview: vscode.Webview): ShotCard {
   const out = shot.outputs[0];
@@ -20,7 +21,7 @@ export function toCard(shot: ShotView, root: string, webview: vscode.Webview): S
     model: shot.model,
     provider: shot.provider,
     variations: shot.variations,
-    status: shot.status,
+    status: cardStatus(shot.status),
     reason: shot.reason,
     thumbUrl: uri(out?.thumb),
     imageUrl: uri(out?.image),

@@ -18,7 +18,7 @@ import { renderedAt, shotValue, valueRange } from './support/projectText';
 const SHOT = 's02-030';
 
 function notFresh(api: DailiesApi): [string, string][] {
-  return [...statuses(api)].filter(([, s]) => s !== 'fresh');
+  return [...statuses(api)].filter(([, s]) => s !== 'done');
 }
 
 suite('Editing one prompt', () => {
@@ -55,7 +55,7 @@ suite('Editing one prompt', () => {
   });
 
   test('the status bar counts it and the tree shows its status icon instead of a thumbnail', async () => {
-    await until('status "… 1 to render"', () => /· 1 to render\b/.test(api.statusText()), {
+    await until('status "… 1 stale"', () => /· 1 stale\b/.test(api.statusText()), {
       timeoutMs: 5000,
       seen: () => api.statusText(),
     });
