@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead open]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
 import { type BenchRow, table } from './lib/report';
+import { runOpenProjectBench } from './openProject';
 import { runProjectIOBench } from './projectIO';
 import { runScheduleBench } from './schedule';
 import { runStoryboardBench } from './storyboard';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   io: runProjectIOBench,
   extension: runExtensionBench,
   overhead: runEngineOverheadBench,
+  open: runOpenProjectBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {

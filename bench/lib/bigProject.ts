@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { resolveConfig } from '../../src/core/config';
 import { RenderEngine } from '../../src/core/render/engine';
+import { mapLimit } from '../../src/core/util/mapLimit';
 import { makeImage, tempDir } from '../../test/helpers/tempProject';
 
 export interface BigProject {
@@ -69,15 +70,16 @@ async function recordRenders(file: string): Promise<void> {
   try {
     const { shots } = await engine.plan();
     const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
-    for (const s of shots) {
+    const root = path.dirname(file);
+    await mapLimit(shots, 32, async (s) => {
       if (!s.inputHash || !s.spec) throw new Error(`${s.shot.id}: ${s.reason}`);
       const outputs = [];
+      await fs.mkdir(path.join(root, 'renders', s.shot.id), { recursive: true });
       for (let v = 1; v <= s.spec.variations; v++) {
         const image = `renders/${s.shot.id}/${s.shot.id}_v${v}.jpg`;
         const thumb = `renders/${s.shot.id}/${s.shot.id}_v${v}.thumb.webp`;
-        await fs.mkdir(path.join(path.dirname(file), 'renders', s.shot.id), { recursive: true });
-        await fs.writeFile(path.join(path.dirname(file), image), jpeg);
-        await fs.writeFile(path.join(path.dirname(file), thumb), jpeg);
+        await fs.writeFile(path.join(root, image), jpeg);
+        await fs.writeFile(path.join(root, thumb), jpeg);
         outputs.push({ variation: v, image, thumb, seed: s.spec.baseSeed + v - 1, width: 1360, height: 576 });
       }
       engine.writer.set(s.shot.id, {
@@ -90,7 +92,7 @@ async function recordRenders(file: string): Promise<void> {
         renderedAt: new Date(1_800_000_000_000).toISOString(),
         durationMs: 2400,
       });
-    }
+    });
     await engine.writer.flush();
   } finally {
     await engine.dispose();

@@ -29,3 +29,13 @@ describe('scanProject', () => {
     assert.equal(scanProject(deep, 64).tooDeepAt, 9 + 63);
   });
 });
+
+describe('scanProject on escapes', () => {
+  it('ends a string only at an unescaped quote', () => {
+    const text = '{"title": "a \\\\", "shots": [{"id": "x\\\\\\"{"}, {"id": "y"}]}';
+    const tree = parseTree(text)!;
+    const expected = (findNodeAtLocation(tree, ['shots'])?.children ?? []).map((n) => n.offset);
+    assert.equal(expected.length, 2);
+    assert.deepEqual(scanProject(text).shotStarts, expected);
+  });
+});

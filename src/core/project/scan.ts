@@ -33,10 +33,21 @@ export function scanProject(text: string, max = MAX_NESTING): TextScan {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i + 1;
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
+      // Prompts make up most of the text: jump from quote to quote instead of walking every character.
+      let from = start;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) {
+          i = text.length;
+          break;
+        }
+        let b = q - 1;
+        while (b >= start && text.charCodeAt(b) === BACKSLASH) b--;
+        if ((q - 1 - b) % 2 === 0) {
+          i = q;
+          break;
+        }
+        from = q + 1;
       }
       if (depth === 1) {
         // Keys of the root object are few; only those are ever sliced out.

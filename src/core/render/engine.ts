@@ -189,7 +189,7 @@ export class RenderEngine {
 
   /** The staleness of every (or the selected) shot, without rendering anything. */
   async plan(
-    options: Omit<RenderOptions, 'signal'> = {},
+    options: Omit<RenderOptions, 'signal'> & { trustOutputs?: boolean } = {},
   ): Promise<{ doc: ProjectDocument; shots: PlannedShot[] }> {
     await this.open();
     const doc = await this.load();
@@ -205,7 +205,7 @@ export class RenderEngine {
         hasher: refs,
         providers: this.options.providers,
       },
-      { shotIds: options.shots, force: options.force },
+      { shotIds: options.shots, force: options.force, trustOutputs: options.trustOutputs },
     );
     await this.hasher.save().catch(() => undefined);
     return { doc, shots };

@@ -47,6 +47,7 @@ export class Production implements vscode.Disposable {
   private writtenHashes = new Set<string>();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  private planned = false;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -130,7 +131,14 @@ export class Production implements vscode.Disposable {
     // change — never everything on every keystroke of a 10,000-shot file.
     let changed: string[] | undefined;
     try {
-      const { doc, shots } = await engine.plan();
+      // The first look trusts the recorded outputs (the status bar and tree appear without a stat per
+      // image); the verifying plan runs right after it and corrects any shot whose image is gone.
+      const first = !this.planned;
+      const { doc, shots } = await engine.plan({ trustOutputs: first });
+      if (first) {
+        this.planned = true;
+        this.refreshAgain = true;
+      }
       engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
       const change = this.state.applyPlan(doc, shots);
       changed = change.structural ? undefined : change.ids;
