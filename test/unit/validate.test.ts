@@ -189,6 +189,12 @@ describe('validation', () => {
     assert.equal(model.suggestions?.[0], 'fal-ai/flux/dev');
     assert.deepEqual(model.shots, ['a', 'b'], 'one issue for the default model, naming every shot it fails');
     assert.equal(r.issues.filter((i) => i.code === 'unknown-model').length, 1);
+    const swapped = parse(
+      JSON.stringify({ cast: [{ id: 'mara' }], shots: [{ id: 'a', prompt: 'x', cast: ['maar'] }] }),
+    );
+    assert.ok(swapped.ok);
+    if (swapped.ok)
+      assert.match(swapped.issues[0]!.message, /did you mean "mara"/, 'two swapped letters are a typo');
   });
 
   it('validates a 5,000-shot project and finds the one bad shot by path and line', () => {

@@ -35,7 +35,7 @@ export interface ProductionServices {
 export class Production implements vscode.Disposable {
   readonly state = new ProductionState();
   private readonly changed = new vscode.EventEmitter<string[] | undefined>();
-  /** Fires with the shot ids that changed, or undefined when everything may have. */
+  /** Fires with the shot ids that changed (none: only the counts did), or undefined when everything may have. */
   readonly onDidChange = this.changed.event;
   private readonly events = new vscode.EventEmitter<RenderEvent>();
   /** The engine's raw event stream (for webviews that coalesce it themselves). */
@@ -222,8 +222,10 @@ export class Production implements vscode.Disposable {
     if (e.type === 'log') this.services.log.write(e.level, e.tag, e.message);
     const ids = this.state.applyEvent(e);
     this.events.fire(e);
+    // Batch-level events change the counts, not any row: an empty list, never "everything" (which
+    // would rebuild the whole tree at every batch start, end and upload).
     if (ids.length || e.type === 'batch-start' || e.type === 'batch-end' || e.type === 'prewarm')
-      this.changed.fire(ids.length ? ids : undefined);
+      this.changed.fire(ids);
   }
 
   dispose(): void {

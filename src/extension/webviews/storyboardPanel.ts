@@ -107,7 +107,7 @@ export class StoryboardPanel extends Disposable {
       this.host.emit('snapshot', this.snapshot());
       return;
     }
-    if (this.pending.size === 0) return;
+    // No card changed but the batch did (it started, ended, uploaded): the counts still go out.
     const webview = this.host.options.panel.webview;
     const updates = [...this.pending].flatMap((id) => {
       const shot = this.production.state.get(id);
