@@ -113,6 +113,22 @@ describe('dailies CLI', () => {
     );
   });
 
+  it('prints shots in the shared words: done, failed, up to date (never variations as the unit)', async () => {
+    const p = await createProject(
+      simpleProject(3, (i) => (i === 2 ? { refs: ['missing.png'] } : i === 0 ? { variations: 2 } : {})),
+      simpleFiles,
+    );
+    projects.push(p);
+    const run = await dailies(['render', p.file]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^✓ shot-001 done .*\(2 variations\)$/m);
+    assert.match(run.stderr, /^✗ shot-003 failed: .*missing\.png/m);
+    assert.match(run.stdout, /^Shots: 3 total · 2 done · 1 failed$/m);
+    assert.match(run.stdout, /^Variations: 3 done · 0 cached$/m);
+    const again = await dailies(['render', p.file]);
+    assert.match(again.stdout, /^Shots: 3 total · 1 failed · 2 up to date$/m);
+  });
+
   it('refuses a foreign project.json (Nx) instead of claiming it', async () => {
     const p = await createProject({ name: 'web', projectType: 'application', targets: { build: {} } });
     projects.push(p);
