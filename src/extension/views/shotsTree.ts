@@ -112,8 +112,9 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
 
   private updateHeader(): void {
     if (!this.view) return;
-    const s = summarize(this.registry.all());
-    this.view.description = s.text || undefined;
+    const text = summarize(this.registry.all()).text || undefined;
+    // Each assignment is a message to the workbench: only when the words change.
+    if (this.view.description !== text) this.view.description = text;
   }
 
   getChildren(node?: ShotsNode): ShotsNode[] {

@@ -30,7 +30,10 @@ export function summarize(productions: readonly Production[]): Summary {
   if (productions.length === 0) {
     return { ...base, text: '', tooltip: '', rendering: false, invalid: false };
   }
-  if (running.length) {
+  let batchShots = 0;
+  for (const p of running) batchShots += p.state.batch()?.shotsTotal ?? 0;
+  // A batch with nothing to render (every shot up to date) ends at once: no "0/0 shots" flash.
+  if (running.length && batchShots > 0) {
     let done = 0;
     let total = 0;
     let eta = 0;
