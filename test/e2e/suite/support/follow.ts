@@ -128,9 +128,11 @@ export class Follower {
       }
       const overdue = list.filter((x) => now - x.at > this.deadlineMs);
       for (const x of overdue) {
-        this.report.late.push(
-          `${shotId}: "${x.what}" not shown ${now - x.at} ms after the event (row: ${row ? `${row.status} "${row.description}"` : 'none'})`,
-        );
+        // One line per shot and state is enough to see what froze.
+        if (!this.report.late.some((l) => l.startsWith(`${shotId}: "${x.what}"`)))
+          this.report.late.push(
+            `${shotId}: "${x.what}" not shown ${now - x.at} ms after the event (row: ${row ? `${row.status} "${row.description}"` : 'none'})`,
+          );
         list.splice(list.indexOf(x), 1);
       }
     }
