@@ -1,10 +1,10 @@
 // 9. Opening a 10,000-shot production in a real VS Code (code-server + Chromium, as the e2e run): from
 // navigating to the folder until the status bar shows "10,000 shots …" and until the Shots view shows the
 // production's scene rows, against the workbench's own readiness (its status bar part) in the same load.
-// The first load opens the Shots view once (so later loads restore it, as for a user who left it open);
+// Each load clicks the Dailies view open as soon as the workbench is up; the first load only warms up,
 // the figures are the median of the later loads. Skipped, with a row saying so, when code-server is not
 // installed (`scripts/e2e/install-code-server.sh`).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ensureVsix } from '../test/e2e/harness/build';
@@ -17,9 +17,33 @@ import { tempDir } from '../test/helpers/tempProject';
 import { makeBigProject } from './lib/bigProject';
 import type { BenchRow } from './lib/report';
 
-const LOADS = 4;
+const LOADS = Number(process.env['DAILIES_BENCH_LOADS'] ?? 4);
 const STATUS = '[id="dailies.dailies.dailies.status"]';
 const SCENE_ROW = '.part.sidebar .monaco-list-row .label-name';
+const ACTIVITY = '.part.activitybar .action-label[aria-label="Dailies"]';
+
+/** Per extension host (one per page load, in order): from activation start to "N shots planned". */
+function activationToPlan(userDataDir: string): number[] {
+  const out: { at: number; ms: number }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (name === 'Dailies.log') {
+        const text = readFileSync(file, 'utf8');
+        const stamp = (line: string | undefined) =>
+          line ? Date.parse(line.slice(0, 23).replace(' ', 'T')) : NaN;
+        const activated = /^(.{23}) .*activated in (\d+) ms$/m.exec(text);
+        const planned = text.split('\n').find((l) => /shots planned in \d+ ms$/.test(l));
+        if (!activated || !planned) continue;
+        const start = stamp(activated[1]) - Number(activated[2]);
+        out.push({ at: start, ms: stamp(planned) - start });
+      }
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return out.sort((a, b) => a.at - b.at).map((x) => x.ms);
+}
 
 function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -30,13 +54,19 @@ async function load(page: Page, url: string, folder: string) {
   await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
   const workbench = performance.now() - t0;
-  await page.locator(STATUS, { hasText: /10,000 shots/ }).waitFor({ timeout: 120_000 });
-  const status = performance.now() - t0;
-  await page
-    .locator(SCENE_ROW, { hasText: /^Scene 1$/ })
-    .first()
-    .waitFor({ timeout: 120_000 });
-  const tree = performance.now() - t0;
+  // The user opens the Shots view as soon as the workbench is there (a new page does not restore it).
+  await page.locator(ACTIVITY).click({ timeout: 120_000 });
+  const [status, tree] = await Promise.all([
+    page
+      .locator(STATUS, { hasText: /10,000 shots/ })
+      .waitFor({ timeout: 120_000 })
+      .then(() => performance.now() - t0),
+    page
+      .locator(SCENE_ROW, { hasText: /^Scene 1$/ })
+      .first()
+      .waitFor({ timeout: 120_000 })
+      .then(() => performance.now() - t0),
+  ]);
   return { workbench, status, tree };
 }
 
@@ -71,15 +101,9 @@ export async function runOpenVscodeBench(): Promise<BenchRow[]> {
     const server = await startCodeServer(world, path.join(root, 'code-server.log'));
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     try {
-      // First load: open the Shots view, so the next loads restore it.
+      // A first load warms the caches (OS files, code-server's own) and writes .dailies/hashes.json.
       const first = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      await first.goto(`${server.url}/?folder=${encodeURIComponent(big.dir)}`);
-      await first.locator(STATUS, { hasText: /10,000 shots/ }).waitFor({ timeout: 180_000 });
-      await first.locator('.part.activitybar .action-label[aria-label="Dailies"]').click();
-      await first
-        .locator(SCENE_ROW, { hasText: /^Scene 1$/ })
-        .first()
-        .waitFor({ timeout: 120_000 });
+      await load(first, server.url, big.dir);
       await first.close({ runBeforeUnload: true });
       const runs: { workbench: number; status: number; tree: number }[] = [];
       for (let i = 0; i < LOADS; i++) {
@@ -98,6 +122,7 @@ export async function runOpenVscodeBench(): Promise<BenchRow[]> {
         goal: '< 1 s after the workbench',
         ok: value - base.value < 1000,
       });
+      const own = activationToPlan(world.userDataDir).slice(1);
       return [
         row(
           `${big.shots} shots: navigate → status bar "10,000 shots …" (code-server)`,
@@ -107,6 +132,14 @@ export async function runOpenVscodeBench(): Promise<BenchRow[]> {
           `${big.shots} shots: navigate → Shots view scene rows (code-server)`,
           median(runs.map((r) => r.tree)),
         ),
+        {
+          bench: 'open 10k in VS Code',
+          metric: `${big.shots} shots: activate() → first look planned (Dailies' own log; the views follow)`,
+          value: own.length ? median(own) : Number.NaN,
+          unit: 'ms',
+          goal: '< 1 s',
+          ok: own.length > 0 && median(own) < 1000,
+        },
       ];
     } finally {
       await browser.close();

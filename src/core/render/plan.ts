@@ -57,6 +57,8 @@ export interface PlanOptions {
   trustOutputs?: boolean;
 }
 
+const YIELD_EVERY = 250;
+
 export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Promise<PlannedShot[]> {
   const { project } = ctx.doc;
   const selected = selectShots(project.shots, options.shotIds);
@@ -65,11 +67,14 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
     for (const id of issue.shots ?? [])
       if (!shotIssues.has(id)) shotIssues.set(id, `${issue.path}: ${issue.message}`);
   }
-  return mapLimit(selected, 16, ({ shot, index }) => {
+  return mapLimit(selected, 16, async ({ shot, index }, i) => {
+    // Memoised refs resolve without I/O, so 10,000 shots would plan in one unbroken turn: let the host
+    // (the editor's requests, the views) in every so often.
+    if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const problem = shotIssues.get(shot.id);
     if (problem) {
       const error = new DailiesError('project-semantic', problem);
-      return Promise.resolve<PlannedShot>({
+      return {
         shot,
         index,
         freshness: 'invalid',
@@ -77,7 +82,7 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
         jobs: [],
         refs: [],
         error,
-      });
+      } satisfies PlannedShot;
     }
     return planShot(ctx, shot, index, options.force ?? false, options.trustOutputs ?? false);
   });

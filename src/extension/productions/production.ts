@@ -24,6 +24,9 @@ import { readSettings } from '../settings';
 import type { ProjectDiagnostics } from './diagnostics';
 import { DocumentAwareIO } from './documentIO';
 
+/** How long the first look stands before the plan that stats every output runs. */
+const VERIFY_AFTER_MS = 1000;
+
 export interface ProductionServices {
   scheduler: Scheduler;
   registry: ModelRegistry;
@@ -48,6 +51,7 @@ export class Production implements vscode.Disposable {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private planned = false;
+  private verifyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -126,18 +130,24 @@ export class Production implements vscode.Disposable {
   }
 
   private async refreshOnce(): Promise<void> {
+    const started = Date.now();
     const engine = await this.engine();
     // Views redraw what changed: the shots whose view did, or everything (undefined) on a structural
     // change — never everything on every keystroke of a 10,000-shot file.
     let changed: string[] | undefined;
     try {
       // The first look trusts the recorded outputs (the status bar and tree appear without a stat per
-      // image); the verifying plan runs right after it and corrects any shot whose image is gone.
+      // image); a verifying plan follows once the views have had their turn, and corrects any shot whose
+      // image is gone. Any later refresh verifies.
       const first = !this.planned;
+      clearTimeout(this.verifyTimer);
       const { doc, shots } = await engine.plan({ trustOutputs: first });
       if (first) {
         this.planned = true;
-        this.refreshAgain = true;
+        this.verifyTimer = setTimeout(() => void this.refresh(), VERIFY_AFTER_MS);
+        this.services.log.info(
+          `${path.basename(this.root)}: ${shots.length} shots planned in ${Date.now() - started} ms`,
+        );
       }
       engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
       const change = this.state.applyPlan(doc, shots);
@@ -229,6 +239,7 @@ export class Production implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.verifyTimer);
     void this.engineInstance?.dispose();
     this.services.diagnostics.delete(this.uri);
     this.changed.dispose();

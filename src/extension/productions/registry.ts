@@ -8,7 +8,9 @@ import { Disposable } from '../util/disposable';
 import { DocumentAwareIO } from './documentIO';
 import { Production, type ProductionServices } from './production';
 
-const EXCLUDE = '**/{node_modules,.git,.dailies,dist,out,.vscode-test}/**';
+// renders/ is where Dailies writes a production's images: tens of thousands of files in a big one, never
+// a project.json — the discovery search at every open need not walk them.
+const EXCLUDE = '**/{node_modules,.git,.dailies,renders,dist,out,.vscode-test}/**';
 const DEBOUNCE_MS = 300;
 
 export class ProductionRegistry extends Disposable {
