@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +7,8 @@ import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
 import { type BenchRow, table } from './lib/report';
+import { runOpenProjectBench } from './openProject';
+import { runOpenVscodeBench } from './openVscode';
 import { runProjectIOBench } from './projectIO';
 import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
@@ -22,6 +24,8 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   extension: runExtensionBench,
   overhead: runEngineOverheadBench,
   downloads: runDownloadsBench,
+  open: runOpenProjectBench,
+  'open-vscode': runOpenVscodeBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {

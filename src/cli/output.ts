@@ -3,12 +3,14 @@ import type { Estimate } from '../core/render/estimate';
 import { formatDuration } from '../shared/batchProgress';
 import type { BatchSummary } from '../shared/events';
 import type { LatencyStats, MetricsSnapshot } from '../shared/metrics';
+import { batchParts } from '../shared/shotState';
 
 export function summaryText(s: BatchSummary): string {
   const { shots, variations, uploads } = s;
+  // Shots in the words every surface uses (src/shared/shotState.ts); variations are the detail line.
   const lines = [
-    `Shots: ${shots.total} total · ${shots.rendered} rendered · ${shots.cached} cached · ${shots.skipped} up to date · ${shots.failed} failed${shots.canceled ? ` · ${shots.canceled} canceled` : ''}`,
-    `Variations: ${variations.rendered} rendered · ${variations.cached} from cache${variations.failed ? ` · ${variations.failed} failed` : ''}`,
+    `Shots: ${shots.total} total · ${batchParts(shots).join(' · ')}`,
+    `Variations: ${variations.rendered} done · ${variations.cached} cached${variations.failed ? ` · ${variations.failed} failed` : ''}${variations.canceled ? ` · ${variations.canceled} canceled` : ''}`,
   ];
   if (uploads.new + uploads.cached + uploads.revalidated > 0) {
     lines.push(`Uploads: ${uploads.new} new · ${uploads.cached} cached · ${uploads.revalidated} revalidated`);

@@ -2,6 +2,7 @@
 // TTY (CI logs, pipes) it prints one line per finished shot instead.
 import { BatchProgress, formatDuration } from '../shared/batchProgress';
 import type { RenderEvent } from '../shared/events';
+import { SHOT_STATE, stateOfOutcome } from '../shared/shotState';
 
 const WIDTH = 28;
 
@@ -51,6 +52,7 @@ export class ProgressBar {
     const filled = Math.round(f * WIDTH);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
     const parts = [`${p.shotsDone}/${p.shotsTotal} shots`, `${p.jobsFinished}/${p.jobsTotal} variations`];
+    if (p.shotsCanceled) parts.push(`${p.shotsCanceled} ${SHOT_STATE.canceled.label}`);
     if (p.prewarm && p.prewarm.done < p.prewarm.total)
       parts.push(`uploading ${p.prewarm.done}/${p.prewarm.total}`);
     if (p.running) parts.push(`${p.running} running`);
@@ -71,5 +73,7 @@ function shotLine(e: Extract<RenderEvent, { type: 'shot' }>): string {
   const n = e.outputs?.length ?? 0;
   const time = e.durationMs !== undefined ? ` ${formatDuration(e.durationMs)}` : '';
   const detail = e.error ? `: ${e.error.message}` : n ? ` (${n} variation${n > 1 ? 's' : ''})` : '';
-  return `${mark} ${e.shotId} ${e.outcome}${time}${detail}`;
+  const state = stateOfOutcome(e.outcome);
+  const word = state ? SHOT_STATE[state].label : 'up to date';
+  return `${mark} ${e.shotId} ${word}${e.outcome === 'partial' ? ' (partly)' : ''}${time}${detail}`;
 }

@@ -1,14 +1,15 @@
 // What `activate` returns: enough for the in-VS-Code test suite (and other extensions) to observe
 // Dailies without reaching into its internals.
 import type { ShotView } from '../core/state/productionState';
-import type { BatchSummary } from '../shared/events';
+import type { BatchSummary, RenderEvent } from '../shared/events';
+import type { DeliveredRow } from './views/shotsTree';
 
 export interface ProductionInfo {
   file: string;
   label: string;
   problem?: string;
   rendering: boolean;
-  shots: ShotView[];
+  shots: readonly ShotView[];
 }
 
 export interface DailiesApi {
@@ -21,6 +22,12 @@ export interface DailiesApi {
   refresh(): Promise<void>;
   /** Text of the status bar item, as shown. */
   statusText(): string;
+  /** The Shots view's header (its description): the same summary as the status bar. */
+  treeHeader(): string | undefined;
+  /** Each shot row as VS Code last received it from the tree (only rows VS Code has fetched). */
+  treeRows(): DeliveredRow[];
+  /** The engines' raw event streams (every production, present and future), by project file. */
+  onRenderEvent(listener: (file: string, event: RenderEvent) => void): { dispose(): void };
   /** Label, description, icon and tooltip (markdown source) of every node of the Shots tree (depth-first). */
   treeSnapshot(): {
     id: string;

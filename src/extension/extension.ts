@@ -10,6 +10,7 @@ import { registerRenderCommands, renderTargets } from './commands/renderCommands
 import { registerViewCommands } from './commands/viewCommands';
 import { DailiesLog } from './log';
 import { ProjectDiagnostics } from './productions/diagnostics';
+import { DailiesQuickFixes } from './productions/quickFixes';
 import { ProductionRegistry } from './productions/registry';
 import { KeyStore } from './secrets';
 import { readSettings } from './settings';
@@ -44,6 +45,14 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
       canSelectMany: true,
       showCollapseAll: true,
     }),
+  );
+  tree.attach(view);
+  add(
+    vscode.languages.registerCodeActionsProvider(
+      { scheme: 'file', pattern: '**/project.json' },
+      new DailiesQuickFixes(diagnostics),
+      { providedCodeActionKinds: DailiesQuickFixes.kinds },
+    ),
   );
   const status = add(new DailiesStatusBar(registry));
   add(new ProductionContext(registry));
@@ -107,11 +116,33 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     },
     refresh: () => registry.refreshAll(),
     statusText: () => status.text,
+    treeHeader: () => view.description,
+    treeRows: () => tree.deliveredRows(),
+    onRenderEvent: (listener) => {
+      const subs = new Map<string, vscode.Disposable>();
+      const follow = () => {
+        for (const p of registry.all())
+          if (!subs.has(p.file))
+            subs.set(
+              p.file,
+              p.onEvent((e) => listener(p.file, e)),
+            );
+      };
+      follow();
+      const onNew = registry.onDidChangeProductions(follow);
+      return {
+        dispose: () => {
+          onNew.dispose();
+          for (const d of subs.values()) d.dispose();
+        },
+      };
+    },
     treeSnapshot: () => {
       const out: ReturnType<DailiesApi['treeSnapshot']> = [];
       const walk = (node?: ShotsNode) => {
         for (const child of tree.getChildren(node)) {
-          const item = tree.getTreeItem(child);
+          // Tooltips are resolved on hover in the view; the snapshot resolves them the same way.
+          const item = tree.resolveTreeItem(tree.itemFor(child), child);
           const icon =
             item.iconPath instanceof vscode.ThemeIcon
               ? item.iconPath.id

@@ -1,6 +1,8 @@
-// Folds the render event stream into "12/48 · ETA 3m": shots and variations done, what is running, and
-// an ETA from the fraction of work done (counting steps inside running variations, so a long first
-// wave does not show "ETA —" for minutes). Used by the CLI bar, the status bar and the storyboard.
+// Folds the render event stream into "12/24 shots · ETA 3m": the shots a batch renders and how many of
+// them finished (shots are the unit every surface counts; variations are the finer grain the ETA uses),
+// what is running, and an ETA from the fraction of work done (counting steps inside running variations,
+// so a long first wave does not show "ETA —" for minutes). Used by the CLI bar, the status bar and the
+// storyboard.
 import type { JobState, RenderEvent } from './events';
 
 interface JobProgress {
@@ -13,9 +15,12 @@ const TERMINAL: ReadonlySet<JobState> = new Set(['done', 'cached', 'failed', 'ca
 
 export class BatchProgress {
   startedAt = 0;
+  /** Shots the batch renders (fresh shots it skips are not counted). */
   shotsTotal = 0;
+  /** Of those, finished in any way (done, cached, failed, canceled). */
   shotsDone = 0;
   shotsFailed = 0;
+  shotsCanceled = 0;
   jobsTotal = 0;
   jobsFinished = 0;
   jobsCached = 0;
@@ -28,7 +33,7 @@ export class BatchProgress {
     switch (e.type) {
       case 'batch-start':
         this.startedAt = e.startedAt;
-        this.shotsTotal += e.shots.length;
+        for (const s of e.shots) if (s.stale) this.shotsTotal++;
         this.jobsTotal += e.jobs;
         this.ended = false;
         break;
@@ -53,8 +58,10 @@ export class BatchProgress {
         break;
       }
       case 'shot':
+        if (e.outcome === 'skipped') break;
         this.shotsDone++;
         if (e.outcome === 'failed' || e.outcome === 'partial') this.shotsFailed++;
+        if (e.outcome === 'canceled') this.shotsCanceled++;
         break;
       case 'batch-end':
         this.ended = true;

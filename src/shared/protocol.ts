@@ -2,19 +2,10 @@
 // direction per webview. The storyboard's `ready` is answered with a complete snapshot; after it the host
 // sends deltas against the webview's last revision (≤ 10 per second while visible, one on re-show).
 import type { MetricsSnapshot } from './metrics';
+import type { ShotState } from './shotState';
 
-export type ShotStatus =
-  | 'fresh'
-  | 'stale'
-  | 'never'
-  | 'queued'
-  | 'running'
-  | 'cached'
-  | 'done'
-  | 'partial'
-  | 'failed'
-  | 'canceled'
-  | 'invalid';
+/** A card's status: the one shot-state vocabulary (see shotState.ts). */
+export type ShotStatus = ShotState;
 
 export interface ShotProgress {
   variation: number;

@@ -85,6 +85,50 @@ describe('dailies CLI', () => {
     assert.match(missing.stderr, /^dailies: Cannot read .*nope\.json/m);
   });
 
+  it('validate checks refs like render does: a ref outside the project, a missing one, a non-image', async () => {
+    const text = `{
+  "cast": [{ "id": "ann", "refs": ["../x.png"] }],
+  "scenes": [{ "id": "s1", "decor": ["decor/missing.jpg"] }],
+  "shots": [
+    { "id": "a", "prompt": "x", "cast": ["ann"] },
+    { "id": "b", "prompt": "y", "scene": "s1" },
+    { "id": "c", "prompt": "z", "refs": ["notes.png"] }
+  ]
+}
+`;
+    const p = await createProject(text, { 'notes.png': 'plain text, not an image' });
+    projects.push(p);
+    const v = await dailies(['validate', p.file]);
+    assert.equal(v.code, 2, v.stdout + v.stderr);
+    assert.match(v.stderr, /project\.json:2:36: cast\[0\]\.refs\[0\]: .*leaves the project folder/);
+    assert.match(v.stderr, /project\.json:3:38: scenes\[0\]\.decor\[0\]: .*does not exist/);
+    assert.match(v.stderr, /project\.json:7:42: shots\[2\]\.refs\[0\]: .*not an image/);
+    const json = JSON.parse((await dailies(['validate', p.file, '--json'])).stdout);
+    assert.equal(json.valid, false);
+    const render = JSON.parse((await dailies(['render', p.file, '--json'])).stdout);
+    assert.deepEqual(
+      render.errors.map((e: { shotId: string }) => e.shotId).sort(),
+      ['a', 'b', 'c'],
+      'render fails the same shots validate reports',
+    );
+  });
+
+  it('prints shots in the shared words: done, failed, up to date (never variations as the unit)', async () => {
+    const p = await createProject(
+      simpleProject(3, (i) => (i === 2 ? { refs: ['missing.png'] } : i === 0 ? { variations: 2 } : {})),
+      simpleFiles,
+    );
+    projects.push(p);
+    const run = await dailies(['render', p.file]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^✓ shot-001 done .*\(2 variations\)$/m);
+    assert.match(run.stderr, /^✗ shot-003 failed: .*missing\.png/m);
+    assert.match(run.stdout, /^Shots: 3 total · 2 done · 1 failed$/m);
+    assert.match(run.stdout, /^Variations: 3 done · 0 cached$/m);
+    const again = await dailies(['render', p.file]);
+    assert.match(again.stdout, /^Shots: 3 total · 1 failed · 2 up to date$/m);
+  });
+
   it('refuses a foreign project.json (Nx) instead of claiming it', async () => {
     const p = await createProject({ name: 'web', projectType: 'application', targets: { build: {} } });
     projects.push(p);

@@ -9,7 +9,8 @@ import { productionOnlyJsonSchema, projectJsonSchema } from '../../src/core/proj
 import { ModelRegistry } from '../../src/core/providers/registry';
 
 const registry = new ModelRegistry();
-const parse = (text: string) => parseProjectText(text, 'project.json', { modelCheck: registry.modelCheck });
+const parse = (text: string) =>
+  parseProjectText(text, 'project.json', { modelCheck: registry.modelCheck, modelIds: registry.modelIds });
 
 function issuesOf(text: string) {
   const r = parse(text);
@@ -65,6 +66,30 @@ describe('validation', () => {
     assert.equal(issues[0]?.line, 4);
     assert.equal(issues[0]?.column, 5);
     assert.match(issues[0]!.message, /comma expected/i);
+  });
+
+  it('reports one garbage line once (not every token the parser trips over after it)', () => {
+    const text =
+      '{\n  "shots": [\n    { "id": "a", "prompt": "x" }\n  ],\n  garbage here !!\n  "title": "t"\n}\n';
+    const { code, issues } = issuesOf(text);
+    assert.equal(code, 'project-syntax');
+    assert.equal(issues.length, 1, issues.map((i) => `${i.line}:${i.column} ${i.message}`).join('\n'));
+    assert.equal(issues[0]!.line, 5);
+    assert.equal(issues[0]!.code, 'syntax');
+  });
+
+  it('reports a file that lost its "shots" key at a line, so a known production can show why', () => {
+    const { code, issues } = issuesOf('\n{\n  "title": "Night Train"\n}\n');
+    assert.equal(code, 'project-not-dailies');
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.line, 2);
+    assert.match(issues[0]!.message, /"shots"/);
+    const marked = issuesOf('{\n  "dailies": 1,\n  "title": "Night Train"\n}\n');
+    assert.equal(marked.code, 'project-schema');
+    assert.deepEqual(
+      marked.issues.map((i) => [i.path, i.message, i.line]),
+      [['shots', 'is required', 1]],
+    );
   });
 
   it('reports truncated JSON', () => {
@@ -131,6 +156,45 @@ describe('validation', () => {
     );
     assert.ok(!msgs.some((m) => m.startsWith('shots[2]')), 'a model with an explicit provider is accepted');
     for (const i of issues) assert.ok(i.line > 0, `${i.path} has a line`);
+  });
+
+  it('gives unknown ids and models a fix: the known values, closest first, and the span to replace', () => {
+    const text = [
+      '{',
+      '  "defaults": { "model": "fal-ai/flux/dve" },',
+      '  "cast": [{ "id": "mara" }, { "id": "ilya" }, { "id": "odile" }],',
+      '  "scenes": [{ "id": "platform" }, { "id": "cafe" }],',
+      '  "shots": [',
+      '    { "id": "a", "prompt": "x", "scene": "platfrom", "cast": ["ilia"] },',
+      '    { "id": "b", "prompt": "y" },',
+      '    { "id": "c", "prompt": "z", "model": "draft/storyboard" }',
+      '  ]',
+      '}',
+    ].join('\n');
+    const r = parse(text);
+    assert.equal(r.ok, true, 'shot-scoped problems do not block the project');
+    if (!r.ok) return;
+    const by = new Map(r.issues.map((i) => [i.code, i]));
+    const cast = by.get('unknown-cast')!;
+    assert.equal(cast.path, 'shots[0].cast[0]');
+    assert.equal(cast.suggestions?.[0], 'ilya');
+    assert.deepEqual([...cast.suggestions!].sort(), ['ilya', 'mara', 'odile']);
+    assert.deepEqual(cast.value, { line: 6, column: 63, endLine: 6, endColumn: 69 });
+    assert.equal(text.split('\n')[5]!.slice(62, 68), '"ilia"');
+    const scene = by.get('unknown-scene')!;
+    assert.equal(scene.suggestions?.[0], 'platform');
+    assert.match(scene.message, /did you mean "platform"/);
+    const model = by.get('unknown-model')!;
+    assert.equal(model.path, 'defaults.model');
+    assert.equal(model.suggestions?.[0], 'fal-ai/flux/dev');
+    assert.deepEqual(model.shots, ['a', 'b'], 'one issue for the default model, naming every shot it fails');
+    assert.equal(r.issues.filter((i) => i.code === 'unknown-model').length, 1);
+    const swapped = parse(
+      JSON.stringify({ cast: [{ id: 'mara' }], shots: [{ id: 'a', prompt: 'x', cast: ['maar'] }] }),
+    );
+    assert.ok(swapped.ok);
+    if (swapped.ok)
+      assert.match(swapped.issues[0]!.message, /did you mean "mara"/, 'two swapped letters are a typo');
   });
 
   it('validates a 5,000-shot project and finds the one bad shot by path and line', () => {

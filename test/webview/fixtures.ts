@@ -77,10 +77,10 @@ export function shotId(i: number): string {
 /** Which status shot i has; the tests count these to know what the filters must show. */
 export function statusOf(i: number): ShotStatus {
   if (i % 50 === 7) return 'failed';
-  if (i % 97 === 3) return 'never';
+  if (i % 97 === 3) return 'not-rendered';
   if (i % 23 === 5) return 'stale';
   if (i % 11 === 0 && i > 0) return 'cached';
-  return i % 2 === 0 ? 'done' : 'fresh';
+  return 'done';
 }
 
 export function sceneOf(i: number, shots: number): number {
@@ -129,7 +129,7 @@ export function shotViews(shots: number): ShotView[] {
       view.reason = 'Provider error 422: the prompt was rejected by the safety checker';
     if (status === 'stale') view.reason = 'inputs changed since the last render (prompt)';
     if (status === 'cached') view.cached = true;
-    if (status !== 'never' && status !== 'failed') {
+    if (status !== 'not-rendered' && status !== 'failed') {
       view.outputs = [{ variation: 1, image: imagePath(i), thumb: thumbPath(i), sha256: shaOf(i) }];
       view.durationS = 3 + (i % 9);
     }

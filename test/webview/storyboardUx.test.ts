@@ -290,7 +290,7 @@ describe('storyboard: toolbar, menu and looks (item 18)', () => {
               ).getComputedStyle(img)['opacity'],
             ),
           );
-      const fresh = firstWith('fresh');
+      const fresh = firstWith('done');
       assert.ok((await opacity(shotId(i))) < 0.8, 'stale thumbnail is not dimmed');
       assert.equal(await opacity(shotId(fresh)), 1);
     });

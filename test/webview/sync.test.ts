@@ -150,7 +150,7 @@ describe('storyboard deltas', () => {
 
   it('snapshot + any sequence of deltas equals a fresh snapshot', () => {
     const statuses: ShotStatus[] = [
-      'fresh',
+      'not-rendered',
       'stale',
       'queued',
       'running',

@@ -1,45 +1,36 @@
-// How each shot status reads in the UI, and the groups the status filter offers.
-import type { ShotStatus } from '../../src/shared/protocol';
+// How each shot state reads on a card, and the groups the status filter offers. The words are the shared
+// vocabulary's (src/shared/shotState.ts), so a card, the tree, the status bar and the CLI agree.
+import { SHOT_STATE, SHOT_STATES, type ShotState } from '../../src/shared/shotState';
 
-export const STATUS_LABEL: Record<ShotStatus, string> = {
-  fresh: 'up to date',
-  stale: 'stale',
-  never: 'not rendered',
-  queued: 'queued',
-  running: 'rendering',
-  cached: 'cached',
-  done: 'done',
-  partial: 'partial',
-  failed: 'failed',
-  canceled: 'canceled',
-  invalid: 'invalid',
-};
+export const STATUS_LABEL: Readonly<Record<ShotState, string>> = Object.fromEntries(
+  SHOT_STATES.map((s) => [s, SHOT_STATE[s].label]),
+) as Record<ShotState, string>;
 
-/** Statuses whose card shows the live progress strip. */
-export const ACTIVE: ReadonlySet<ShotStatus> = new Set(['queued', 'running']);
+/** States whose card shows the live progress strip. */
+export const ACTIVE: ReadonlySet<ShotState> = new Set(SHOT_STATES.filter((s) => SHOT_STATE[s].live));
 
-/** Statuses whose reason is an error worth showing on the card, not only in the tooltip. */
-export const PROBLEM: ReadonlySet<ShotStatus> = new Set(['failed', 'partial', 'invalid']);
+/** States whose reason is an error worth showing on the card, not only in the tooltip. */
+export const PROBLEM: ReadonlySet<ShotState> = new Set(['failed', 'invalid']);
 
-/** Needs a render: counted as "stale" in the summary. */
-export const NEEDS_RENDER: ReadonlySet<ShotStatus> = new Set(['stale', 'never']);
+/** Needs a render ("Render Stale" picks it): the shared `todo` flag. */
+export const NEEDS_RENDER: ReadonlySet<ShotState> = new Set(SHOT_STATES.filter((s) => SHOT_STATE[s].todo));
 
 export interface StatusFilterOption {
   value: string;
   label: string;
-  statuses: ReadonlySet<ShotStatus>;
+  statuses: ReadonlySet<ShotState>;
 }
 
 export const STATUS_FILTERS: readonly StatusFilterOption[] = [
   {
     value: 'needs-render',
     label: 'Needs render',
-    statuses: new Set(['stale', 'never', 'failed', 'partial']),
+    statuses: new Set([...NEEDS_RENDER, 'failed']),
   },
   { value: 'active', label: 'Queued or rendering', statuses: ACTIVE },
   { value: 'problems', label: 'Failed or invalid', statuses: PROBLEM },
-  { value: 'rendered', label: 'Rendered', statuses: new Set(['fresh', 'done', 'cached']) },
-  ...(Object.keys(STATUS_LABEL) as ShotStatus[]).map((s) => ({
+  { value: 'rendered', label: 'Rendered', statuses: new Set(['done', 'cached']) },
+  ...SHOT_STATES.map((s) => ({
     value: s,
     label: `Status: ${STATUS_LABEL[s]}`,
     statuses: new Set([s]),
@@ -47,16 +38,14 @@ export const STATUS_FILTERS: readonly StatusFilterOption[] = [
 ];
 
 /** Sort weight for "sort by status": what needs attention first. */
-export const STATUS_ORDER: Record<ShotStatus, number> = {
+export const STATUS_ORDER: Readonly<Record<ShotState, number>> = {
   failed: 0,
   invalid: 1,
-  partial: 2,
-  running: 3,
-  queued: 4,
-  stale: 5,
-  never: 6,
-  canceled: 7,
-  cached: 8,
-  done: 9,
-  fresh: 10,
+  running: 2,
+  queued: 3,
+  stale: 4,
+  'not-rendered': 5,
+  canceled: 6,
+  cached: 7,
+  done: 8,
 };

@@ -1,8 +1,9 @@
-// The toolbar's one-line summary: "10,000 shots · 312 stale · batch 12/48 · ETA 3m".
+// The toolbar's one-line summary, in the words of the status bar: "24 shots · 3 stale · 21 not rendered ·
+// batch 12/24 · ETA 3m" (shots, never variations).
 import { formatDuration } from '../../src/shared/batchProgress';
 import type { BatchInfo } from '../../src/shared/protocol';
+import { emptyCounts, summaryParts } from '../../src/shared/shotState';
 import type { ShotCard } from './model';
-import { NEEDS_RENDER } from './status';
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -12,14 +13,15 @@ export function summaryText(
   selected: number,
   batch: BatchInfo | undefined,
 ): string {
-  let stale = 0;
-  for (const s of shots) if (NEEDS_RENDER.has(s.status)) stale++;
+  const counts = emptyCounts();
+  for (const s of shots) counts[s.status]++;
   const total = shots.length;
+  const [, ...states] = summaryParts(counts);
   const parts = [
     shown === total
       ? `${count.format(total)} shots`
       : `${count.format(shown)} of ${count.format(total)} shots`,
-    `${count.format(stale)} stale`,
+    ...states,
   ];
   if (selected > 0) parts.push(`${count.format(selected)} selected`);
   if (batch?.running) {

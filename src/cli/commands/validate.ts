@@ -1,41 +1,38 @@
-import { ProjectLoadError, parseProjectText, readProjectText } from '../../core/project/load';
+import { checkProjectFile, type ProjectCheck } from '../../core/project/check';
+import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
-import { formatIssue, type ProjectIssue } from '../../core/project/validate';
+import { formatIssue } from '../../core/project/validate';
 import { ModelRegistry } from '../../core/providers/registry';
 import type { CliArgs } from '../args';
 import type { CliIO } from '../main';
 
-/** Validation needs no engine (and no keys): it must work on a broken file. */
+/** Validation needs no engine (and no keys): it must work on a broken file. Refs are checked too. */
 export async function validateCommand(args: CliArgs, io: CliIO): Promise<number> {
-  const paths = new ProjectPaths(args.projectFile);
-  let issues: ProjectIssue[];
-  let ok: boolean;
+  const registry = new ModelRegistry();
+  let check: ProjectCheck;
   try {
-    const text = await readProjectText(paths.projectFile);
-    const outcome = parseProjectText(text, paths.projectFile, { modelCheck: new ModelRegistry().modelCheck });
-    ok = outcome.ok && !outcome.issues.some((i) => i.severity === 'error');
-    issues = outcome.ok
-      ? outcome.issues
-      : outcome.error.issues.length
-        ? outcome.error.issues
-        : [
-            {
-              path: '(file)',
-              line: 0,
-              column: 0,
-              message: outcome.error.message,
-              severity: 'error' as const,
-            },
-          ];
+    check = await checkProjectFile(args.projectFile, {
+      modelCheck: registry.modelCheck,
+      modelIds: registry.modelIds,
+    });
   } catch (err) {
     if (!(err instanceof ProjectLoadError)) throw err;
-    ok = false;
-    issues = [{ path: '(file)', line: 0, column: 0, message: err.message, severity: 'error' as const }];
+    const file = new ProjectPaths(args.projectFile).projectFile;
+    check = {
+      file,
+      valid: false,
+      issues: [{ path: '(file)', line: 0, column: 0, message: err.message, severity: 'error' }],
+    };
   }
-  if (args.json) io.stdout.write(`${JSON.stringify({ file: paths.projectFile, valid: ok, issues })}\n`);
+  const { file, valid, issues } = check;
+  if (args.json) io.stdout.write(`${JSON.stringify({ file, valid, issues })}\n`);
   else {
-    for (const i of issues) io.stderr.write(`${formatIssue(paths.projectFile, i)}\n`);
-    if (ok && !args.quiet) io.stdout.write(`${paths.projectFile}: valid Dailies project\n`);
+    for (const i of issues) io.stderr.write(`${formatIssue(file, i)}\n`);
+    if (valid && !args.quiet) io.stdout.write(`${file}: valid Dailies project\n`);
+    else if (!valid && !args.quiet) {
+      const errors = issues.filter((i) => i.severity === 'error').length;
+      io.stderr.write(`${file}: ${errors} problem${errors === 1 ? '' : 's'}\n`);
+    }
   }
-  return ok ? 0 : 2;
+  return valid ? 0 : 2;
 }

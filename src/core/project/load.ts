@@ -1,9 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { DailiesError } from '../util/errors';
-import { excessiveNesting, MAX_NESTING } from './depth';
+import { MAX_NESTING } from './depth';
 import { ProjectPaths } from './paths';
 import { isDailiesProjectValue } from './recognize';
+import { scanProject } from './scan';
 import type { Project } from './schema';
 import { LineIndex } from './textPosition';
 import { formatIssue, type ProjectIssue, type ValidateOptions, validateProjectValue } from './validate';
@@ -16,8 +17,10 @@ export interface ProjectDocument {
   text: string;
   project: Project;
   paths: ProjectPaths;
-  /** Problems scoped to single shots (unknown model, cast or scene): those shots fail, others render. */
+  /** Problems scoped to some shots (unknown model, cast or scene, a bad ref): those fail, others render. */
   issues: ProjectIssue[];
+  /** Offset of each shot's object in `text`, by index (found by the same scan that checks the nesting). */
+  shotStarts: number[];
 }
 
 export class ProjectLoadError extends DailiesError {
@@ -39,19 +42,21 @@ function summarise(file: string, issues: ProjectIssue[]): string {
 }
 
 export type ParseOutcome =
-  | { ok: true; project: Project; issues: ProjectIssue[] }
+  | { ok: true; project: Project; issues: ProjectIssue[]; shotStarts: number[] }
   | { ok: false; error: ProjectLoadError };
 
 /** Parses and validates text; comments and trailing commas are accepted (users write them). */
 export function parseProjectText(text: string, file: string, options: ValidateOptions = {}): ParseOutcome {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const tooDeep = excessiveNesting(body);
-  if (tooDeep >= 0) {
+  // One pass for the nesting guard and the shots' offsets: the text is never scanned twice.
+  const scan = scanProject(body);
+  if (scan.tooDeepAt >= 0) {
     const issue = {
       path: '(structure)',
-      ...new LineIndex(body).position(tooDeep),
+      ...new LineIndex(body).position(scan.tooDeepAt),
       message: `nested more than ${MAX_NESTING} levels deep`,
       severity: 'error' as const,
+      code: 'syntax' as const,
     };
     return { ok: false, error: new ProjectLoadError('project-syntax', file, [issue]) };
   }
@@ -61,32 +66,42 @@ export function parseProjectText(text: string, file: string, options: ValidateOp
   } catch {
     const errors: ParseError[] = [];
     value = parseJsonc(body, errors, { allowTrailingComma: true, disallowComments: false });
-    if (errors.length > 0) {
-      const index = new LineIndex(body);
-      const issues = errors.slice(0, 20).map((e) => ({
+    const first = errors[0];
+    if (first) {
+      // The parser recovers and reports every token after a bad one; only the first is the user's error
+      // (one garbage line gave three), so it is the one reported.
+      const issue = {
         path: '(syntax)',
-        ...index.position(e.offset),
-        message: syntaxMessage(printParseErrorCode(e.error)),
+        ...new LineIndex(body).position(first.offset),
+        message: syntaxMessage(printParseErrorCode(first.error)),
         severity: 'error' as const,
-      }));
-      return { ok: false, error: new ProjectLoadError('project-syntax', file, issues) };
+        code: 'syntax' as const,
+      };
+      return { ok: false, error: new ProjectLoadError('project-syntax', file, [issue]) };
     }
   }
   if (!isDailiesProjectValue(value)) {
+    const issue = {
+      path: '(root)',
+      ...new LineIndex(body).position(Math.max(0, body.search(/\S/))),
+      message: 'this file is not a Dailies production (it has no "shots" array)',
+      severity: 'error' as const,
+      code: 'not-a-production' as const,
+    };
     return {
       ok: false,
       error: new ProjectLoadError(
         'project-not-dailies',
         file,
-        [],
+        [issue],
         `${file} is not a Dailies production (no "shots" array)`,
       ),
     };
   }
   const issues = validateProjectValue(body, value, options);
-  const blocking = issues.filter((i) => i.severity === 'error' && !i.shotId);
+  const blocking = issues.filter((i) => i.severity === 'error' && !i.shots);
   if (blocking.length > 0) {
-    const schemaLike = blocking.some((i) => !/^(duplicate|unknown)/.test(i.message));
+    const schemaLike = blocking.some((i) => i.code === 'schema');
     // Blocking issues decide; the report still lists every error, shot-scoped ones included.
     const all = issues.filter((i) => i.severity === 'error');
     return {
@@ -94,7 +109,7 @@ export function parseProjectText(text: string, file: string, options: ValidateOp
       error: new ProjectLoadError(schemaLike ? 'project-schema' : 'project-semantic', file, all),
     };
   }
-  return { ok: true, project: value as Project, issues };
+  return { ok: true, project: value as Project, issues, shotStarts: scan.shotStarts };
 }
 
 export async function readProjectText(file: string): Promise<string> {
@@ -129,7 +144,14 @@ export function documentFromText(
 ): ProjectDocument {
   const outcome = parseProjectText(text, paths.projectFile, options);
   if (!outcome.ok) throw outcome.error;
-  return { file: paths.projectFile, text, project: outcome.project, paths, issues: outcome.issues };
+  return {
+    file: paths.projectFile,
+    text,
+    project: outcome.project,
+    paths,
+    issues: outcome.issues,
+    shotStarts: outcome.shotStarts,
+  };
 }
 
 function syntaxMessage(code: string): string {

@@ -20,3 +20,12 @@ export function looksLikeDailiesText(text: string): boolean {
   if (!/"shots"\s*:/.test(text)) return false;
   return !FOREIGN_KEYS.some((k) => new RegExp(`"${k}"\\s*:`).test(text));
 }
+
+/**
+ * A file that was a production and now plainly is something else (an Nx project, say). A file that only
+ * lost its `shots` key, or is half-typed, is not: it stays a production, shown as invalid.
+ */
+export function isForeignProjectText(text: string): boolean {
+  if (/"dailies"\s*:/.test(text)) return false;
+  return FOREIGN_KEYS.some((k) => new RegExp(`"${k}"\\s*:`).test(text));
+}

@@ -160,6 +160,12 @@ export class ModelRegistry {
   modelCheck = (project: { models?: Record<string, ModelDefinition> }) =>
     this.withProjectModels(project.models).isKnown;
 
+  /** For quick fixes: the model ids a project may name (built in, and its own `models`). */
+  modelIds = (project: { models?: Record<string, ModelDefinition> }): string[] =>
+    this.withProjectModels(project.models)
+      .list()
+      .map((m) => m.id);
+
   list(): ModelInfo[] {
     return [...this.models.values()];
   }

@@ -18,6 +18,7 @@ import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
+import { refIssues } from '../project/refs';
 import type { OutputRecord, RenderRecord } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
@@ -170,7 +171,10 @@ export class RenderEngine {
 
   /** Reads through the engine's IO: in VS Code that is an open editor's unsaved text when there is one. */
   async load(): Promise<ProjectDocument> {
-    return documentFromText(this.paths, await this.io.read(), { modelCheck: this.registry.modelCheck });
+    return documentFromText(this.paths, await this.io.read(), {
+      modelCheck: this.registry.modelCheck,
+      modelIds: this.registry.modelIds,
+    });
   }
 
   /** Keys were set or cleared: later jobs use the new providers (running ones finish on the old). */
@@ -185,19 +189,23 @@ export class RenderEngine {
 
   /** The staleness of every (or the selected) shot, without rendering anything. */
   async plan(
-    options: Omit<RenderOptions, 'signal'> = {},
+    options: Omit<RenderOptions, 'signal'> & { trustOutputs?: boolean } = {},
   ): Promise<{ doc: ProjectDocument; shots: PlannedShot[] }> {
     await this.open();
     const doc = await this.load();
+    // Validation and planning share one pass over the refs: a ref the Problems panel flags is the ref
+    // that fails its shots here, with the same message.
+    const refs = this.hasher.pass();
+    doc.issues.push(...(await refIssues(doc.project, doc.text, refs)));
     const shots = await planBatch(
       {
         doc,
         registry: this.registryFor(doc),
         config: this.config,
-        hasher: this.hasher,
+        hasher: refs,
         providers: this.options.providers,
       },
-      { shotIds: options.shots, force: options.force },
+      { shotIds: options.shots, force: options.force, trustOutputs: options.trustOutputs },
     );
     await this.hasher.save().catch(() => undefined);
     return { doc, shots };

@@ -1,10 +1,14 @@
-// What the UI shows for one production, derived from two sources: a plan (what is on disk: fresh, stale,
-// never rendered, invalid) and the live event stream (queued, running step n/m, failed with reason).
-// The shots tree, the status bar and the storyboard all read this one model; it imports no vscode.
+// What the UI shows for one production, derived from two sources: a plan (what is on disk: done, stale,
+// not rendered, invalid) and the live event stream (queued, running step n/m, failed with reason). The
+// shots tree, the status bar and the storyboard all read this one model, in the one vocabulary of
+// src/shared/shotState.ts; it imports no vscode. Both inputs report what they changed, so a view can
+// redraw the rows that changed instead of everything.
 import { BatchProgress } from '../../shared/batchProgress';
 import type { RenderEvent } from '../../shared/events';
-import type { BatchInfo, SceneInfo, ShotProgress, ShotStatus } from '../../shared/protocol';
+import type { BatchInfo, SceneInfo, ShotProgress } from '../../shared/protocol';
+import { emptyCounts, type ShotCounts, type ShotState, stateOfOutcome } from '../../shared/shotState';
 import type { ProjectDocument } from '../project/load';
+import { linesOf } from '../project/scan';
 import type { OutputRecord } from '../project/schema';
 import type { PlannedShot } from '../render/plan';
 
@@ -16,7 +20,7 @@ export interface ShotView {
   model: string;
   provider: string;
   variations: number;
-  status: ShotStatus;
+  status: ShotState;
   reason?: string;
   progress?: ShotProgress;
   outputs: OutputRecord[];
@@ -26,14 +30,39 @@ export interface ShotView {
   line: number;
 }
 
-const PLAN_STATUS: Record<PlannedShot['freshness'], ShotStatus> = {
-  fresh: 'fresh',
-  stale: 'stale',
-  incomplete: 'stale',
-  'missing-output': 'stale',
-  never: 'never',
-  invalid: 'invalid',
-};
+/** What a re-plan changed, so views redraw no more than that. */
+export interface PlanChange {
+  /** Shots added, removed or reordered, scenes or the title changed: views rebuild. */
+  structural: boolean;
+  /** The shots whose view changed (all of them when structural). */
+  ids: string[];
+}
+
+/** A batch's verdict on a shot, kept across re-plans (project.json records only successes). */
+interface Verdict {
+  state: 'failed' | 'canceled';
+  reason: string;
+  /** The inputs it was about: once they change, the verdict is obsolete and the shot is just stale. */
+  inputHash: string | undefined;
+}
+
+/** The key of the group of shots with no scene, or a scene that is not declared. */
+export const LOOSE_SCENE = '';
+
+function planState(p: PlannedShot): ShotState {
+  switch (p.freshness) {
+    case 'fresh':
+      return p.shot.render?.outputs.length && p.shot.render.outputs.every((o) => o.cached)
+        ? 'cached'
+        : 'done';
+    case 'never':
+      return 'not-rendered';
+    case 'invalid':
+      return 'invalid';
+    default:
+      return 'stale';
+  }
+}
 
 export class ProductionState {
   title = '';
@@ -42,54 +71,96 @@ export class ProductionState {
   /** A project-level problem (invalid JSON, schema errors); shots keep their last known state. */
   problem: string | undefined;
   private shots = new Map<string, ShotView>();
-  private order: string[] = [];
-  /** Failures of the last batches: not written to project.json, but the user must see them. */
-  private failures = new Map<string, string>();
+  private order: ShotView[] = [];
+  private byScene = new Map<string, ShotView[]>();
+  private sceneKeyOf = new Map<string, string>();
+  private verdicts = new Map<string, Verdict>();
+  private inputHashes = new Map<string, string | undefined>();
   private progress: BatchProgress | undefined;
   private activeBatches = new Set<string>();
 
   /** Replaces the model with a fresh plan; live states of running shots survive. */
-  applyPlan(doc: ProjectDocument, planned: PlannedShot[], lines: Map<string, number> = new Map()): void {
+  applyPlan(doc: ProjectDocument, planned: PlannedShot[]): PlanChange {
     const { project } = doc;
+    const hadProblem = this.problem !== undefined;
     this.problem = undefined;
-    this.title = project.title ?? doc.paths.root.split(/[\\/]/).pop() ?? 'Production';
+    const title = project.title ?? doc.paths.root.split(/[\\/]/).pop() ?? 'Production';
+    const scenes = (project.scenes ?? []).map((s) => ({ id: s.id, title: s.title ?? s.id }));
+    let structural =
+      hadProblem ||
+      title !== this.title ||
+      scenes.length !== this.scenes.length ||
+      scenes.some((s, i) => s.id !== this.scenes[i]?.id || s.title !== this.scenes[i]?.title) ||
+      planned.length !== this.order.length;
+    this.title = title;
     this.aspectRatio = project.aspectRatio ?? '16:9';
-    this.scenes = (project.scenes ?? []).map((s) => ({ id: s.id, title: s.title ?? s.id }));
+    this.scenes = scenes;
+    const declared = new Set(scenes.map((s) => s.id));
+    // Offsets come from the BOM-less text the parser saw; lines do not care about one leading char.
+    const bom = doc.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    const lines = linesOf(
+      doc.text,
+      doc.shotStarts.map((o) => o + bom),
+    );
+    const live = this.activeBatches.size > 0;
     const next = new Map<string, ShotView>();
-    for (const p of planned) {
-      const prev = this.shots.get(p.shot.id);
-      const live = prev && isLive(prev.status) && this.activeBatches.size > 0;
-      let status = PLAN_STATUS[p.freshness];
-      let reason = p.reason;
-      const failure = this.failures.get(p.shot.id);
-      if (failure && status !== 'fresh' && status !== 'invalid') {
-        status = 'failed';
-        reason = failure;
-      }
-      if (status === 'fresh') this.failures.delete(p.shot.id);
-      next.set(p.shot.id, {
-        id: p.shot.id,
+    const order: ShotView[] = [];
+    const byScene = new Map<string, ShotView[]>();
+    const sceneKeyOf = new Map<string, string>();
+    const changed: string[] = [];
+    planned.forEach((p, i) => {
+      const id = p.shot.id;
+      const prev = this.shots.get(id);
+      if (this.order[i]?.id !== id) structural = true;
+      this.inputHashes.set(id, p.inputHash);
+      let status = planState(p);
+      let reason: string | undefined = p.reason;
+      const verdict = this.verdicts.get(id);
+      if (verdict && (status === 'stale' || status === 'not-rendered') && verdict.inputHash === p.inputHash) {
+        status = verdict.state;
+        reason = verdict.reason;
+      } else if (verdict) this.verdicts.delete(id);
+      const keepLive = live && prev !== undefined && (prev.status === 'queued' || prev.status === 'running');
+      const render = p.shot.render;
+      const view: ShotView = {
+        id,
         index: p.index,
         sceneId: p.shot.scene,
         prompt: p.shot.prompt,
         model: p.spec?.model.id ?? p.shot.model ?? project.defaults?.model ?? '',
         provider: p.spec?.model.provider ?? '',
         variations: p.spec?.variations ?? p.shot.variations ?? 1,
-        status: live ? prev.status : status,
-        reason: live ? prev.reason : reason,
-        progress: live ? prev.progress : undefined,
-        outputs: p.shot.render?.outputs ?? [],
-        durationS: p.shot.render?.durationMs !== undefined ? p.shot.render.durationMs / 1000 : undefined,
-        cached: p.shot.render?.outputs.every((o) => o.cached) || undefined,
-        line: lines.get(p.shot.id) ?? -1,
-      });
-    }
+        status: keepLive ? prev.status : status,
+        reason: keepLive ? prev.reason : reason,
+        progress: keepLive ? prev.progress : undefined,
+        outputs: render?.outputs ?? [],
+        durationS: render?.durationMs !== undefined ? render.durationMs / 1000 : undefined,
+        cached: (render?.outputs.length && render.outputs.every((o) => o.cached)) || undefined,
+        line: lines[p.index] ?? -1,
+      };
+      const key = view.sceneId !== undefined && declared.has(view.sceneId) ? view.sceneId : LOOSE_SCENE;
+      if (prev && this.sceneKeyOf.get(id) !== key) structural = true;
+      if (!prev || differs(prev, view)) changed.push(id);
+      next.set(id, view);
+      order.push(view);
+      sceneKeyOf.set(id, key);
+      const group = byScene.get(key);
+      if (group) group.push(view);
+      else byScene.set(key, [view]);
+    });
+    for (const id of this.inputHashes.keys()) if (!next.has(id)) this.inputHashes.delete(id);
     this.shots = next;
-    this.order = planned.map((p) => p.shot.id);
+    this.order = order;
+    this.byScene = byScene;
+    this.sceneKeyOf = sceneKeyOf;
+    return { structural, ids: structural ? order.map((v) => v.id) : changed };
   }
 
-  setProblem(problem: string): void {
+  /** Marks the production invalid (its shots keep their last known state); true when that is news. */
+  setProblem(problem: string): boolean {
+    const changed = this.problem !== problem;
     this.problem = problem;
+    return changed;
   }
 
   /** Folds one event in; returns the ids of shots whose view changed. */
@@ -102,7 +173,8 @@ export class ProductionState {
         const changed: string[] = [];
         for (const s of e.shots) {
           const view = this.shots.get(s.shotId);
-          if (!view || !s.stale) continue;
+          // An invalid shot fails at once without a call: it stays invalid, never queued.
+          if (!view || !s.stale || view.status === 'invalid') continue;
           view.status = 'queued';
           view.reason = undefined;
           view.progress = undefined;
@@ -130,43 +202,9 @@ export class ProductionState {
         if (e.state === 'retrying') view.reason = e.message;
         return [e.shotId];
       }
-      case 'shot': {
+      case 'shot':
         this.progress?.apply(e);
-        const view = this.shots.get(e.shotId);
-        if (!view) return [];
-        view.progress = undefined;
-        switch (e.outcome) {
-          case 'skipped':
-            return [];
-          case 'rendered':
-          case 'cached':
-            view.status = e.outcome === 'cached' ? 'cached' : 'done';
-            view.reason = undefined;
-            view.cached = e.outcome === 'cached';
-            this.failures.delete(e.shotId);
-            break;
-          case 'partial':
-          case 'failed':
-            view.status = e.outcome;
-            view.reason = e.error?.message;
-            if (e.error) this.failures.set(e.shotId, e.error.message);
-            break;
-          case 'canceled':
-            view.status = 'canceled';
-            view.reason = 'canceled';
-            break;
-        }
-        if (e.outputs?.length) {
-          view.outputs = e.outputs.map((o) => ({
-            variation: o.variation,
-            image: o.image,
-            thumb: o.thumb,
-            sha256: o.sha256,
-          }));
-        }
-        if (e.durationMs !== undefined) view.durationS = e.durationMs / 1000;
-        return [e.shotId];
-      }
+        return this.applyOutcome(e);
       case 'prewarm':
         this.progress?.apply(e);
         return [];
@@ -177,6 +215,42 @@ export class ProductionState {
       default:
         return [];
     }
+  }
+
+  private applyOutcome(e: Extract<RenderEvent, { type: 'shot' }>): string[] {
+    const view = this.shots.get(e.shotId);
+    const state = stateOfOutcome(e.outcome);
+    if (!view || !state || view.status === 'invalid') return [];
+    view.progress = undefined;
+    view.status = state;
+    if (state === 'done' || state === 'cached') {
+      view.reason = undefined;
+      view.cached = state === 'cached';
+      this.verdicts.delete(e.shotId);
+    } else {
+      // A cancel replaces an earlier failure: the shot shows what happened last, in its own words.
+      view.reason =
+        state === 'canceled'
+          ? 'canceled before it finished'
+          : e.outcome === 'partial'
+            ? `some variations failed${e.error ? `: ${e.error.message}` : ''}`
+            : (e.error?.message ?? 'failed');
+      this.verdicts.set(e.shotId, {
+        state: state === 'canceled' ? 'canceled' : 'failed',
+        reason: view.reason,
+        inputHash: this.inputHashes.get(e.shotId),
+      });
+    }
+    if (e.outputs?.length) {
+      view.outputs = e.outputs.map((o) => ({
+        variation: o.variation,
+        image: o.image,
+        thumb: o.thumb,
+        sha256: o.sha256,
+      }));
+    }
+    if (e.durationMs !== undefined) view.durationS = e.durationMs / 1000;
+    return [e.shotId];
   }
 
   get running(): boolean {
@@ -200,36 +274,48 @@ export class ProductionState {
     return this.shots.get(id);
   }
 
-  all(): ShotView[] {
-    return this.order.map((id) => this.shots.get(id)).filter((s): s is ShotView => s !== undefined);
+  all(): readonly ShotView[] {
+    return this.order;
+  }
+
+  get size(): number {
+    return this.order.length;
   }
 
   /** The shots of a declared scene; for `undefined`, those with no scene or a scene that is not declared. */
-  shotsInScene(sceneId: string | undefined): ShotView[] {
-    if (sceneId !== undefined) return this.all().filter((s) => s.sceneId === sceneId);
-    const declared = new Set(this.scenes.map((s) => s.id));
-    return this.all().filter((s) => s.sceneId === undefined || !declared.has(s.sceneId));
+  shotsInScene(sceneId: string | undefined): readonly ShotView[] {
+    return this.byScene.get(sceneId ?? LOOSE_SCENE) ?? [];
   }
 
-  counts(): Record<ShotStatus, number> {
-    const out = {
-      fresh: 0,
-      stale: 0,
-      never: 0,
-      queued: 0,
-      running: 0,
-      cached: 0,
-      done: 0,
-      partial: 0,
-      failed: 0,
-      canceled: 0,
-      invalid: 0,
-    };
-    for (const s of this.shots.values()) out[s.status]++;
+  /** The scene group a shot is listed under (LOOSE_SCENE for none or an undeclared one). */
+  sceneKey(shotId: string): string | undefined {
+    return this.sceneKeyOf.get(shotId);
+  }
+
+  counts(): ShotCounts {
+    const out = emptyCounts();
+    for (const s of this.order) out[s.status]++;
     return out;
   }
 }
 
-function isLive(status: ShotStatus): boolean {
-  return status === 'queued' || status === 'running';
+/** Did anything a surface shows change? (The line moves with every edit above; nobody draws it.) */
+function differs(a: ShotView, b: ShotView): boolean {
+  if (
+    a.status !== b.status ||
+    a.reason !== b.reason ||
+    a.prompt !== b.prompt ||
+    a.model !== b.model ||
+    a.provider !== b.provider ||
+    a.variations !== b.variations ||
+    a.durationS !== b.durationS ||
+    a.cached !== b.cached ||
+    a.index !== b.index ||
+    a.outputs.length !== b.outputs.length
+  )
+    return true;
+  return a.outputs.some((o, i) => {
+    const p = b.outputs[i];
+    return !p || o.image !== p.image || o.thumb !== p.thumb || o.sha256 !== p.sha256 || o.seed !== p.seed;
+  });
 }

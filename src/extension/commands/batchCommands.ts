@@ -96,17 +96,28 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
       await registry.whenReady();
       await registry.refreshAll();
       const all = registry.all();
-      const invalid = all.filter((p) => p.state.problem || p.state.counts().invalid > 0);
-      if (!invalid.length) {
+      // The same findings as the Problems panel (refs included), counted per file, with the first one.
+      const reports = all.flatMap((p) => {
+        const problems = vscode.languages
+          .getDiagnostics(p.uri)
+          .filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+        const invalid = p.state.counts().invalid;
+        if (!p.state.problem && problems.length === 0 && invalid === 0) return [];
+        const first = problems[0];
+        const where = first ? ` — line ${first.range.start.line + 1}: ${first.message}` : '';
+        const shots = invalid ? `, ${invalid} invalid shot${invalid === 1 ? '' : 's'}` : '';
+        const head = p.state.problem
+          ? 'invalid project.json'
+          : `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+        return [`${p.label}: ${head}${shots}${where}`];
+      });
+      if (!reports.length) {
         void vscode.window.showInformationMessage(
           `Dailies: ${all.length} production${all.length === 1 ? '' : 's'} valid.`,
         );
         return;
       }
-      const pick = await vscode.window.showWarningMessage(
-        `Dailies: ${invalid.map((p) => `${p.label}: ${p.state.problem ?? `${p.state.counts().invalid} invalid shot(s)`}`).join('; ')}`,
-        'Show Problems',
-      );
+      const pick = await vscode.window.showWarningMessage(`Dailies: ${reports.join('; ')}`, 'Show Problems');
       if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
   ];

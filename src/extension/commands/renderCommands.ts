@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../shared/batchProgress';
 import type { BatchSummary } from '../../shared/events';
+import { batchParts } from '../../shared/shotState';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
 import { type KeyStore, PROVIDER_LABEL } from '../secrets';
@@ -31,7 +32,7 @@ export function registerRenderCommands(deps: RenderDeps): vscode.Disposable[] {
         production,
         shotIds: production.state
           .all()
-          .filter((s) => s.status === 'stale' || s.status === 'partial' || s.status === 'failed')
+          .filter((s) => s.status === 'stale' || s.status === 'failed' || s.status === 'canceled')
           .map((s) => s.id),
       }));
       const some = targets.filter((t) => t.shotIds.length);
@@ -119,12 +120,9 @@ async function report(summaries: BatchSummary[], errors: string[], wallMs: numbe
     if (pick === 'Show Log') void vscode.commands.executeCommand('dailies.showLog');
     return;
   }
-  const parts = [`${rendered} rendered`];
-  if (cached) parts.push(`${cached} from cache`);
-  if (skipped) parts.push(`${skipped} up to date`);
-  if (canceled) parts.push(`${canceled} canceled`);
+  // The shared words and unit (shots), so the toast says what the tree and status bar say.
+  const parts = batchParts({ total: 0, rendered, cached, skipped, failed, canceled });
   if (failed) {
-    parts.push(`${failed} failed`);
     const first = summaries.flatMap((s) => s.errors)[0];
     const pick = await vscode.window.showWarningMessage(
       `Dailies: ${parts.join(', ')}. ${first ? `${first.shotId}: ${first.message}` : ''}`,

@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UploadCache } from '../../core/cache/uploadCache';
 import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../../core/config';
-import { shotLines } from '../../core/project/edit';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
 import { cloudProviders } from '../../core/providers/cloud';
@@ -18,11 +17,15 @@ import { ProductionState } from '../../core/state/productionState';
 import { toDailiesError } from '../../core/util/errors';
 import { sha256 } from '../../core/util/hash';
 import type { BatchSummary, RenderEvent } from '../../shared/events';
+import { SHOT_STATE } from '../../shared/shotState';
 import type { DailiesLog } from '../log';
 import type { KeyStore } from '../secrets';
 import { readSettings } from '../settings';
 import type { ProjectDiagnostics } from './diagnostics';
 import { DocumentAwareIO } from './documentIO';
+
+/** How long the first look stands before the plan that stats every output runs. */
+const VERIFY_AFTER_MS = 1000;
 
 export interface ProductionServices {
   scheduler: Scheduler;
@@ -35,7 +38,7 @@ export interface ProductionServices {
 export class Production implements vscode.Disposable {
   readonly state = new ProductionState();
   private readonly changed = new vscode.EventEmitter<string[] | undefined>();
-  /** Fires with the shot ids that changed, or undefined when everything may have. */
+  /** Fires with the shot ids that changed (none: only the counts did), or undefined when everything may have. */
   readonly onDidChange = this.changed.event;
   private readonly events = new vscode.EventEmitter<RenderEvent>();
   /** The engine's raw event stream (for webviews that coalesce it themselves). */
@@ -47,6 +50,8 @@ export class Production implements vscode.Disposable {
   private writtenHashes = new Set<string>();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  private planned = false;
+  private verifyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -125,19 +130,37 @@ export class Production implements vscode.Disposable {
   }
 
   private async refreshOnce(): Promise<void> {
+    const started = Date.now();
     const engine = await this.engine();
+    // Views redraw what changed: the shots whose view did, or everything (undefined) on a structural
+    // change — never everything on every keystroke of a 10,000-shot file.
+    let changed: string[] | undefined;
     try {
-      const { doc, shots } = await engine.plan();
+      // The first look trusts the recorded outputs (the status bar and tree appear without a stat per
+      // image); a verifying plan follows once the views have had their turn, and corrects any shot whose
+      // image is gone. Any later refresh verifies.
+      const first = !this.planned;
+      clearTimeout(this.verifyTimer);
+      const { doc, shots } = await engine.plan({ trustOutputs: first });
+      if (first) {
+        this.planned = true;
+        this.verifyTimer = setTimeout(() => void this.refresh(), VERIFY_AFTER_MS);
+        this.services.log.info(
+          `${path.basename(this.root)}: ${shots.length} shots planned in ${Date.now() - started} ms`,
+        );
+      }
       engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
-      this.state.applyPlan(doc, shots, shotLines(doc.text));
+      const change = this.state.applyPlan(doc, shots);
+      changed = change.structural ? undefined : change.ids;
       this.services.diagnostics.set(this.uri, doc.issues);
     } catch (err) {
       const error = toDailiesError(err);
-      this.state.setProblem(error.message);
-      if (err instanceof ProjectLoadError) this.services.diagnostics.set(this.uri, err.issues);
+      changed = this.state.setProblem(error.message) ? undefined : [];
+      // Every load error has its issue at a line (syntax, schema, a file that lost its "shots").
+      this.services.diagnostics.set(this.uri, err instanceof ProjectLoadError ? err.issues : []);
       this.services.log.write('warn', 'ERROR', `${path.basename(this.root)}: ${error.message}`);
     }
-    this.changed.fire(undefined);
+    if (changed === undefined || changed.length > 0) this.changed.fire(changed);
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
@@ -177,7 +200,7 @@ export class Production implements vscode.Disposable {
     const needed = new Set(
       this.state
         .all()
-        .filter((s) => s.status !== 'fresh')
+        .filter((s) => SHOT_STATE[s.status].todo)
         .map((s) => s.provider),
     );
     return (['fal', 'replicate'] as const).filter((p) => needed.has(p) && this.providersMissing.has(p));
@@ -209,11 +232,14 @@ export class Production implements vscode.Disposable {
     if (e.type === 'log') this.services.log.write(e.level, e.tag, e.message);
     const ids = this.state.applyEvent(e);
     this.events.fire(e);
+    // Batch-level events change the counts, not any row: an empty list, never "everything" (which
+    // would rebuild the whole tree at every batch start, end and upload).
     if (ids.length || e.type === 'batch-start' || e.type === 'batch-end' || e.type === 'prewarm')
-      this.changed.fire(ids.length ? ids : undefined);
+      this.changed.fire(ids);
   }
 
   dispose(): void {
+    clearTimeout(this.verifyTimer);
     void this.engineInstance?.dispose();
     this.services.diagnostics.delete(this.uri);
     this.changed.dispose();

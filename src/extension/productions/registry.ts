@@ -3,12 +3,14 @@
 // (ignoring the ones our own write-backs cause) and open-document edits for live staleness as you type.
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import { looksLikeDailiesText } from '../../core/project/recognize';
+import { isForeignProjectText, looksLikeDailiesText } from '../../core/project/recognize';
 import { Disposable } from '../util/disposable';
 import { DocumentAwareIO } from './documentIO';
 import { Production, type ProductionServices } from './production';
 
-const EXCLUDE = '**/{node_modules,.git,.dailies,dist,out,.vscode-test}/**';
+// renders/ is where Dailies writes a production's images: tens of thousands of files in a big one, never
+// a project.json — the discovery search at every open need not walk them.
+const EXCLUDE = '**/{node_modules,.git,.dailies,renders,dist,out,.vscode-test}/**';
 const DEBOUNCE_MS = 300;
 
 export class ProductionRegistry extends Disposable {
@@ -111,7 +113,10 @@ export class ProductionRegistry extends Disposable {
     }
     const existing = this.productions.get(uri.toString());
     if (!looksLikeDailiesText(text)) {
-      if (existing) this.remove(uri);
+      // A known production stays known (shown invalid, its problem in Problems) until it is deleted or
+      // clearly turns into something else; a file that merely lost its "shots" key is a broken production.
+      if (existing && isForeignProjectText(text)) this.remove(uri);
+      else if (existing) await existing.refresh();
       return;
     }
     if (existing) {

@@ -1,15 +1,23 @@
-// The Shots view: production → scene → shot → variations. Status shows as the icon (the WebP thumbnail
-// once rendered, dimmed while stale), progress in the description ("v2/4 · 12/30"), details and the
-// thumbnail in the tooltip. Nodes are cached per id so a progress event refreshes one row, not the whole
-// tree.
+// The Shots view: production → scene → shot → variations, in the shared state vocabulary. Status shows as
+// the icon (the WebP thumbnail once rendered, dimmed while stale), progress in the description
+// ("v2/4 · step 12/30"), details and the thumbnail in a tooltip resolved on hover.
+//
+// Why refreshes look like this: VS Code debounces a provider's change events by 200 ms and restarts that
+// wait on every event, so a provider that fires on every progress event (several a second in any batch)
+// is not redrawn until the batch pauses — the tree froze for whole batches. And refreshing a node
+// re-fetches its whole subtree. So changes are gathered and fired at most once per REFRESH_GAP_MS (which
+// lands each fire outside VS Code's window, so it is drawn at once), per shot row; production and scene
+// rows show only what changes with the structure (the live summary is the view's header, like the status
+// bar), and only structural changes refresh from the root.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ShotView } from '../../core/state/productionState';
-import type { ShotStatus } from '../../shared/protocol';
+import { LOOSE_SCENE, type ShotView } from '../../core/state/productionState';
+import { SHOT_STATE, shotsText, summaryParts } from '../../shared/shotState';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
 import { Disposable } from '../util/disposable';
 import type { DimmedThumbs } from './dimmedThumbs';
+import { summarize } from './summary';
 
 export type ShotsNode =
   | { kind: 'production'; production: Production }
@@ -17,59 +25,100 @@ export type ShotsNode =
   | { kind: 'shot'; production: Production; shotId: string }
   | { kind: 'variation'; production: Production; shotId: string; variation: number };
 
-const STATUS_ICON: Record<ShotStatus, [string, string | undefined]> = {
-  fresh: ['pass', 'testing.iconPassed'],
-  done: ['pass-filled', 'testing.iconPassed'],
-  cached: ['database', 'testing.iconPassed'],
-  stale: ['circle-large-outline', 'list.warningForeground'],
-  never: ['circle-large-outline', undefined],
-  queued: ['clock', undefined],
-  running: ['sync~spin', 'progressBar.background'],
-  partial: ['warning', 'list.warningForeground'],
-  failed: ['error', 'list.errorForeground'],
-  canceled: ['circle-slash', undefined],
-  invalid: ['error', 'list.errorForeground'],
-};
+/** Longer than VS Code's 200 ms debounce of tree change events, so every fire is drawn at once. */
+const REFRESH_GAP_MS = 220;
+/** Scenes start expanded up to this many shots; beyond, their rows are fetched when opened. */
+const EXPAND_UP_TO = 500;
 
-const STATUS_WORD: Record<ShotStatus, string> = {
-  fresh: 'up to date',
-  done: 'rendered',
-  cached: 'from cache',
-  stale: 'stale',
-  never: 'not rendered',
-  queued: 'queued',
-  running: 'rendering',
-  partial: 'partly rendered',
-  failed: 'failed',
-  canceled: 'canceled',
-  invalid: 'invalid',
-};
+/** What a shot row last handed to VS Code (getTreeItem is only called by VS Code after a refresh). */
+export interface DeliveredRow {
+  file: string;
+  shotId: string;
+  description: string;
+  icon: string;
+  status: string;
+  at: number;
+}
 
 export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProvider<ShotsNode> {
   private readonly changed = this.register(new vscode.EventEmitter<ShotsNode | ShotsNode[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, ShotsNode>();
+  private readonly pending = new Set<ShotsNode>();
+  private pendingRoot = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastFire = 0;
+  private view: vscode.TreeView<ShotsNode> | undefined;
+  private readonly delivered = new Map<string, DeliveredRow>();
 
   constructor(
     private readonly registry: ProductionRegistry,
     private readonly dimmed?: DimmedThumbs,
   ) {
     super();
-    this.register(registry.onDidChangeProductions(() => this.refreshAll()));
+    this.register(registry.onDidChangeProductions(() => this.queueRoot()));
     this.register(
       registry.onDidChangeProduction(({ production, ids }) => {
-        if (!ids) return this.refreshAll();
-        const nodes = ids
-          .map((id) => this.nodes.get(shotKey(production, id)))
-          .filter((n): n is ShotsNode => n !== undefined);
-        if (nodes.length) this.changed.fire(nodes);
+        if (!ids) return this.queueRoot();
+        for (const id of ids) {
+          // A row VS Code never fetched has nothing to refresh; it is drawn fresh when its scene opens.
+          const node = this.nodes.get(shotKey(production, id));
+          if (node) this.pending.add(node);
+        }
+        this.schedule();
       }),
     );
+    this.register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  /** The view whose header shows the live summary. */
+  attach(view: vscode.TreeView<ShotsNode>): void {
+    this.view = view;
+    this.updateHeader();
   }
 
   refreshAll(): void {
-    this.nodes.clear();
-    this.changed.fire(undefined);
+    this.queueRoot();
+  }
+
+  /** Rows as VS Code last received them, for the in-host tests. */
+  deliveredRows(): DeliveredRow[] {
+    return [...this.delivered.values()];
+  }
+
+  private queueRoot(): void {
+    this.pendingRoot = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastFire + REFRESH_GAP_MS - Date.now()));
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    this.lastFire = Date.now();
+    this.updateHeader();
+    if (this.pendingRoot) {
+      this.pendingRoot = false;
+      this.pending.clear();
+      this.nodes.clear();
+      this.delivered.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    if (this.pending.size === 0) return;
+    const nodes = [...this.pending];
+    this.pending.clear();
+    this.changed.fire(nodes);
+  }
+
+  private updateHeader(): void {
+    if (!this.view) return;
+    const text = summarize(this.registry.all()).text || undefined;
+    // Each assignment is a message to the workbench: only when the words change.
+    if (this.view.description !== text) this.view.description = text;
   }
 
   getChildren(node?: ShotsNode): ShotsNode[] {
@@ -80,19 +129,19 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
     const { production } = node;
     if (node.kind === 'production') {
       const { state } = production;
-      const scenes = state.scenes.filter((s) => state.shotsInScene(s.id).length > 0);
-      const loose = state.shotsInScene(undefined).length > 0;
-      const nodes: ShotsNode[] = scenes.map((s) =>
-        this.node(`s:${production.file}:${s.id}`, {
-          kind: 'scene',
-          production,
-          sceneId: s.id,
-          title: s.title,
-        }),
-      );
-      if (loose)
+      const nodes: ShotsNode[] = state.scenes
+        .filter((s) => state.shotsInScene(s.id).length > 0)
+        .map((s) =>
+          this.node(`s:${production.file}:${s.id}`, {
+            kind: 'scene',
+            production,
+            sceneId: s.id,
+            title: s.title,
+          }),
+        );
+      if (state.shotsInScene(undefined).length > 0)
         nodes.push(
-          this.node(`s:${production.file}:`, {
+          this.node(`s:${production.file}:${LOOSE_SCENE}`, {
             kind: 'scene',
             production,
             sceneId: undefined,
@@ -126,14 +175,31 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
     if (node.kind === 'production') return undefined;
     if (node.kind === 'scene') return this.nodes.get(`p:${production.file}`);
     if (node.kind === 'shot') {
-      const sceneId = production.state.get(node.shotId)?.sceneId;
-      const known = production.state.scenes.some((s) => s.id === sceneId);
-      return this.nodes.get(`s:${production.file}:${known ? sceneId : ''}`);
+      const key = production.state.sceneKey(node.shotId) ?? LOOSE_SCENE;
+      return this.nodes.get(`s:${production.file}:${key}`);
     }
     return this.nodes.get(shotKey(production, node.shotId));
   }
 
+  /** Called by VS Code (and only by it): what it gets here is what the view shows. */
   getTreeItem(node: ShotsNode): vscode.TreeItem {
+    const item = this.itemFor(node);
+    if (node.kind === 'shot') {
+      const shot = node.production.state.get(node.shotId);
+      this.delivered.set(shotKey(node.production, node.shotId), {
+        file: node.production.file,
+        shotId: node.shotId,
+        description: typeof item.description === 'string' ? item.description : '',
+        icon: iconName(item.iconPath),
+        status: shot?.status ?? '',
+        at: Date.now(),
+      });
+    }
+    return item;
+  }
+
+  /** The item as it would be drawn now (the tests' snapshot; not recorded as delivered). */
+  itemFor(node: ShotsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'production':
         return productionItem(node.production);
@@ -141,14 +207,28 @@ export class ShotsTreeProvider extends Disposable implements vscode.TreeDataProv
         return sceneItem(node);
       case 'shot':
         return shotItem(node.production, node.production.state.get(node.shotId), (thumb, version) =>
+          // Made in the background: the row is refreshed (with the next batch of rows) once it exists.
           this.dimmed?.icon(thumb, version, () => {
             const n = this.nodes.get(shotKey(node.production, node.shotId));
-            if (n) this.changed.fire(n);
+            if (n) {
+              this.pending.add(n);
+              this.schedule();
+            }
           }),
         );
       case 'variation':
         return variationItem(node.production, node.production.state.get(node.shotId), node.variation);
     }
+  }
+
+  /** Tooltips are built on hover, not for each of 10,000 rows up front; they are current when shown. */
+  resolveTreeItem(item: vscode.TreeItem, node: ShotsNode): vscode.TreeItem {
+    if (node.kind === 'shot') {
+      const shot = node.production.state.get(node.shotId);
+      if (shot) item.tooltip = shotTooltip(node.production, shot);
+    } else if (node.kind === 'production') item.tooltip = productionTooltip(node.production);
+    else if (node.kind === 'scene') item.tooltip = sceneTooltip(node);
+    return item;
   }
 
   /** The node of a shot (for reveal from the storyboard or an editor). */
@@ -170,40 +250,56 @@ function shotKey(p: Production, shotId: string): string {
   return `h:${p.file}:${shotId}`;
 }
 
+function iconName(icon: vscode.TreeItem['iconPath']): string {
+  if (icon instanceof vscode.ThemeIcon) return icon.id;
+  if (icon instanceof vscode.Uri) return `file:${icon.path.split('/').pop()}`;
+  return '';
+}
+
 function productionItem(p: Production): vscode.TreeItem {
   const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.Expanded);
-  const c = p.state.counts();
-  const total = p.state.all().length;
-  const todo = c.stale + c.never + c.failed + c.partial + c.queued + c.running;
-  const batch = p.state.batch();
   item.id = `p:${p.file}`;
-  if (p.state.problem) item.description = 'invalid project.json';
-  else if (p.isRendering && batch)
-    item.description = `${total} shots · rendering ${batch.jobsDone}/${batch.jobsTotal}`;
-  else item.description = `${total} shots${todo ? ` · ${todo} to render` : ' · up to date'}`;
-  item.tooltip = new vscode.MarkdownString(
-    `**${escapeMarkdown(p.label)}**  \n${escapeMarkdown(vscode.workspace.asRelativePath(p.uri))}${p.state.problem ? `\n\n$(error) ${escapeMarkdown(p.state.problem)}` : ''}`,
-    true,
-  );
+  item.description = p.state.problem ? 'invalid project.json' : shotsText(p.state.size);
   item.iconPath = new vscode.ThemeIcon(
-    p.state.problem ? 'error' : p.isRendering ? 'sync~spin' : 'device-camera-video',
+    p.state.problem ? 'error' : 'device-camera-video',
+    p.state.problem ? new vscode.ThemeColor('list.errorForeground') : undefined,
   );
   item.contextValue = 'production';
   item.resourceUri = p.uri;
   return item;
 }
 
+function productionTooltip(p: Production): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(
+    `**${escapeMarkdown(p.label)}**  \n${escapeMarkdown(vscode.workspace.asRelativePath(p.uri))}`,
+    true,
+  );
+  if (p.state.problem) md.appendMarkdown(`\n\n$(error) ${escapeMarkdown(p.state.problem)}`);
+  else md.appendMarkdown(`\n\n${escapeMarkdown(summaryParts(p.state.counts()).join(' · '))}`);
+  return md;
+}
+
 function sceneItem(node: Extract<ShotsNode, { kind: 'scene' }>): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.Expanded);
-  const shots = node.production.state.shotsInScene(node.sceneId);
-  const todo = shots.filter(
-    (s) => s.status !== 'fresh' && s.status !== 'done' && s.status !== 'cached',
-  ).length;
-  item.id = `s:${node.production.file}:${node.sceneId ?? ''}`;
-  item.description = `${shots.length} shot${shots.length === 1 ? '' : 's'}${todo ? ` · ${todo} to render` : ''}`;
+  const n = node.production.state.shotsInScene(node.sceneId).length;
+  const item = new vscode.TreeItem(
+    node.title,
+    node.production.state.size <= EXPAND_UP_TO
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.Collapsed,
+  );
+  item.id = `s:${node.production.file}:${node.sceneId ?? LOOSE_SCENE}`;
+  item.description = shotsText(n);
   item.iconPath = new vscode.ThemeIcon('symbol-folder');
   item.contextValue = 'scene';
   return item;
+}
+
+function sceneTooltip(node: Extract<ShotsNode, { kind: 'scene' }>): string {
+  const counts: Record<string, number> = {};
+  const shots = node.production.state.shotsInScene(node.sceneId);
+  for (const s of shots) counts[s.status] = (counts[s.status] ?? 0) + 1;
+  const parts = Object.entries(counts).map(([s, n]) => `${n} ${SHOT_STATE[s as ShotView['status']].label}`);
+  return `${node.title}: ${shotsText(shots.length)} — ${parts.join(', ')}`;
 }
 
 /** The dimmed icon of a thumbnail (absolute path), or undefined while it is being made. */
@@ -217,22 +313,21 @@ function shotItem(p: Production, shot: ShotView | undefined, dimmed: DimmedIcon)
       ? vscode.TreeItemCollapsibleState.Collapsed
       : vscode.TreeItemCollapsibleState.None,
   );
+  const info = SHOT_STATE[shot.status];
   item.id = shotKey(p, shot.id);
   item.description = shotDescription(shot);
-  item.tooltip = shotTooltip(p, shot);
   const out = shot.outputs[0];
   const thumb = out?.thumb ? path.join(p.root, out.thumb) : undefined;
-  const showThumb = thumb && (shot.status === 'fresh' || shot.status === 'done' || shot.status === 'cached');
   // Stale: the last frame, dimmed (the status icon until the dimmed copy exists).
   const staleThumb = thumb && shot.status === 'stale' ? dimmed(thumb, out?.sha256 ?? '') : undefined;
-  if (showThumb) item.iconPath = vscode.Uri.file(thumb);
+  if (thumb && (shot.status === 'done' || shot.status === 'cached')) item.iconPath = vscode.Uri.file(thumb);
   else if (staleThumb) item.iconPath = staleThumb;
-  else {
-    const [icon, color] = STATUS_ICON[shot.status];
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-  }
-  const live = shot.status === 'running' || shot.status === 'queued';
-  item.contextValue = `shot.${live ? shot.status : 'idle'}${shot.outputs.length ? '.rendered' : ''}`;
+  else
+    item.iconPath = new vscode.ThemeIcon(
+      info.icon,
+      info.color ? new vscode.ThemeColor(info.color) : undefined,
+    );
+  item.contextValue = `shot.${info.live ? shot.status : 'idle'}${shot.outputs.length ? '.rendered' : ''}`;
   item.command = shot.outputs.length
     ? {
         command: 'dailies.openImage',
@@ -244,7 +339,7 @@ function shotItem(p: Production, shot: ShotView | undefined, dimmed: DimmedIcon)
         title: 'Reveal in project.json',
         arguments: [{ kind: 'shot', production: p, shotId: shot.id }],
       };
-  item.accessibilityInformation = { label: `Shot ${shot.id}, ${STATUS_WORD[shot.status]}`, role: 'treeitem' };
+  item.accessibilityInformation = { label: `Shot ${shot.id}, ${info.label}`, role: 'treeitem' };
   return item;
 }
 
@@ -265,23 +360,19 @@ function variationItem(p: Production, shot: ShotView | undefined, variation: num
   return item;
 }
 
+/** "storyboard · v2/3 · step 12/24", "storyboard · done · 2.4s", "failed: <why>". */
 export function shotDescription(shot: ShotView): string {
   const model = shot.model.split('/').pop() ?? shot.model;
+  const label = SHOT_STATE[shot.status].label;
   const pr = shot.progress;
   if (shot.status === 'running' && pr) {
-    const step =
-      pr.step !== undefined && pr.steps
-        ? ` · ${pr.step}/${pr.steps} (${Math.round((pr.step / pr.steps) * 100)}%)`
-        : ` · ${pr.state}`;
-    return `${model} · v${pr.variation}/${pr.variations}${step}`;
+    const step = pr.step !== undefined && pr.steps ? `step ${pr.step}/${pr.steps}` : pr.state;
+    return `${model} · v${pr.variation}/${pr.variations} · ${step}`;
   }
-  if (shot.status === 'failed' || shot.status === 'invalid' || shot.status === 'partial')
-    return `${STATUS_WORD[shot.status]}: ${shot.reason ?? ''}`;
+  if (shot.status === 'failed' || shot.status === 'invalid') return `${label}: ${shot.reason ?? ''}`;
   const duration =
-    shot.durationS !== undefined && (shot.status === 'fresh' || shot.status === 'done')
-      ? ` · ${shot.durationS.toFixed(1)}s`
-      : '';
-  return `${model}${duration}${shot.status === 'fresh' ? '' : ` · ${STATUS_WORD[shot.status]}`}`;
+    shot.durationS !== undefined && shot.status === 'done' ? ` · ${shot.durationS.toFixed(1)}s` : '';
+  return `${model} · ${label}${duration}`;
 }
 
 /** Width (px) of the thumbnail in a row's hover. */
@@ -296,7 +387,7 @@ function shotTooltip(p: Production, shot: ShotView): vscode.MarkdownString {
     md.appendMarkdown(`![${escapeMarkdown(shot.id)}](${uri}|width=${HOVER_THUMB_WIDTH})\n\n`);
   }
   md.appendMarkdown(
-    `**${escapeMarkdown(shot.id)}** — ${STATUS_WORD[shot.status]}${shot.reason ? `: ${escapeMarkdown(shot.reason)}` : ''}\n\n`,
+    `**${escapeMarkdown(shot.id)}** — ${SHOT_STATE[shot.status].label}${shot.reason ? `: ${escapeMarkdown(shot.reason)}` : ''}\n\n`,
   );
   md.appendText(shot.prompt.length > 400 ? `${shot.prompt.slice(0, 400)}…` : shot.prompt);
   md.appendMarkdown(

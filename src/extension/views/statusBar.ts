@@ -1,15 +1,21 @@
-// One status bar item: the productions' summary when idle, `$(sync~spin) 12/48 · ETA 3m` during a
-// batch; a click opens the storyboard. Redrawn at most every 250 ms however fast events arrive.
+// One status bar item: the productions' summary when idle ("24 shots · 3 stale"), `$(sync~spin) 12/24
+// shots · ETA 3m` during a batch; a click opens the storyboard. The text comes from the same summary as the
+// Shots view's header. Redrawn at once when it has been quiet, else at most every 250 ms: a throttle,
+// not a debounce, so a steady stream of progress events can never hold it back.
 import * as vscode from 'vscode';
-import { formatDuration } from '../../shared/batchProgress';
 import type { ProductionRegistry } from '../productions/registry';
 import { Disposable } from '../util/disposable';
+import { summarize } from './summary';
+
+const REDRAW_MS = 250;
 
 export class DailiesStatusBar extends Disposable {
   private readonly item = this.register(
     vscode.window.createStatusBarItem('dailies.status', vscode.StatusBarAlignment.Left, 50),
   );
   private timer: NodeJS.Timeout | undefined;
+  private lastDraw = 0;
+  private rendering: boolean | undefined;
 
   constructor(private readonly registry: ProductionRegistry) {
     super();
@@ -21,13 +27,15 @@ export class DailiesStatusBar extends Disposable {
     this.update();
   }
 
-  private rendering: boolean | undefined;
-
   private schedule(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.update();
-    }, 250);
+    if (this.timer) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.update();
+      },
+      Math.max(0, this.lastDraw + REDRAW_MS - Date.now()),
+    );
   }
 
   get text(): string {
@@ -35,65 +43,32 @@ export class DailiesStatusBar extends Disposable {
   }
 
   update(): void {
+    this.lastDraw = Date.now();
     const all = this.registry.all();
+    const s = summarize(all);
+    // A round trip to the workbench: only when the answer changes, not on every redraw.
+    if (this.rendering !== s.rendering) {
+      this.rendering = s.rendering;
+      void vscode.commands.executeCommand('setContext', 'dailies.rendering', s.rendering);
+    }
     if (all.length === 0) {
       this.item.hide();
       return;
     }
-    const running = all.filter((p) => p.isRendering);
-    // A round trip to the workbench: only when the answer changes, not on every 250 ms redraw.
-    if (this.rendering !== running.length > 0) {
-      this.rendering = running.length > 0;
-      void vscode.commands.executeCommand('setContext', 'dailies.rendering', this.rendering);
-    }
-    if (running.length) {
-      let done = 0;
-      let total = 0;
-      let eta = 0;
-      for (const p of running) {
-        const b = p.state.batch();
-        if (!b) continue;
-        done += b.jobsDone;
-        total += b.jobsTotal;
-        eta = Math.max(eta, b.etaMs ?? 0);
-      }
-      this.item.text = `$(sync~spin) ${done}/${total}${eta ? ` · ETA ${formatDuration(eta)}` : ''}`;
-      this.item.tooltip = `Dailies: rendering ${running.map((p) => p.label).join(', ')} — ${done} of ${total} variations done. Click to open the storyboard.`;
-      this.item.accessibilityInformation = {
-        label: `Dailies rendering, ${done} of ${total} variations done`,
-      };
+    if (s.rendering) {
+      this.item.text = `$(sync~spin) ${s.text}`;
       this.item.backgroundColor = undefined;
-      this.item.show();
-      return;
-    }
-    const problems = all.filter((p) => p.state.problem);
-    let shots = 0;
-    let todo = 0;
-    let failed = 0;
-    for (const p of all) {
-      const c = p.state.counts();
-      shots += p.state.all().length;
-      todo += c.stale + c.never + c.partial;
-      failed += c.failed;
-    }
-    if (problems.length) {
-      this.item.text = `$(error) Dailies: invalid project.json`;
-      this.item.tooltip = problems.map((p) => `${p.label}: ${p.state.problem}`).join('\n');
+    } else if (s.invalid) {
+      this.item.text = `$(error) Dailies: ${s.text}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      const parts = [`${shots} shots`];
-      if (todo) parts.push(`${todo} to render`);
-      if (failed) parts.push(`${failed} failed`);
-      if (!todo && !failed) parts.push('up to date');
-      this.item.text = `$(device-camera-video) ${parts.join(' · ')}`;
-      this.item.tooltip = `Dailies: ${all.length} production${all.length === 1 ? '' : 's'} — ${parts.join(', ')}. Click to open the storyboard.`;
-      this.item.backgroundColor = failed
+      this.item.text = `$(device-camera-video) ${s.text}`;
+      this.item.backgroundColor = s.warn
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
     }
-    this.item.accessibilityInformation = {
-      label: `Dailies, ${this.item.text.replace(/\$\([^)]+\)\s*/g, '')}`,
-    };
+    this.item.tooltip = `${s.tooltip}${s.invalid ? '' : ' Click to open the storyboard.'}`;
+    this.item.accessibilityInformation = { label: `Dailies, ${s.text}` };
     this.item.show();
   }
 }

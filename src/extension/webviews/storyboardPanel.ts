@@ -125,7 +125,8 @@ export class StoryboardPanel extends Disposable {
   private flush(): void {
     // Hidden: keep collecting; the page is alive and catches up when shown.
     if (!this.host.visible) return;
-    if (!this.everything && this.pending.size === 0) return;
+    // Nothing in `pending` may still mean the batch changed (it started, ended, uploaded): `delta` checks
+    // the header and batch too, and answers undefined when nothing at all changed.
     const delta = this.sync.delta(this.everything ? undefined : this.pending);
     this.pending.clear();
     this.everything = false;

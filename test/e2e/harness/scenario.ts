@@ -1,5 +1,5 @@
 // What a user does and sees, checked in the real UI: the Shots view before a render (status icons),
-// Render All Shots from the palette, the status bar counting variations with an ETA, the storyboard and
+// Render All Shots from the palette, the status bar counting shots with an ETA, the storyboard and
 // metrics panels opened mid-render with live per-card progress, then thumbnails everywhere once the
 // status bar says "up to date". Every check that passes is listed; the first that fails stops the run.
 import { say } from './env';
@@ -34,7 +34,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
     say(`✓ ${name}`);
   };
   const { shots, variations } = expected;
-  const idle = `${shots} shots · ${shots} to render`;
+  const idle = `${shots} shots · ${shots} not rendered`;
   const upToDate = `${shots} shots · up to date`;
 
   await waitFor(`status bar "${idle}"`, async () => (await wb.statusText()) === idle, {
@@ -61,16 +61,16 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
       await wb.settle(100);
     }
   })();
-  const counting = new RegExp(`^\\d+/${variations}\\b`);
+  const counting = new RegExp(`^\\d+/${shots} shots\\b`);
   const rendering = () => report.statusSeen.some((t) => counting.test(t));
   const stillRendering = () => counting.test(report.statusSeen.at(-1) ?? '');
   try {
     await wb.runCommand('Dailies: Render All Shots');
-    await waitFor(`status bar counting n/${variations}`, rendering, {
+    await waitFor(`status bar counting n/${shots} shots`, rendering, {
       timeoutMs: 30_000,
       seen: () => report.statusSeen,
     });
-    check(`status bar counts variations as n/${variations} once Render All Shots runs`, true);
+    check(`status bar counts shots as n/${shots} shots once Render All Shots runs`, true);
     await wb.screenshot('02-rendering-tree-and-status-bar');
 
     await wb.runCommand('Dailies: Open Storyboard');
@@ -122,7 +122,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
   check(`status bar reads "${upToDate}" after the render`, true);
   check(
     'status bar showed an ETA while rendering',
-    report.statusSeen.some((t) => /^\d+\/\d+ · ETA \S+/.test(t)),
+    report.statusSeen.some((t) => /^\d+\/\d+ shots · ETA \S+/.test(t)),
     report.statusSeen,
   );
   await wb.screenshot('05-workbench-after-render');

@@ -22,9 +22,9 @@ suite('Render All Shots (draft provider)', () => {
     file = example(api).file;
   });
 
-  test('every shot is fresh and nothing is rendering', () => {
+  test('every shot is done and nothing is rendering', () => {
     assert.equal(example(api).rendering, false);
-    assert.deepEqual(summary(api), { fresh: example(api).shots.length });
+    assert.deepEqual(summary(api), { done: example(api).shots.length });
   });
 
   test('project.json records each render, and its images and thumbnails are on disk', () => {

@@ -21,7 +21,7 @@ const DIMMED = /^file:[0-9a-f]{32}\.webp$/;
 const SHOT = 's02-030';
 
 function notFresh(api: DailiesApi): [string, string][] {
-  return [...statuses(api)].filter(([, s]) => s !== 'fresh');
+  return [...statuses(api)].filter(([, s]) => s !== 'done');
 }
 
 suite('Editing one prompt', () => {
@@ -58,7 +58,7 @@ suite('Editing one prompt', () => {
   });
 
   test('the status bar counts it and the tree shows its old thumbnail, dimmed', async () => {
-    await until('status "… 1 to render"', () => /· 1 to render\b/.test(api.statusText()), {
+    await until('status "… 1 stale"', () => /· 1 stale\b/.test(api.statusText()), {
       timeoutMs: 5000,
       seen: () => api.statusText(),
     });

@@ -55,7 +55,8 @@ export function summary(api: DailiesApi): Record<string, number> {
  * The command is not awaited: it resolves only after its completion notification is dismissed.
  */
 export async function ensureRendered(api: DailiesApi): Promise<void> {
-  const allFresh = () => example(api).shots.every((s) => s.status === 'fresh') && !example(api).rendering;
+  const allFresh = () =>
+    example(api).shots.every((s) => s.status === 'done' || s.status === 'cached') && !example(api).rendering;
   if (allFresh()) return;
   let failure: unknown;
   vscode.commands.executeCommand('dailies.renderAll').then(undefined, (err: unknown) => {
