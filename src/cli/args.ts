@@ -2,7 +2,15 @@ import { parseArgs } from 'node:util';
 import type { ConfigLayer } from '../core/config';
 import type { ProviderId } from '../core/project/schema';
 
-export const COMMANDS = ['render', 'prewarm', 'validate', 'migrate', 'estimate', 'metrics', 'animatic'] as const;
+export const COMMANDS = [
+  'render',
+  'prewarm',
+  'validate',
+  'migrate',
+  'estimate',
+  'metrics',
+  'animatic',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {

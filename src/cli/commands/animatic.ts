@@ -1,15 +1,15 @@
 // `dailies animatic <project.json>`: cut the circled takes into an MP4 (progress on stderr, the result on
 // stdout), and the `render --animatic` hook that keeps it current while a batch lands.
 import type { AnimaticResult } from '../../core/cut/build';
-import { type AnimaticEvent, AnimaticBuilder } from '../../core/cut/builder';
+import { AnimaticBuilder, type AnimaticEvent } from '../../core/cut/builder';
 import { CutError } from '../../core/cut/errors';
 import { locateFfmpeg } from '../../core/cut/ffmpeg';
 import { type AnimaticOptions, animaticOptions } from '../../core/cut/options';
 import { loadProject } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
 import type { RenderEngine } from '../../core/render/engine';
-import { formatDuration } from '../../shared/batchProgress';
 import { toDailiesError } from '../../core/util/errors';
+import { formatDuration } from '../../shared/batchProgress';
 import type { CliArgs } from '../args';
 import type { CliIO } from '../main';
 
@@ -53,9 +53,16 @@ export async function animaticCommand(args: CliArgs, io: CliIO): Promise<number>
     view.finish();
     const error = toDailiesError(err);
     if (error.code === 'canceled') return 130;
-    if (args.json) io.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, shotId: err instanceof CutError ? err.shotId : undefined } })}\n`);
-    io.stderr.write(`dailies: animatic not built: ${error.message} (the previous animatic, if any, is unchanged)\n`);
-    return ['validation', 'path-escape', 'path-invalid', 'ref-missing', 'not-found'].includes(error.code) ? 2 : 1;
+    if (args.json)
+      io.stdout.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, shotId: err instanceof CutError ? err.shotId : undefined } })}\n`,
+      );
+    io.stderr.write(
+      `dailies: animatic not built: ${error.message} (the previous animatic, if any, is unchanged)\n`,
+    );
+    return ['validation', 'path-escape', 'path-invalid', 'ref-missing', 'not-found'].includes(error.code)
+      ? 2
+      : 1;
   } finally {
     offInterrupt();
     stop.dispose();
@@ -64,7 +71,12 @@ export async function animaticCommand(args: CliArgs, io: CliIO): Promise<number>
 }
 
 /** `render --animatic`: a builder fed by the engine; `finish()` cuts once more after the batch. */
-export function attachAnimatic(args: CliArgs, engine: RenderEngine, io: CliIO, print: (line: string) => void) {
+export function attachAnimatic(
+  args: CliArgs,
+  engine: RenderEngine,
+  io: CliIO,
+  print: (line: string) => void,
+) {
   const options = cutOptions(args);
   const ffmpeg = locateFfmpeg({ env: io.env }).path;
   const builder = new AnimaticBuilder({
@@ -75,7 +87,8 @@ export function attachAnimatic(args: CliArgs, engine: RenderEngine, io: CliIO, p
   });
   const feed = builder.attach(engine.onEvent);
   const log = builder.onEvent((e) => {
-    if (e.type === 'done' && !args.quiet) print(`▶ animatic ${e.result.rel} updated (${e.result.encoded.length} segment(s) encoded)`);
+    if (e.type === 'done' && !args.quiet)
+      print(`▶ animatic ${e.result.rel} updated (${e.result.encoded.length} segment(s) encoded)`);
     if (e.type === 'failed' && !e.canceled) print(`✗ animatic: ${e.error.message}`);
   });
   return {

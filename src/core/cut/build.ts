@@ -47,7 +47,13 @@ export interface AnimaticResult {
 export type BuildEvent =
   | { type: 'start'; reason: string; shots: number; toEncode: string[] }
   | { type: 'segment'; shotId: string; state: 'encoding' | 'encoded' }
-  | { type: 'progress'; framesDone: number; framesTotal: number; shotId?: string; phase: 'encoding' | 'joining' }
+  | {
+      type: 'progress';
+      framesDone: number;
+      framesTotal: number;
+      shotId?: string;
+      phase: 'encoding' | 'joining';
+    }
   | { type: 'log'; level: 'info' | 'warn'; message: string };
 
 export interface BuildContext {
@@ -80,7 +86,10 @@ export async function buildAnimatic(ctx: BuildContext): Promise<AnimaticResult> 
   try {
     out = paths.resolveFile(options.out);
   } catch (err) {
-    throw new CutError('path-escape', `the animatic must be written inside the project: ${(err as Error).message}`);
+    throw new CutError(
+      'path-escape',
+      `the animatic must be written inside the project: ${(err as Error).message}`,
+    );
   }
   const segmentsDir = paths.data('cut', 'segments');
   const workDir = paths.data('cut', 'work');
@@ -100,17 +109,31 @@ export async function buildAnimatic(ctx: BuildContext): Promise<AnimaticResult> 
     if (states[i] === 'ok') return;
     if (states[i] === 'corrupt') {
       repaired.add(job.clip.shotId);
-      emit({ type: 'log', level: 'warn', message: `${job.clip.shotId}: its cached segment was damaged; encoding it again` });
+      emit({
+        type: 'log',
+        level: 'warn',
+        message: `${job.clip.shotId}: its cached segment was damaged; encoding it again`,
+      });
     }
     if (!toEncode.has(job.key)) toEncode.set(job.key, job);
   });
   const encodeList = [...toEncode.values()];
-  emit({ type: 'start', reason: ctx.reason ?? 'build', shots: jobs.length, toEncode: encodeList.map((j) => j.clip.shotId) });
+  emit({
+    type: 'start',
+    reason: ctx.reason ?? 'build',
+    shots: jobs.length,
+    toEncode: encodeList.map((j) => j.clip.shotId),
+  });
 
   await encodeAll(encodeList, cache, workDir, ctx, emit);
 
   throwIfAborted(ctx.signal);
-  emit({ type: 'progress', framesDone: timeline.totalFrames, framesTotal: timeline.totalFrames, phase: 'joining' });
+  emit({
+    type: 'progress',
+    framesDone: timeline.totalFrames,
+    framesTotal: timeline.totalFrames,
+    phase: 'joining',
+  });
   await assemble({
     ffmpeg: ctx.ffmpeg,
     segments: jobs.map((j) => cache.file(j.key)),
@@ -151,11 +174,24 @@ async function jobFor(clip: Clip, timeline: Timeline, ctx: BuildContext): Promis
     try {
       real = await ctx.paths.checkInside(clip.take.abs, rel);
     } catch (err) {
-      const why = err instanceof DailiesError && err.code === 'path-escape' ? 'leads outside the project' : 'is missing';
-      throw new CutError('ref-missing', `its circled take ${variation} (${rel}) ${why}: re-render the shot or circle another take`, clip.shotId, err);
+      const why =
+        err instanceof DailiesError && err.code === 'path-escape'
+          ? 'leads outside the project'
+          : 'is missing';
+      throw new CutError(
+        'ref-missing',
+        `its circled take ${variation} (${rel}) ${why}: re-render the shot or circle another take`,
+        clip.shotId,
+        err,
+      );
     }
     const { sha256 } = await sha256File(real).catch((err: unknown) => {
-      throw new CutError('ref-missing', `cannot read its circled take ${variation} (${rel}): ${(err as Error).message}`, clip.shotId, err);
+      throw new CutError(
+        'ref-missing',
+        `cannot read its circled take ${variation} (${rel}): ${(err as Error).message}`,
+        clip.shotId,
+        err,
+      );
     });
     image = { file: real, sha256 };
   }

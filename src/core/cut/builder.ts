@@ -2,9 +2,10 @@
 // attached to a render engine — again as shots land, debounced, so the cut is watchable before the batch
 // ends. Builds never overlap: a request during a build runs once after it (requests coalesce). Used the
 // same way by the extension and the CLI; it imports neither vscode nor the DOM.
+
+import type { RenderEvent } from '../../shared/events';
 import type { ProjectPaths } from '../project/paths';
 import type { Project } from '../project/schema';
-import type { RenderEvent } from '../../shared/events';
 import { type Disposable, Emitter } from '../util/emitter';
 import { canceled, type DailiesError, isAbortError, toDailiesError } from '../util/errors';
 import { type AnimaticResult, type BuildEvent, buildAnimatic } from './build';
@@ -44,6 +45,8 @@ export class AnimaticBuilder implements Disposable {
   private readonly landed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private firstLandedAt = 0;
+  /** A shot landed since the last batch ended: that batch's end must cut once more. */
+  private landedInBatch = false;
   private disposed = false;
   /** The last successful build. */
   last: AnimaticResult | undefined;
@@ -86,11 +89,14 @@ export class AnimaticBuilder implements Disposable {
     if (e.type === 'shot' && LANDED.has(e.outcome)) {
       if (this.landed.size === 0) this.firstLandedAt = Date.now();
       this.landed.add(e.shotId);
+      this.landedInBatch = true;
       this.emitter.fire({ type: 'scheduled', shotIds: [...this.landed] });
       this.schedule();
-    } else if (e.type === 'batch-end' && this.landed.size > 0) {
-      // project.json holds every result by now (the engine flushed before batch-end): cut at once.
-      void this.flush();
+    } else if (e.type === 'batch-end' && this.landedInBatch) {
+      // project.json holds every result by now (the engine flushed before batch-end), while a debounced
+      // build may have read it before the last results were written: cut once more, at once.
+      this.landedInBatch = false;
+      void this.flush(true);
     }
   }
 
@@ -99,13 +105,14 @@ export class AnimaticBuilder implements Disposable {
   }
 
   /** Runs a pending rebuild now; resolves when it is done (undefined when nothing was pending). */
-  async flush(): Promise<AnimaticResult | undefined> {
+  async flush(batchEnded = false): Promise<AnimaticResult | undefined> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.landed.size === 0) return this.queued;
+    if (this.landed.size === 0 && !batchEnded) return this.queued;
     const ids = [...this.landed];
     this.landed.clear();
-    return this.build(`${ids.join(', ')} landed`).catch(() => undefined);
+    const reason = ids.length ? `${ids.join(', ')} landed` : 'the batch ended';
+    return this.build(reason).catch(() => undefined);
   }
 
   /** Resolves once no build is running or queued. */
@@ -148,7 +155,9 @@ export class AnimaticBuilder implements Disposable {
       this.emitter.fire({ type: 'done', result });
       return result;
     } catch (err) {
-      const error = isAbortError(err) ? canceled('Animatic build canceled; the previous animatic is kept') : toDailiesError(err);
+      const error = isAbortError(err)
+        ? canceled('Animatic build canceled; the previous animatic is kept')
+        : toDailiesError(err);
       this.emitter.fire({
         type: 'failed',
         error,

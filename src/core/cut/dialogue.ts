@@ -47,13 +47,15 @@ export function timingWarnings(project: Project): TimingWarning[] {
   const fromDefaults = project.defaults?.duration;
   if (typeof fromDefaults === 'number') {
     const problem = durationProblem(fromDefaults);
-    if (problem) out.push({ pointer: '/defaults/duration', message: `${problem}: the animatic cannot cut it` });
+    if (problem)
+      out.push({ pointer: '/defaults/duration', message: `${problem}: the animatic cannot cut it` });
   }
   project.shots.forEach((shot, i) => {
     const { seconds, from } = shotSeconds(project, shot);
     if (from === 'shot') {
       const problem = durationProblem(seconds);
-      if (problem) out.push({ pointer: `/shots/${i}/duration`, message: `${problem}: the animatic cannot cut it` });
+      if (problem)
+        out.push({ pointer: `/shots/${i}/duration`, message: `${problem}: the animatic cannot cut it` });
     }
     const lines = shot.dialogue ?? [];
     lines.forEach((line, j) => {
@@ -66,7 +68,10 @@ export function timingWarnings(project: Project): TimingWarning[] {
     });
     // Point at the first line that no longer fits: that is where the user has to cut or lengthen.
     let needed = 0;
-    const overflow = lines.findIndex((line) => (needed += speakingSeconds(line.text)) > seconds);
+    const overflow = lines.findIndex((line) => {
+      needed += speakingSeconds(line.text);
+      return needed > seconds;
+    });
     if (overflow >= 0 && seconds > 0) {
       const total = lines.reduce((n, l) => n + speakingSeconds(l.text), 0);
       out.push({

@@ -34,9 +34,16 @@ export async function encodeSegment(
     const scale = spec.kenBurns ? 2 : 1;
     const png =
       spec.source.kind === 'image'
-        ? await stillFrame(spec.source.file, spec.width * scale, spec.height * scale).catch((err: unknown) => {
-            throw new CutError('ref-not-image', `cannot read its circled take: ${(err as Error).message}`, spec.shotId, err);
-          })
+        ? await stillFrame(spec.source.file, spec.width * scale, spec.height * scale).catch(
+            (err: unknown) => {
+              throw new CutError(
+                'ref-not-image',
+                `cannot read its circled take: ${(err as Error).message}`,
+                spec.shotId,
+                err,
+              );
+            },
+          )
         : await slateFrame(clip, spec.width, spec.height);
     const frameFile = path.join(scratch, 'frame.png');
     await fs.writeFile(frameFile, png);
@@ -91,7 +98,14 @@ async function textFilters(spec: SegmentSpec, scratch: string): Promise<string[]
   if (spec.burnIn) {
     const size = Math.max(10, Math.round(spec.height * 0.035));
     out.push(
-      drawText({ textfile: await textFile(spec.burnIn.label), fontfile, fontsize: size, x: String(margin), y: String(margin), box: true }),
+      drawText({
+        textfile: await textFile(spec.burnIn.label),
+        fontfile,
+        fontsize: size,
+        x: String(margin),
+        y: String(margin),
+        box: true,
+      }),
       drawTimecode(fontfile, spec.burnIn.timecode, spec.fps, size, margin),
     );
   }

@@ -86,7 +86,13 @@ export function drawText(t: TextLayer): string {
 }
 
 /** A running timecode that starts at the shot's record time (`HH:MM:SS:FF`). */
-export function drawTimecode(fontfile: string, start: string, fps: number, fontsize: number, margin: number): string {
+export function drawTimecode(
+  fontfile: string,
+  start: string,
+  fps: number,
+  fontsize: number,
+  margin: number,
+): string {
   // DejaVu Sans digits are 0.636 em and colons 0.337 em: "00:00:00:00" is 6.1 em wide.
   return filter('drawtext', {
     fontfile,

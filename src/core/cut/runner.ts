@@ -50,12 +50,21 @@ export function runFfmpeg(bin: string, args: string[], o: RunOptions = {}): Prom
     const touch = () => {
       clearTimeout(idle);
       idle = setTimeout(
-        () => kill(new CutError('timeout', `ffmpeg printed nothing for ${Math.round(idleMs / 1000)} s and was stopped`)),
+        () =>
+          kill(
+            new CutError(
+              'timeout',
+              `ffmpeg printed nothing for ${Math.round(idleMs / 1000)} s and was stopped`,
+            ),
+          ),
         idleMs,
       );
     };
     const total = setTimeout(
-      () => kill(new CutError('timeout', `ffmpeg ran longer than ${Math.round(totalMs / 1000)} s and was stopped`)),
+      () =>
+        kill(
+          new CutError('timeout', `ffmpeg ran longer than ${Math.round(totalMs / 1000)} s and was stopped`),
+        ),
       totalMs,
     );
     const onAbort = () => kill(canceled());

@@ -6,9 +6,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { hashJson, sha256File } from '../util/hash';
-import type { AnimaticOptions } from './options';
 import { ENCODER_VERSION } from './filters';
 import { slateLines } from './frames';
+import type { AnimaticOptions } from './options';
 import { burnInLabel, type Clip, clipTimecode, type Timeline } from './timeline';
 
 export interface SegmentSpec {
@@ -18,7 +18,9 @@ export interface SegmentSpec {
   fps: number;
   frames: number;
   kenBurns: boolean;
-  source: { kind: 'image'; file: string; sha256: string } | { kind: 'slate'; slate: ReturnType<typeof slateLines> };
+  source:
+    | { kind: 'image'; file: string; sha256: string }
+    | { kind: 'slate'; slate: ReturnType<typeof slateLines> };
   burnIn?: { label: string; timecode: string };
   subtitles: { speaker: string; text: string; startS: number; endS: number }[];
 }
@@ -73,7 +75,10 @@ export class SegmentCache {
 
   /** A fresh temp name beside the segment, so a killed encode never leaves a half file under its key. */
   tempFile(key: string): string {
-    return path.join(this.dir, `.${key}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.partial.mp4`);
+    return path.join(
+      this.dir,
+      `.${key}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.partial.mp4`,
+    );
   }
 
   async check(key: string, frames: number): Promise<SegmentState> {

@@ -18,7 +18,10 @@ export function speakingSeconds(text: string): number {
 }
 
 /** The shot's own duration, else the project's default, else 3 s; and where it was written. */
-export function shotSeconds(project: Project, shot: Shot): { seconds: number; from: 'shot' | 'defaults' | 'builtin' } {
+export function shotSeconds(
+  project: Project,
+  shot: Shot,
+): { seconds: number; from: 'shot' | 'defaults' | 'builtin' } {
   if (typeof shot.duration === 'number') return { seconds: shot.duration, from: 'shot' };
   const d = project.defaults?.duration;
   if (typeof d === 'number') return { seconds: d, from: 'defaults' };

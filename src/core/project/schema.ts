@@ -140,7 +140,10 @@ export const DefaultsSchema = Type.Object({
   variations: Type.Optional(Variations),
   params: Type.Optional(Params),
   duration: Type.Optional(
-    Type.Number({ minimum: 0, ...md('Length in seconds of shots that give none (the animatic uses 3 s without it).') }),
+    Type.Number({
+      minimum: 0,
+      ...md('Length in seconds of shots that give none (the animatic uses 3 s without it).'),
+    }),
   ),
 });
 
