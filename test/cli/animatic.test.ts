@@ -51,9 +51,9 @@ describe('dailies animatic', () => {
     const width = await runCli(['animatic', p.file, '--width', 'wide']);
     assert.equal(width.code, 2);
     assert.match(width.stderr, /--width takes a whole number/);
-    const escape = await runCli(['animatic', p.file, ...SMALL, '--out', '../elsewhere.mp4']);
-    assert.equal(escape.code, 2);
-    assert.match(escape.stderr, /animatic not built: the animatic must be written inside the project/);
+    const outside = await runCli(['animatic', p.file, ...SMALL, '--out', '../elsewhere.mp4']);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /animatic not built: the animatic must be written inside the project/);
     assert.ok(!existsSync(path.join(p.dir, '..', 'elsewhere.mp4')));
     const json = await p.json();
     (json.shots[0] as unknown as { duration: number }).duration = 700;
