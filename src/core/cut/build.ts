@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProjectPaths } from '../project/paths';
 import type { Project } from '../project/schema';
+import { writeFileAtomic } from '../util/atomicWrite';
 import { canceled, DailiesError, isAbortError, toDailiesError } from '../util/errors';
 import { sha256File } from '../util/hash';
 import { assemble, sweepPartials } from './assemble';
@@ -150,7 +151,7 @@ export async function buildAnimatic(ctx: BuildContext): Promise<AnimaticResult> 
   });
 
   const encodedKeys = new Set(toEncode.keys());
-  return {
+  const result: AnimaticResult = {
     file: out.abs,
     rel: out.rel,
     width: timeline.width,
@@ -164,6 +165,26 @@ export async function buildAnimatic(ctx: BuildContext): Promise<AnimaticResult> 
     repaired: [...repaired],
     builtAt: Date.now(),
   };
+  // What the Cut view shows after a reload: the clips of the file that is really there.
+  await writeFileAtomic(paths.data('cut', 'animatic.json'), `${JSON.stringify(result)}\n`).catch(
+    () => undefined,
+  );
+  return result;
+}
+
+/** The last successful build of this project, if its animatic is still where it was written. */
+export async function lastAnimatic(paths: ProjectPaths): Promise<AnimaticResult | undefined> {
+  try {
+    const text = await fs.readFile(paths.data('cut', 'animatic.json'), 'utf8');
+    if (text.length > 16 * 1024 * 1024) return undefined;
+    const r = JSON.parse(text) as AnimaticResult;
+    if (typeof r.rel !== 'string' || !Array.isArray(r.clips) || typeof r.fps !== 'number') return undefined;
+    const file = paths.resolveFile(r.rel).abs;
+    await fs.access(file);
+    return { ...r, file };
+  } catch {
+    return undefined;
+  }
 }
 
 async function jobFor(clip: Clip, timeline: Timeline, ctx: BuildContext): Promise<Job> {
