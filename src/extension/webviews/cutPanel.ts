@@ -158,7 +158,11 @@ export class CutPanels extends Disposable {
         for (const [p, panel] of this.panels) if (!alive.has(p)) panel.host.options.panel.dispose();
       }),
     );
-    this.register({ dispose: () => [...this.panels.values()].forEach((p) => p.dispose()) });
+    this.register({
+      dispose: () => {
+        for (const p of this.panels.values()) p.dispose();
+      },
+    });
   }
 
   open(production: Production): CutPanel {
