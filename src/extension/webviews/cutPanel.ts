@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnimaticResult } from '../../core/cut/build';
 import { animaticOptions, frameSize } from '../../core/cut/options';
-import type { CutBuildState, CutClip, CutEvents, CutHostRequests, CutSnapshot } from '../../shared/cut';
+import type { CutClip, CutEvents, CutHostRequests, CutSnapshot } from '../../shared/cut';
 import type { Animatics } from '../cut/animatics';
 import { readCutSettings } from '../cut/cutSettings';
 import type { Production } from '../productions/production';
