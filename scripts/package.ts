@@ -47,6 +47,8 @@ const SHIPPED = ['dist/extension.js', 'dist/webview', 'media', 'schemas', 'LICEN
 const DEAD_WEIGHT = [
   /\.mjs$/, // ESM twins of the CommonJS builds the bundled extension requires
   /\.d\.[cm]?ts$/,
+  /\.test-d\.ts$/, // @ffmpeg-installer/ffmpeg's type tests
+  /~$/, // editor backups published by @ffmpeg-installer/ffmpeg (index.js~, download.sh~…)
   /\.map$/,
   /\.(?:cc|cpp|c|h|hpp|gyp|gypi)$/,
   /(?:^|\/)(?:install|bin)\/[^/]+\.js$/, // sharp's build-from-source step, semver's command line
