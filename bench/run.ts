@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead animatic]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runAnimaticBench } from './animatic';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
 import { type BenchRow, table } from './lib/report';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   io: runProjectIOBench,
   extension: runExtensionBench,
   overhead: runEngineOverheadBench,
+  animatic: runAnimaticBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {
