@@ -256,6 +256,33 @@ describe('Cut webview', () => {
     });
   });
 
+  it('a long cut of short and long shots fits the strip without scrolling when it can', async () => {
+    await withCut(async ({ page, host }) => {
+      await page.locator('.clip').first().waitFor();
+      const durations = Array.from({ length: 24 }, (_, i) => [2, 3, 4, 5, 6, 7][i % 6]!);
+      let at = 0;
+      const clips = durations.map((d, i) => {
+        const c = {
+          shotId: `s-${i}`,
+          index: i,
+          startS: at,
+          durationS: d,
+          take: 1,
+          thumbUrl: harness.thumbUrl(i),
+        };
+        at += d;
+        return c;
+      });
+      await host.emit('snapshot', { ...snapshot, clips, durationS: at });
+      await until('24 tiles', async () => (await page.locator('.clip').count()) === 24);
+      const fit = await page.locator('.strip').evaluate((el: unknown) => {
+        const e = el as { scrollWidth: number; clientWidth: number };
+        return { scroll: e.scrollWidth, client: e.clientWidth };
+      });
+      assert.ok(fit.scroll <= fit.client + 1, `strip overflows: ${JSON.stringify(fit)}`);
+    });
+  });
+
   it('without an animatic, offers to build one', async () => {
     const empty: CutSnapshot = {
       ...snapshot,
