@@ -37,6 +37,7 @@ export class Animatics extends Disposable {
   /** Render hooks, one per production; whether a batch is followed is decided at its start. */
   private readonly hooks = new Map<Production, vscode.Disposable>();
   private readonly following = new Set<Production>();
+  private readonly status = new Map<Production, { done(): void; report(message: string): void }>();
 
   constructor(
     registry: ProductionRegistry,
@@ -121,7 +122,32 @@ export class Animatics extends Disposable {
     }
   }
 
+  /** Every build, progressive ones included, shows in the status bar while ffmpeg works. */
+  private statusBar(production: Production, e: AnimaticEvent): void {
+    const open = this.status.get(production);
+    if (e.type === 'start' && !open) {
+      let done: () => void = () => undefined;
+      let report: (message: string) => void = () => undefined;
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `$(device-camera-video) Animatic` },
+        (progress) =>
+          new Promise<void>((resolve) => {
+            done = resolve;
+            report = (message) => progress.report({ message });
+          }),
+      );
+      this.status.set(production, { done: () => done(), report: (m) => report(m) });
+    } else if (e.type === 'progress' && open) {
+      const pct = Math.round((e.framesTotal ? e.framesDone / e.framesTotal : 1) * 100);
+      open.report(e.phase === 'joining' ? 'joining…' : `${pct}% · ${e.shotId ?? ''}`);
+    } else if ((e.type === 'done' || e.type === 'failed') && open) {
+      open.done();
+      this.status.delete(production);
+    }
+  }
+
   private onBuilderEvent(production: Production, entry: Entry, e: AnimaticEvent): void {
+    this.statusBar(production, e);
     const s = entry.state;
     switch (e.type) {
       case 'scheduled':
@@ -167,6 +193,8 @@ export class Animatics extends Disposable {
   }
 
   private drop(production: Production): void {
+    this.status.get(production)?.done();
+    this.status.delete(production);
     this.hooks.get(production)?.dispose();
     this.hooks.delete(production);
     this.following.delete(production);
