@@ -8,8 +8,10 @@ import { filterArgs, optionValue } from '../../src/core/cut/filters';
 import { animaticOptions, frameSize } from '../../src/core/cut/options';
 import { type SegmentSpec, segmentKey } from '../../src/core/cut/segments';
 import { circledTake } from '../../src/core/cut/takes';
+import { buildTimeline, voiceCues } from '../../src/core/cut/timeline';
 import { framesFor, speakingSeconds, timecode } from '../../src/core/cut/timing';
 import { parseProjectText } from '../../src/core/project/load';
+import { ProjectPaths } from '../../src/core/project/paths';
 import type { Project, Shot } from '../../src/core/project/schema';
 
 const shot = (extra: Partial<Shot> & Record<string, unknown> = {}): Shot =>
@@ -195,6 +197,35 @@ describe('scratch-voice timing', () => {
     );
     assert.match(r.issues[1]!.message, /speaker "nobody" is not in the cast/);
     assert.match(r.issues[2]!.message, /duration 0 s is not more than 0: the animatic cannot cut it/);
+  });
+
+  it('voice cues start where their shot starts in the cut, plus their place in the shot', () => {
+    const project = {
+      cast: [{ id: 'mara' }],
+      shots: [
+        shot({ id: 'a', duration: 2 }),
+        shot({
+          id: 'b',
+          duration: 4,
+          dialogue: [
+            { speaker: 'mara', text: 'one two three four five' },
+            { speaker: 'mara', text: 'six' },
+          ],
+        }),
+      ],
+    } as Project;
+    const timeline = buildTimeline(
+      project,
+      new ProjectPaths('/p/project.json'),
+      animaticOptions({ fps: 24, width: 320 }),
+    );
+    assert.deepEqual(
+      voiceCues(timeline).map((c) => [c.shotId, c.line, c.startS]),
+      [
+        ['b', 0, 2],
+        ['b', 1, 4],
+      ],
+    );
   });
 
   it('defaults.duration counts for shots without one', () => {

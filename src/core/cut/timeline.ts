@@ -88,3 +88,30 @@ export function burnInLabel(clip: Clip): string {
 export function clipTimecode(clip: Clip, fps: number): string {
   return timecode(clip.startFrame, fps);
 }
+
+export interface VoiceCue {
+  shotId: string;
+  /** Index of the line in the shot's `dialogue`. */
+  line: number;
+  speaker: string;
+  text: string;
+  /** Seconds from the start of the cut: where the line's MP3 goes on the scratch-voice track. */
+  startS: number;
+}
+
+/**
+ * Where each dialogue line starts in the cut. The cloud text-to-speech path lays one MP3 per cue at
+ * `startS` into a single track as long as the cut and passes it to assemble() as `audio`: the picture's
+ * segments are copied, never re-encoded, and a changed line changes only the audio track.
+ */
+export function voiceCues(timeline: Timeline): VoiceCue[] {
+  return timeline.clips.flatMap((c) =>
+    c.lines.map((l, line) => ({
+      shotId: c.shotId,
+      line,
+      speaker: l.speaker,
+      text: l.text,
+      startS: c.startFrame / timeline.fps + l.startS,
+    })),
+  );
+}
