@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode animatic]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runAnimaticBench } from './animatic';
 import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   downloads: runDownloadsBench,
   open: runOpenProjectBench,
   'open-vscode': runOpenVscodeBench,
+  animatic: runAnimaticBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedReadme } from './readme';
-import { hostTarget, TARGETS } from './targets';
+import { hostTarget, NATIVE, TARGETS } from './targets';
 import { checkVsix, readZip } from './vsix-check';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +47,8 @@ const SHIPPED = ['dist/extension.js', 'dist/webview', 'media', 'schemas', 'LICEN
 const DEAD_WEIGHT = [
   /\.mjs$/, // ESM twins of the CommonJS builds the bundled extension requires
   /\.d\.[cm]?ts$/,
+  /\.test-d\.ts$/, // @ffmpeg-installer/ffmpeg's type tests
+  /~$/, // editor backups published by @ffmpeg-installer/ffmpeg (index.js~, download.sh~…)
   /\.map$/,
   /\.(?:cc|cpp|c|h|hpp|gyp|gypi)$/,
   /(?:^|\/)(?:install|bin)\/[^/]+\.js$/, // sharp's build-from-source step, semver's command line
@@ -168,12 +170,27 @@ function stageTarget(target: string): string {
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   rmSync(path.join(stage, 'package-lock.json'));
   prune(stage);
+  addNotices(stage, target);
   for (const entry of SHIPPED) cpSync(path.join(REPO, entry), path.join(stage, entry), { recursive: true });
   writeFileSync(
     path.join(stage, 'README.md'),
     packagedReadme(readFileSync(path.join(REPO, 'README.md'), 'utf8'), REPO),
   );
   return stage;
+}
+
+/** A LICENSE for each native package that ships none (the GPL ffmpeg build must travel with its licence). */
+function addNotices(stage: string, target: string): void {
+  for (const native of NATIVE) {
+    for (const [pkg, parts] of Object.entries(native.notices?.(target) ?? {})) {
+      const dir = path.join(stage, 'node_modules', ...pkg.split('/'));
+      if (!existsSync(dir)) continue;
+      const text = parts
+        .map((f) => readFileSync(path.join(REPO, 'scripts', 'licenses', f), 'utf8'))
+        .join('\n');
+      writeFileSync(path.join(dir, 'LICENSE'), text);
+    }
+  }
 }
 
 /** Loads sharp from the unpacked VSIX and makes a thumbnail: the pruned dependency tree still works. */

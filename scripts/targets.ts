@@ -27,6 +27,11 @@ export interface NativeDependency {
   dependency: string;
   perPlatform: RegExp;
   binariesIn: (target: string) => string[];
+  /**
+   * Packages that ship no licence file of their own, each with the notice to write into it as LICENSE:
+   * files under scripts/licenses/, joined (a notice, then the licence's full text).
+   */
+  notices?: (target: string) => Record<string, string[]>;
 }
 
 export const NATIVE: NativeDependency[] = [
@@ -35,6 +40,15 @@ export const NATIVE: NativeDependency[] = [
     perPlatform: /^@img\/sharp-(?:libvips-)?(.+)$/,
     binariesIn: (t) =>
       t.startsWith('win32') ? [`@img/sharp-${t}`] : [`@img/sharp-${t}`, `@img/sharp-libvips-${t}`],
+  },
+  {
+    dependency: '@ffmpeg-installer/ffmpeg',
+    perPlatform: /^@ffmpeg-installer\/((?:linux|darwin|win32)-.+)$/,
+    binariesIn: (t) => [`@ffmpeg-installer/${t}`],
+    notices: (t) => ({
+      '@ffmpeg-installer/ffmpeg': ['ffmpeg-installer.txt', 'LGPL-2.1.txt'],
+      [`@ffmpeg-installer/${t}`]: ['ffmpeg.txt', 'GPL-3.0.txt'],
+    }),
   },
 ];
 

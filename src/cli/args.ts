@@ -2,7 +2,15 @@ import { parseArgs } from 'node:util';
 import type { ConfigLayer } from '../core/config';
 import type { ProviderId } from '../core/project/schema';
 
-export const COMMANDS = ['render', 'prewarm', 'validate', 'migrate', 'estimate', 'metrics'] as const;
+export const COMMANDS = [
+  'render',
+  'prewarm',
+  'validate',
+  'migrate',
+  'estimate',
+  'metrics',
+  'animatic',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -15,6 +23,18 @@ export interface CliArgs {
   quiet: boolean;
   reset: boolean;
   config: ConfigLayer;
+  /** `animatic`, and `render --animatic`: what to cut (values checked by the animatic itself). */
+  cut: AnimaticFlags;
+}
+
+export interface AnimaticFlags {
+  /** `render --animatic`: keep the animatic current while rendering. */
+  enabled: boolean;
+  out?: string;
+  width?: number;
+  fps?: number;
+  burnIn: boolean;
+  kenBurns: boolean;
 }
 
 export class UsageError extends Error {}
@@ -28,6 +48,7 @@ Commands:
   estimate   Shots to render vs cached, uploads needed, estimated time and cost
   metrics    Latency, cache and cost metrics of this production
   migrate    Download remote images the project links to and point it at the local copies
+  animatic   Cut the circled takes (slates for shots not rendered) into an H.264 MP4
 
 Options:
   --shots a,b,c          Only these shots
@@ -38,6 +59,12 @@ Options:
   --draft-latency <ms>   Simulated time per draft variation
   --json                 Print one machine-readable JSON document on stdout
   --reset                (metrics) clear the stored metrics
+  --animatic             (render) rebuild the animatic as shots land, and at the end
+  --out <file.mp4>       (animatic) output inside the project (default cut/animatic.mp4)
+  --width <px>           (animatic) frame width (default 1280; height from aspectRatio)
+  --fps <n>              (animatic) frames per second (default 24)
+  --burn-in              (animatic) shot id, scene, take and timecode in the picture
+  --ken-burns            (animatic) slow push-in on every still
   --verbose, --quiet     More or less output on stderr
   -h, --help, --version
 
@@ -46,6 +73,7 @@ Environment:
   DAILIES_FAL_URL, DAILIES_REPLICATE_URL
                                      base URL of a gateway, proxy or test fake
   DAILIES_LIMIT_LIGHT|HEAVY|VIDEO, DAILIES_PROVIDER, DAILIES_DRAFT_LATENCY_MS
+  DAILIES_FFMPEG                     ffmpeg binary for the animatic (default: the bundled one)
 
 Exit codes: 0 success, 1 some shots failed, 2 bad usage or invalid project, 130 interrupted.`;
 
@@ -91,6 +119,14 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     quiet: values.quiet ?? false,
     reset: values.reset ?? false,
     config,
+    cut: {
+      enabled: values.animatic ?? false,
+      out: values.out,
+      width: intFlag('--width', values.width),
+      fps: intFlag('--fps', values.fps),
+      burnIn: values['burn-in'] ?? false,
+      kenBurns: values['ken-burns'] ?? false,
+    },
   };
 }
 
@@ -107,12 +143,24 @@ function parse(argv: string[]) {
       limit: { type: 'string' },
       'draft-latency': { type: 'string' },
       reset: { type: 'boolean' },
+      animatic: { type: 'boolean' },
+      out: { type: 'string' },
+      width: { type: 'string' },
+      fps: { type: 'string' },
+      'burn-in': { type: 'boolean' },
+      'ken-burns': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
   });
+}
+
+function intFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name} takes a whole number (got "${value}")`);
+  return Number(value);
 }
 
 function parseLimits(spec: string): Partial<Record<'light' | 'heavy' | 'video', number>> {

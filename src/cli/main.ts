@@ -4,6 +4,7 @@ import { ProjectLoadError } from '../core/project/load';
 import { formatIssue } from '../core/project/validate';
 import { DailiesError, toDailiesError } from '../core/util/errors';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args';
+import { animaticCommand } from './commands/animatic';
 import { estimateCommand } from './commands/estimate';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
@@ -42,6 +43,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (args.command === 'validate') return validateCommand(args, io);
+  if (args.command === 'animatic') return animaticCommand(args, io);
   let ctx: CliContext | undefined;
   try {
     ctx = await createContext(args, io.env);

@@ -4,6 +4,7 @@ import { envLayer, resolveConfig } from '../core/config';
 import { ModelRegistry } from '../core/providers/registry';
 import { Scheduler } from '../core/render/scheduler';
 import type { DailiesApi } from './api';
+import { registerAnimaticCommands } from './commands/animaticCommands';
 import { registerBatchCommands } from './commands/batchCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     ...registerBatchCommands(registry, log),
     ...registerKeyCommands(keys, registry),
     ...registerViewCommands(registry, panels, log),
+    ...registerAnimaticCommands({ registry, log, extensionUri: context.extensionUri }),
   ]) {
     add(d);
   }

@@ -10,15 +10,17 @@ export interface WebviewPageOptions {
   scriptUri: string;
   styleUri: string;
   /** Webview kind, read by the bundle to pick its app. */
-  view: 'storyboard' | 'metrics';
+  view: 'storyboard' | 'metrics' | 'cut';
   /** How long the webview waits for an answer to a request before showing an error (default 30 s). */
   rpcTimeoutMs?: number;
 }
 
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, media = false): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
+    // Only the Cut view plays video (the animatic, served through asWebviewUri).
+    ...(media ? [`media-src ${cspSource}`] : []),
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
@@ -36,7 +38,7 @@ export function webviewPage(o: WebviewPageOptions): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce, o.view === 'cut'))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}" id="vscode-codicon-stylesheet">
 <title>${attr(o.title)}</title>

@@ -49,6 +49,13 @@ function goodVsix(target = 'linux-x64'): Map<string, Buffer> {
     [`extension/node_modules/@img/sharp-${target}/LICENSE`, text('Apache-2.0')],
     [`extension/node_modules/@img/sharp-${target}/lib/sharp-${target}-0.35.5.node`, binary(target)],
   ]);
+  // The animatic's ffmpeg: the locator package and the target's static binary, each with the LICENSE the
+  // packaging writes into it.
+  files.set('extension/node_modules/@ffmpeg-installer/ffmpeg/index.js', text(''));
+  files.set('extension/node_modules/@ffmpeg-installer/ffmpeg/LICENSE', text('LGPL-2.1'));
+  const exe = target.startsWith('win32') ? 'ffmpeg.exe' : 'ffmpeg';
+  files.set(`extension/node_modules/@ffmpeg-installer/${target}/${exe}`, binary(target));
+  files.set(`extension/node_modules/@ffmpeg-installer/${target}/LICENSE`, text('GPL-3.0'));
   if (!target.startsWith('win32')) {
     files.set(`extension/node_modules/@img/sharp-libvips-${target}/README.md`, text('## Licensing\nLGPLv3'));
     files.set(`extension/node_modules/@img/sharp-libvips-${target}/lib/libvips-cpp.so`, binary(target));
@@ -83,6 +90,26 @@ describe('checkVsix', () => {
     assert.ok(
       problems.includes(
         "extension/node_modules/@img/sharp-linuxmusl-x64/lib/sharp.node: from @img/sharp-linuxmusl-x64, sharp's package for linuxmusl-x64",
+      ),
+      problems.join('\n'),
+    );
+  });
+
+  it('refuses a VSIX without its ffmpeg, or with the ffmpeg of another platform', () => {
+    const files = goodVsix();
+    files.delete('extension/node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
+    files.set('extension/node_modules/@ffmpeg-installer/darwin-arm64/ffmpeg', binary('darwin-arm64'));
+    files.set('extension/node_modules/@ffmpeg-installer/darwin-arm64/LICENSE', Buffer.from('GPL-3.0'));
+    const problems = checkVsix(files, 'linux-x64');
+    assert.ok(
+      problems.includes('no linux-x64 native binary in @ffmpeg-installer/linux-x64'),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith(
+          'extension/node_modules/@ffmpeg-installer/darwin-arm64/ffmpeg: native binary for darwin-arm64',
+        ),
       ),
       problems.join('\n'),
     );

@@ -25,6 +25,12 @@ export const THUMB_COUNT = 20;
  */
 export interface Harness {
   origin: string;
+  /** Thumbnail URL of shot i (0-based) in the served project: one of THUMB_COUNT frames, a URL per shot. */
+  thumbUrl(i: number): string;
+  /** The "original" image of the same shot (the harness serves the same bytes). */
+  imageUrl(i: number): string;
+  /** Serves bytes (a video) at the returned URL, with byte ranges as a media player needs for seeking. */
+  serveMedia(name: string, bytes: Buffer): string;
   close(): Promise<void>;
 }
 
@@ -40,7 +46,8 @@ export function ensureWebviewsBuilt(): void {
   const newest = Math.max(
     ...[path.join(REPO, 'webview-ui'), path.join(REPO, 'src/shared')].flatMap((dir) => mtimes(dir)),
   );
-  if (built >= newest && existsSync(path.join(DIST, 'metrics.js'))) return;
+  if (built >= newest && existsSync(path.join(DIST, 'metrics.js')) && existsSync(path.join(DIST, 'cut.js')))
+    return;
   execFileSync(process.execPath, ['esbuild.mjs', '--only=webviews'], { cwd: REPO, stdio: 'pipe' });
 }
 
@@ -57,8 +64,12 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function startHarness(): Promise<Harness> {
   const thumbs = await makeThumbnails(THUMB_COUNT);
+  const media = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
+    const name = /^\/media\/([\w.-]+)$/.exec(new URL(req.url ?? '/', origin).pathname)?.[1];
+    const bytes = name ? media.get(name) : undefined;
+    if (bytes) return sendRange(req, res, bytes);
     serve(req, res, origin, thumbs).catch((err: unknown) => {
       res.writeHead(500).end(String(err));
     });
@@ -67,6 +78,12 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
+    thumbUrl: (i) => `${origin}/p/renders/S${String(i + 1).padStart(5, '0')}/thumb.webp`,
+    imageUrl: (i) => `${origin}/p/renders/S${String(i + 1).padStart(5, '0')}/image.webp`,
+    serveMedia: (name, bytes) => {
+      media.set(name, bytes);
+      return `${origin}/media/${name}`;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -90,8 +107,8 @@ async function serve(
   thumbs: Buffer[],
 ): Promise<void> {
   const url = new URL(req.url ?? '/', origin);
-  const view = /^\/(storyboard|metrics)\.html$/.exec(url.pathname)?.[1];
-  if (view === 'storyboard' || view === 'metrics') {
+  const view = /^\/(storyboard|metrics|cut)\.html$/.exec(url.pathname)?.[1];
+  if (view === 'storyboard' || view === 'metrics' || view === 'cut') {
     const timeout = Number(url.searchParams.get('timeout'));
     const html = harnessPage(
       view,
@@ -122,6 +139,28 @@ async function serve(
   res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
 }
 
+/** A video with `Accept-Ranges`: Chromium seeks in media only when the server answers byte ranges. */
+function sendRange(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  const headers = { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
+  if (!range) {
+    res.writeHead(200, { ...headers, 'content-length': body.length }).end(body);
+    return;
+  }
+  const start = range[1] ? Number(range[1]) : Math.max(0, body.length - Number(range[2]));
+  const end = range[1] && range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+  if (start > end || start >= body.length) {
+    res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+    return;
+  }
+  res.writeHead(206, {
+    ...headers,
+    'content-range': `bytes ${start}-${end}/${body.length}`,
+    'content-length': end - start + 1,
+  });
+  res.end(body.subarray(start, end + 1));
+}
+
 function send(res: ServerResponse, body: Buffer, type: string): void {
   res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache' });
   res.end(body);
@@ -129,13 +168,13 @@ function send(res: ServerResponse, body: Buffer, type: string): void {
 
 /** The page the extension would serve, with the VS Code API stand-in and one script the CSP must block. */
 export function harnessPage(
-  view: 'storyboard' | 'metrics',
+  view: 'storyboard' | 'metrics' | 'cut',
   origin: string,
   options: PageOptions = {},
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const page = webviewPage({
-    title: view === 'storyboard' ? 'Storyboard' : 'Metrics',
+    title: { storyboard: 'Storyboard', metrics: 'Metrics', cut: 'Cut' }[view],
     cspSource: origin,
     nonce,
     scriptUri: `${origin}/dist/webview/${view}.js`,

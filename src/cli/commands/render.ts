@@ -4,10 +4,13 @@ import type { CliContext } from '../context';
 import type { CliIO } from '../main';
 import { summaryText } from '../output';
 import { ProgressBar } from '../progressBar';
+import { attachAnimatic, resultText } from './animatic';
 
 export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): Promise<number> {
   const bar = args.quiet ? undefined : new ProgressBar(io.stderr, io.stderr.isTTY === true && !args.json);
   const controller = new AbortController();
+  const print = (line: string) => (bar ? bar.printLine(line) : io.stderr.write(`${line}\n`));
+  const animatic = args.cut.enabled ? attachAnimatic(args, ctx.engine, io, print) : undefined;
   const stopListening = ctx.engine.onEvent((e: RenderEvent) => {
     bar?.onEvent(e);
     if (
@@ -34,6 +37,7 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
       '\nCanceling… (jobs that already finished are collected and recorded; press Ctrl-C again to quit now)\n',
     );
     controller.abort();
+    animatic?.cancel();
     return true;
   });
   try {
@@ -42,14 +46,16 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
       force: args.force,
       signal: controller.signal,
     });
+    const cut = await animatic?.finish(controller.signal.aborted);
     bar?.finish();
-    if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-    else if (!args.quiet) io.stdout.write(`${summaryText(summary)}\n`);
+    if (args.json) io.stdout.write(`${JSON.stringify(cut ? { ...summary, animatic: cut } : summary)}\n`);
+    else if (!args.quiet) io.stdout.write(`${summaryText(summary)}${cut ? `\n${resultText(cut)}` : ''}\n`);
     if (controller.signal.aborted) return 130;
     return summary.shots.failed > 0 || summary.shots.canceled > 0 ? 1 : 0;
   } finally {
     bar?.finish();
     offInterrupt();
+    void animatic?.finish(true);
     stopListening.dispose();
   }
 }

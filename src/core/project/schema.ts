@@ -102,6 +102,11 @@ export const SceneSchema = Type.Object({
   decor: Type.Optional(Refs),
 });
 
+export const DialogueLineSchema = Type.Object({
+  speaker: Id,
+  text: Type.String({ minLength: 1, maxLength: 2000, ...md('What the speaker says.') }),
+});
+
 export const ShotSchema = Type.Object({
   id: Id,
   scene: Type.Optional(Id),
@@ -119,6 +124,12 @@ export const ShotSchema = Type.Object({
   duration: Type.Optional(Type.Number({ minimum: 0, ...md('Shot length in seconds (for the edit).') })),
   notes: Type.Optional(Type.String({ maxLength: 20000 })),
   render: Type.Optional(RenderRecordSchema),
+  dialogue: Type.Optional(
+    Type.Array(DialogueLineSchema, {
+      maxItems: 64,
+      ...md('Lines spoken in the shot, in order. Offline they are burned into the animatic as subtitles.'),
+    }),
+  ),
 });
 
 export const DefaultsSchema = Type.Object({
@@ -128,6 +139,12 @@ export const DefaultsSchema = Type.Object({
   seed: Type.Optional(Seed),
   variations: Type.Optional(Variations),
   params: Type.Optional(Params),
+  duration: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      ...md('Length in seconds of shots that give none (the animatic uses 3 s without it).'),
+    }),
+  ),
 });
 
 export const ModelDefinitionSchema = Type.Object({
@@ -185,6 +202,7 @@ export type ModelDefinition = Static<typeof ModelDefinitionSchema>;
 export type ModelClass = Static<typeof ModelClassSchema>;
 export type ProviderId = Static<typeof ProviderIdSchema>;
 export type ProjectLimits = Static<typeof LimitsSchema>;
+export type DialogueLine = Static<typeof DialogueLineSchema>;
 
 /** The draft-07 document contributed to VS Code through `jsonValidation`. */
 export function projectJsonSchema(): Record<string, unknown> {

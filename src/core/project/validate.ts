@@ -3,6 +3,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
+import { timingWarnings } from '../cut/dialogue';
 import { type Project, ProjectSchema } from './schema';
 import { LineIndex, pointerSegments, pointerToJsonPath } from './textPosition';
 
@@ -84,6 +85,8 @@ export function validateProjectValue(
     }
   } else {
     raw.push(...semanticIssues(value as Project, options));
+    // Timing problems never stop a render (no `shots`): they are warnings for the edit.
+    for (const w of timingWarnings(value as Project)) raw.push({ ...w, severity: 'warning' });
   }
   if (raw.length === 0) return [];
   return locateIssues(text, raw);

@@ -2,6 +2,8 @@
 // Render All Shots from the palette, the status bar counting shots with an ETA, the storyboard and
 // metrics panels opened mid-render with live per-card progress, then thumbnails everywhere once the
 // status bar says "up to date". Every check that passes is listed; the first that fails stops the run.
+
+import { buildAnimaticThroughTheUi } from './animatic';
 import { say } from './env';
 import { checkMetricsAfter, checkStoryboardAfter } from './panelChecks';
 import { checkTreeHover } from './treeHover';
@@ -146,5 +148,6 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
 
   await checkStoryboardAfter(wb, await wb.webview('storyboard'), check);
   await checkMetricsAfter(wb, await wb.webview('metrics'), variations, check);
+  await buildAnimaticThroughTheUi(wb, check);
   return report;
 }
