@@ -1,8 +1,9 @@
-// Everything a CLI command needs, built the same way for each: config layers (defaults < project <
-// flags < env), providers from env keys, one engine. Keys are read from the environment only.
+// Everything a CLI command needs, built the same way for each: the config from `configFor` (defaults <
+// project < flags < env, as in VS Code), providers from env keys, one engine. Keys come from the
+// environment only.
 
 import { UploadCache } from '../core/cache/uploadCache';
-import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../core/config';
+import { configFor, type DailiesConfig, envLayer } from '../core/config';
 import { loadProject, type ProjectDocument } from '../core/project/load';
 import { cloudProviders } from '../core/providers/cloud';
 import { createProviders, keysFromEnv } from '../core/providers/factory';
@@ -21,7 +22,8 @@ export interface CliContext {
 export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
   const registry = new ModelRegistry();
   const doc = await loadProject(args.projectFile, { modelCheck: registry.modelCheck });
-  const config = resolveConfig(projectLayer(doc.project), args.config, envLayer(env));
+  const envConfig = envLayer(env);
+  const config = configFor({ project: doc.project, host: args.config, hostKind: 'cli', env: envConfig });
   const scheduler = new Scheduler(config);
   const { providers, unavailable } = createProviders(config, keysFromEnv(env), cloudProviders, {
     fal: { rate: scheduler.rate('fal') },
@@ -31,6 +33,8 @@ export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Prom
   const engine = new RenderEngine({
     projectFile: doc.file,
     config,
+    // The project as each plan reads it (it may change while a long batch runs).
+    configFor: (project) => configFor({ project, host: args.config, hostKind: 'cli', env: envConfig }),
     providers,
     unavailable,
     registry,

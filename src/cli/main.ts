@@ -83,6 +83,9 @@ function reportError(err: unknown, args: CliArgs, io: CliIO): number {
   for (const line of lines) io.stderr.write(`dailies: ${line}\n`);
   const badInput =
     err instanceof DailiesError &&
-    (error.code.startsWith('project') || error.code.startsWith('path') || error.code === 'unknown-model');
+    (error.code.startsWith('project') ||
+      error.code.startsWith('path') ||
+      error.code === 'unknown-model' ||
+      error.code === 'config');
   return badInput ? 2 : 1;
 }

@@ -18,7 +18,7 @@ import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
-import type { OutputRecord, RenderRecord } from '../project/schema';
+import type { OutputRecord, Project, RenderRecord } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
@@ -66,9 +66,24 @@ export interface BatchUploader extends RefUploader {
   ): Promise<PrewarmStats>;
 }
 
+/** What a batch is about to spend, asked before its first upload or submit (see `confirmSpend`). */
+export interface SpendRequest {
+  estimate: Estimate;
+  force: boolean;
+  shots?: string[];
+}
+
 export interface EngineOptions {
   projectFile: string;
   config: DailiesConfig;
+  /** The config for the project as loaded: each plan re-configures the engine with it (project `limits`). */
+  configFor?: (project: Project) => DailiesConfig;
+  /**
+   * Asked once per batch, after planning and before any cloud call, when the batch would render on an
+   * available cloud provider; false refuses the batch (`declined`). Baked into the engine, so no caller
+   * of `render` can skip it.
+   */
+  confirmSpend?: (request: SpendRequest) => Promise<boolean>;
   providers: Partial<Record<ProviderId, Provider>>;
   unavailable?: Partial<Record<ProviderId, string>>;
   registry?: ModelRegistry;
@@ -189,6 +204,7 @@ export class RenderEngine {
   ): Promise<{ doc: ProjectDocument; shots: PlannedShot[] }> {
     await this.open();
     const doc = await this.load();
+    if (this.options.configFor) this.configure(this.options.configFor(doc.project));
     const shots = await planBatch(
       {
         doc,
@@ -225,6 +241,7 @@ export class RenderEngine {
   /** Uploads every ref the stale shots would need (render's first step), rendering nothing. */
   async prewarm(options: RenderOptions = {}): Promise<PrewarmStats> {
     const { shots } = await this.plan(options);
+    refuseConflicts(shots);
     const work = shots.filter(needsRender);
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
@@ -238,13 +255,29 @@ export class RenderEngine {
   /** What `render` would do with the same options, without doing it. */
   async estimate(options: Omit<RenderOptions, 'signal'> = {}): Promise<Estimate> {
     const { shots } = await this.plan(options);
+    refuseConflicts(shots);
+    return this.estimateOf(shots, options.force);
+  }
+
+  private estimateOf(shots: PlannedShot[], force: boolean | undefined): Promise<Estimate> {
     return estimateBatch(shots, {
       results: this.results,
       metrics: this.metrics,
       config: this.config,
       uploads: this.options.uploadPeek,
-      force: options.force,
+      force,
     });
+  }
+
+  /** Asks the confirmSpend hook when any work would run on an available cloud provider. */
+  private async confirmSpend(shots: PlannedShot[], work: PlannedShot[], options: RenderOptions): Promise<void> {
+    const ask = this.options.confirmSpend;
+    const cloud = work.some((s) => s.spec && s.spec.model.provider !== 'draft' && this.options.providers[s.spec.model.provider]);
+    if (!ask || !cloud) return;
+    const estimate = await this.estimateOf(shots, options.force);
+    if (!(await ask({ estimate, force: options.force ?? false, shots: options.shots }))) {
+      throw new DailiesError('declined', 'Nothing was rendered: the estimated spend was not confirmed.');
+    }
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
@@ -260,8 +293,10 @@ export class RenderEngine {
     const summary = emptySummary(batchId);
     try {
       const { shots } = await this.plan(options);
+      refuseConflicts(shots);
       summary.shots.total = shots.length;
       const work = shots.filter(needsRender);
+      await this.confirmSpend(shots, work, options);
       if (work.length) await this.assertWritable();
       this.fire({
         type: 'batch-start',
@@ -301,7 +336,7 @@ export class RenderEngine {
       await this.reconcileRecords();
     } catch (err) {
       const error = toDailiesError(err);
-      this.log('error', 'ERROR', error.message);
+      this.log(error.code === 'declined' ? 'info' : 'error', error.code === 'declined' ? 'RENDER' : 'ERROR', error.message);
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -335,6 +370,7 @@ export class RenderEngine {
   configure(config: DailiesConfig): void {
     this.config = config;
     this.scheduler.configure(config);
+    this.runner.configure(config);
   }
 
   async dispose(): Promise<void> {
@@ -549,6 +585,18 @@ function renderDuration(outcomes: VariationOutcome[]): number | undefined {
   const ends = outcomes.map((o) => o.finishedAt).filter((t): t is number => t !== undefined);
   if (!starts.length || !ends.length) return undefined;
   return Math.max(...ends) - Math.min(...starts);
+}
+
+/**
+ * Settings that contradict the project (a provider override a shot's model cannot go to) refuse the whole
+ * batch before any call: every affected shot would fail the same way, and the fix is one setting.
+ */
+function refuseConflicts(shots: PlannedShot[]): void {
+  const conflicts = shots.filter((s) => s.error?.code === 'config');
+  const first = conflicts[0]?.error;
+  if (!first) return;
+  const more = conflicts.length - 1;
+  throw new DailiesError('config', more ? `${first.message} (${more} more shot${more > 1 ? 's' : ''} likewise.)` : first.message);
 }
 
 /** Stale or never rendered, and renderable: fresh shots are skipped and invalid ones fail without a call. */

@@ -80,6 +80,11 @@ export class JobRunner {
 
   constructor(private readonly deps: JobRunnerDeps) {}
 
+  /** Later jobs read the new config (thumbnails, retry, timeouts, downloads); running ones keep theirs. */
+  configure(config: DailiesConfig): void {
+    this.deps.config = config;
+  }
+
   setProviders(providers: JobRunnerDeps['providers'], unavailable: JobRunnerDeps['unavailable']): void {
     this.deps.providers = providers;
     this.deps.unavailable = unavailable;

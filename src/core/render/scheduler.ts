@@ -1,17 +1,54 @@
-// Limits shared by every batch and every production in one process: the account's capacity is per
-// provider, whichever project or command the work came from.
+// The limits of one production: a concurrency limiter per provider and model class, from that project's
+// own config, so one production's `limits` never set another's. What belongs to the process or the
+// account rather than the project — the per-provider request rate (and its 429 pause) and the image work
+// in flight on this machine's cores — lives in SharedLimits, which several productions may share: in VS
+// Code every production of a window renders with the same keys on the same cores.
 import type { DailiesConfig } from '../config';
 import type { ModelClass, ProviderId } from '../project/schema';
 import { AdaptiveLimiter } from './limiter';
 import { RateLimiter } from './rateLimiter';
 
-export class Scheduler {
-  private classLimiters = new Map<string, AdaptiveLimiter>();
-  private rateLimiters = new Map<ProviderId, RateLimiter>();
+export class SharedLimits {
+  private readonly rates = new Map<ProviderId, RateLimiter>();
+  /** sharp jobs in flight (decode, verify, thumbnail): the machine's cores, whoever asks. */
   readonly media: AdaptiveLimiter;
 
-  constructor(private config: DailiesConfig) {
+  constructor(private config: Pick<DailiesConfig, 'ratePerSecond' | 'mediaConcurrency'>) {
     this.media = new AdaptiveLimiter('media', config.mediaConcurrency);
+  }
+
+  rate(provider: ProviderId): RateLimiter {
+    let limiter = this.rates.get(provider);
+    if (!limiter) {
+      limiter = new RateLimiter(this.config.ratePerSecond[provider]);
+      this.rates.set(provider, limiter);
+    }
+    return limiter;
+  }
+
+  configure(config: Pick<DailiesConfig, 'ratePerSecond' | 'mediaConcurrency'>): void {
+    this.config = config;
+    for (const [provider, rate] of this.rates) rate.setRate(config.ratePerSecond[provider]);
+    this.media.setMax(config.mediaConcurrency);
+  }
+}
+
+export class Scheduler {
+  private classLimiters = new Map<string, AdaptiveLimiter>();
+  readonly shared: SharedLimits;
+  /** Shared limits passed in belong to whoever shares them: only the owner configures them. */
+  private readonly ownsShared: boolean;
+
+  constructor(
+    private config: DailiesConfig,
+    shared?: SharedLimits,
+  ) {
+    this.shared = shared ?? new SharedLimits(config);
+    this.ownsShared = shared === undefined;
+  }
+
+  get media(): AdaptiveLimiter {
+    return this.shared.media;
   }
 
   configure(config: DailiesConfig): void {
@@ -20,8 +57,7 @@ export class Scheduler {
       const cls = key.split(':')[1] as ModelClass;
       limiter.setMax(config.limits[cls]);
     }
-    for (const [provider, rate] of this.rateLimiters) rate.setRate(config.ratePerSecond[provider]);
-    this.media.setMax(config.mediaConcurrency);
+    if (this.ownsShared) this.shared.configure(config);
   }
 
   classLimiter(provider: ProviderId, cls: ModelClass): AdaptiveLimiter {
@@ -35,12 +71,7 @@ export class Scheduler {
   }
 
   rate(provider: ProviderId): RateLimiter {
-    let limiter = this.rateLimiters.get(provider);
-    if (!limiter) {
-      limiter = new RateLimiter(this.config.ratePerSecond[provider]);
-      this.rateLimiters.set(provider, limiter);
-    }
-    return limiter;
+    return this.shared.rate(provider);
   }
 
   limiters(): AdaptiveLimiter[] {
