@@ -14,6 +14,10 @@ export interface CliArgs {
   verbose: boolean;
   quiet: boolean;
   reset: boolean;
+  /** Spend without asking on a terminal (scripts never get asked). */
+  yes: boolean;
+  /** Refuse a batch whose cloud estimate is over this (or has unpriced models). */
+  maxCostUsd?: number;
   config: ConfigLayer;
 }
 
@@ -36,6 +40,8 @@ Options:
   --limit light=8,heavy=4,video=2
                          Concurrent variations per model class
   --draft-latency <ms>   Simulated time per draft variation
+  --yes, -y              Render on a cloud provider without asking (a terminal asks first)
+  --max-cost <usd>       Refuse when the cloud estimate is over this (or has unpriced models)
   --json                 Print one machine-readable JSON document on stdout
   --reset                (metrics) clear the stored metrics
   --verbose, --quiet     More or less output on stderr
@@ -77,6 +83,12 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
       throw new UsageError('--draft-latency takes a number of milliseconds');
     config.draft = { latencyMs: ms };
   }
+  let maxCostUsd: number | undefined;
+  if (values['max-cost'] !== undefined) {
+    maxCostUsd = Number(values['max-cost']);
+    if (!Number.isFinite(maxCostUsd) || maxCostUsd < 0)
+      throw new UsageError('--max-cost takes an amount in US dollars, e.g. 2.50');
+  }
   const shots = values.shots
     ?.split(',')
     .map((s) => s.trim())
@@ -90,6 +102,8 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     verbose: values.verbose ?? false,
     quiet: values.quiet ?? false,
     reset: values.reset ?? false,
+    yes: values.yes ?? false,
+    maxCostUsd,
     config,
   };
 }
@@ -107,6 +121,8 @@ function parse(argv: string[]) {
       limit: { type: 'string' },
       'draft-latency': { type: 'string' },
       reset: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      'max-cost': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },

@@ -8,7 +8,7 @@ import { loadProject, type ProjectDocument } from '../core/project/load';
 import { cloudProviders } from '../core/providers/cloud';
 import { createProviders, keysFromEnv } from '../core/providers/factory';
 import { ModelRegistry } from '../core/providers/registry';
-import { RenderEngine } from '../core/render/engine';
+import { RenderEngine, type SpendRequest } from '../core/render/engine';
 import { Scheduler } from '../core/render/scheduler';
 import type { CliArgs } from './args';
 
@@ -19,7 +19,11 @@ export interface CliContext {
   uploads: UploadCache;
 }
 
-export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
+export async function createContext(
+  args: CliArgs,
+  env: NodeJS.ProcessEnv,
+  confirmSpend?: (request: SpendRequest) => Promise<boolean>,
+): Promise<CliContext> {
   const registry = new ModelRegistry();
   const doc = await loadProject(args.projectFile, { modelCheck: registry.modelCheck });
   const envConfig = envLayer(env);
@@ -35,6 +39,7 @@ export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Prom
     config,
     // The project as each plan reads it (it may change while a long batch runs).
     configFor: (project) => configFor({ project, host: args.config, hostKind: 'cli', env: envConfig }),
+    confirmSpend,
     providers,
     unavailable,
     registry,

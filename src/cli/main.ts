@@ -4,6 +4,7 @@ import { ProjectLoadError } from '../core/project/load';
 import { formatIssue } from '../core/project/validate';
 import { DailiesError, toDailiesError } from '../core/util/errors';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args';
+import { cliSpendGate } from './confirm';
 import { estimateCommand } from './commands/estimate';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
@@ -18,6 +19,8 @@ export interface CliIO {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Asks a question on the terminal; absent when stdin is not a TTY (scripts are never asked). */
+  ask?(question: string): Promise<string>;
   /** Registers a Ctrl-C handler; it returns true when it handled the signal (false: exit now). */
   onInterrupt(handler: () => boolean): () => void;
 }
@@ -44,7 +47,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (args.command === 'validate') return validateCommand(args, io);
   let ctx: CliContext | undefined;
   try {
-    ctx = await createContext(args, io.env);
+    ctx = await createContext(args, io.env, args.command === 'render' ? cliSpendGate(args, io) : undefined);
     switch (args.command) {
       case 'render':
         return await renderCommand(args, ctx, io);

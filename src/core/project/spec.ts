@@ -142,8 +142,10 @@ function providerMismatch(
     .filter((m) => m.provider === wanted)
     .slice(0, 2)
     .map((m) => m.id);
+  // From settings, flags or env it is a batch problem (`config`, refused whole); from the project, one
+  // shot's problem like any other (the rest of the batch renders).
   return new DailiesError(
-    'config',
+    config.providerOverride ? 'config' : 'project-semantic',
     `Shot ${shot.id} uses model "${model.id}" (${from.by}), a ${PROVIDER_NAME[model.provider] ?? model.provider} model, ` +
       `but ${forced.by} sends ${config.providerOverride ? 'every shot' : 'it'} to ${target}. Nothing was sent. ` +
       `Either ${forced.change}, or ${from.change} a ${target} model${examples.length ? ` (e.g. ${examples.join(', ')})` : ''}.`,
