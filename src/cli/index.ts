@@ -20,10 +20,13 @@ main(process.argv.slice(2), {
           // Ctrl-C at the prompt is a "no", not a hang.
           rl.on('SIGINT', () => rl.close());
           rl.on('close', () => resolve(''));
-          rl.question(question).then((answer) => {
-            resolve(answer);
-            rl.close();
-          }, () => resolve(''));
+          rl.question(question).then(
+            (answer) => {
+              resolve(answer);
+              rl.close();
+            },
+            () => resolve(''),
+          );
         })
     : undefined,
   onInterrupt(handler) {

@@ -4,13 +4,13 @@ import { ProjectLoadError } from '../core/project/load';
 import { formatIssue } from '../core/project/validate';
 import { DailiesError, toDailiesError } from '../core/util/errors';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args';
-import { cliSpendGate } from './confirm';
 import { estimateCommand } from './commands/estimate';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
 import { renderCommand } from './commands/render';
 import { validateCommand } from './commands/validate';
+import { cliSpendGate } from './confirm';
 import { type CliContext, createContext } from './context';
 
 declare const DAILIES_VERSION: string | undefined;

@@ -1,7 +1,7 @@
 // What `activate` returns: enough for the in-VS-Code test suite (and other extensions) to observe
 // Dailies without reaching into its internals.
 import type { ShotView } from '../core/state/productionState';
-import type { BatchSummary } from '../shared/events';
+import type { BatchSummary, RenderEvent } from '../shared/events';
 
 export interface ProductionInfo {
   file: string;
@@ -15,7 +15,9 @@ export interface DailiesApi {
   /** Resolves after the first discovery of productions. */
   ready(): Promise<void>;
   productions(): ProductionInfo[];
-  /** Renders (like the commands do) and resolves with the batch summaries. */
+  /** Every engine event of every production (present and future), until disposed. */
+  onRenderEvent(listener: (file: string, event: RenderEvent) => void): { dispose(): void };
+  /** Renders (like the commands do, through the same spend confirmation) and resolves with the summaries. */
   render(options?: { file?: string; shots?: string[]; force?: boolean }): Promise<BatchSummary[]>;
   /** Re-plans every production from disk. */
   refresh(): Promise<void>;

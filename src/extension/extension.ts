@@ -1,12 +1,13 @@
 // Activation: wiring only. Everything heavy (sharp, the provider SDKs, the engine) loads on first use.
 import * as vscode from 'vscode';
-import { envLayer, resolveConfig } from '../core/config';
+import { configFor, envLayer } from '../core/config';
 import { ModelRegistry } from '../core/providers/registry';
-import { Scheduler } from '../core/render/scheduler';
+import { SharedLimits } from '../core/render/scheduler';
 import type { DailiesApi } from './api';
 import { registerBatchCommands } from './commands/batchCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
+import { SelectionTracker } from './commands/selection';
 import { openImage, registerViewCommands, revealShot } from './commands/viewCommands';
 import { DailiesLog } from './log';
 import { ProjectDiagnostics } from './productions/diagnostics';
@@ -28,9 +29,11 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   log.setLevel(settings.logLevel);
   const keys = add(new KeyStore(context.secrets));
   const diagnostics = add(new ProjectDiagnostics());
-  const scheduler = new Scheduler(resolveConfig(settings.layer, envLayer()));
+  // Settings and env only: request rates and image work are the window's, not one project's.
+  const windowConfig = () => configFor({ host: readSettings().layer, hostKind: 'settings', env: envLayer() });
+  const shared = new SharedLimits(windowConfig());
   const registry = add(
-    new ProductionRegistry({ scheduler, registry: new ModelRegistry(), keys, log, diagnostics }),
+    new ProductionRegistry({ shared, registry: new ModelRegistry(), keys, log, diagnostics }),
   );
   const tree = add(new ShotsTreeProvider(registry));
   const view = add(
@@ -41,12 +44,14 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     }),
   );
   const status = add(new DailiesStatusBar(registry));
+  const selection = add(new SelectionTracker(registry, view));
   const renderDeps = { registry, keys };
   const panels = add(
     new Panels(context.extensionUri, registry, {
       render: (production, shotIds, force) =>
         void renderTargets(renderDeps, [{ production, shotIds }], force),
       openImage,
+      select: (production, shotIds) => selection.storyboardSelected(production, shotIds),
       reveal: async (production, shotId) => {
         const ok = await revealShot(production, shotId);
         if (ok)
@@ -58,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     }),
   );
   for (const d of [
-    ...registerRenderCommands(renderDeps),
+    ...registerRenderCommands(renderDeps, selection),
     ...registerBatchCommands(registry, log),
     ...registerKeyCommands(keys, registry),
     ...registerViewCommands(registry, panels, log),
@@ -68,12 +73,13 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   add(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dailies')) return;
-      const settings = readSettings();
-      log.setLevel(settings.logLevel);
-      scheduler.configure(resolveConfig(settings.layer, envLayer()));
+      log.setLevel(readSettings().logLevel);
+      shared.configure(windowConfig());
       registry.reconfigureAll();
     }),
   );
+  // Restricted Mode builds no cloud provider; once the user trusts the workspace, every engine gets them.
+  add(vscode.workspace.onDidGrantWorkspaceTrust(() => registry.reconfigureAll()));
   add(
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const production = registry.get(doc.uri);
@@ -94,6 +100,23 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
         rendering: p.isRendering,
         shots: p.state.all(),
       })),
+    onRenderEvent: (listener) => {
+      const subs = new Map<string, vscode.Disposable>();
+      const attach = () => {
+        for (const p of registry.all())
+          if (!subs.has(p.file))
+            subs.set(
+              p.file,
+              p.onEvent((e) => listener(p.file, e)),
+            );
+      };
+      attach();
+      const watch = registry.onDidChangeProductions(attach);
+      return new vscode.Disposable(() => {
+        watch.dispose();
+        for (const s of subs.values()) s.dispose();
+      });
+    },
     render: async (o = {}) => {
       await registry.whenReady();
       const targets = registry

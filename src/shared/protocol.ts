@@ -82,6 +82,8 @@ export type StoryboardHostRequests = {
   cancel: { params: { shotIds: string[] }; result: { canceled: number } };
   openImage: { params: { shotId: string; variation?: number }; result: { opened: boolean } };
   revealShot: { params: { shotId: string }; result: { revealed: boolean } };
+  /** The selection changed: palette commands ("Render Selected Shot(s)") act on it. */
+  select: { params: { shotIds: string[] }; result: Record<string, never> };
 };
 
 export type StoryboardEvents = {

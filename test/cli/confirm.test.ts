@@ -30,7 +30,10 @@ class Sink {
 }
 
 async function falProject(n = 2): Promise<TempProject> {
-  const p = await createProject(simpleProject(n, () => ({ model: 'fal-ai/flux/schnell' })), simpleFiles);
+  const p = await createProject(
+    simpleProject(n, () => ({ model: 'fal-ai/flux/schnell' })),
+    simpleFiles,
+  );
   projects.push(p);
   return p;
 }

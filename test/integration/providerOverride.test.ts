@@ -52,10 +52,13 @@ describe('a provider override that does not fit the models', () => {
     assert.equal(fal.requests.length, 0, `fal received ${fal.requests.map((r) => r.route).join(', ')}`);
   });
 
-  it("replicate forced onto a shot that names a fal model: refused, no request to either", async () => {
-    const { engine } = await rig(simpleProject(2, () => ({ model: 'fal-ai/flux/dev' })), {
-      providerOverride: 'replicate',
-    });
+  it('replicate forced onto a shot that names a fal model: refused, no request to either', async () => {
+    const { engine } = await rig(
+      simpleProject(2, () => ({ model: 'fal-ai/flux/dev' })),
+      {
+        providerOverride: 'replicate',
+      },
+    );
     await assert.rejects(engine.render(), /fal-ai\/flux\/dev/);
     assert.equal(fal.requests.length + replicate.requests.length, 0);
   });

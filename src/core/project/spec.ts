@@ -104,7 +104,8 @@ function resolveModel(
   const provider = config.providerOverride ?? shot.provider ?? project.defaults?.provider;
   const known = registry.get(id);
   // A known model sent to another provider would be submitted there under its own id and 404.
-  if (known && provider && known.provider !== provider) throw providerMismatch(shot, project, config, registry, known);
+  if (known && provider && known.provider !== provider)
+    throw providerMismatch(shot, project, config, registry, known);
   const model = registry.resolve(id, provider);
   if (!model) {
     throw new DailiesError(
@@ -128,7 +129,10 @@ function providerMismatch(
   const wanted = config.providerOverride ?? shot.provider ?? project.defaults?.provider ?? 'draft';
   const target = PROVIDER_NAME[wanted] ?? wanted;
   const forced: Origin = config.providerOverride
-    ? (config.origin?.providerOverride ?? { by: 'the provider override', change: 'remove the provider override' })
+    ? (config.origin?.providerOverride ?? {
+        by: 'the provider override',
+        change: 'remove the provider override',
+      })
     : shot.provider
       ? { by: `the shot's "provider"`, change: `remove the shot's "provider"` }
       : { by: 'project.json defaults.provider', change: 'remove project.json defaults.provider' };

@@ -270,9 +270,15 @@ export class RenderEngine {
   }
 
   /** Asks the confirmSpend hook when any work would run on an available cloud provider. */
-  private async confirmSpend(shots: PlannedShot[], work: PlannedShot[], options: RenderOptions): Promise<void> {
+  private async confirmSpend(
+    shots: PlannedShot[],
+    work: PlannedShot[],
+    options: RenderOptions,
+  ): Promise<void> {
     const ask = this.options.confirmSpend;
-    const cloud = work.some((s) => s.spec && s.spec.model.provider !== 'draft' && this.options.providers[s.spec.model.provider]);
+    const cloud = work.some(
+      (s) => s.spec && s.spec.model.provider !== 'draft' && this.options.providers[s.spec.model.provider],
+    );
     if (!ask || !cloud) return;
     const estimate = await this.estimateOf(shots, options.force);
     if (!(await ask({ estimate, force: options.force ?? false, shots: options.shots }))) {
@@ -336,7 +342,11 @@ export class RenderEngine {
       await this.reconcileRecords();
     } catch (err) {
       const error = toDailiesError(err);
-      this.log(error.code === 'declined' ? 'info' : 'error', error.code === 'declined' ? 'RENDER' : 'ERROR', error.message);
+      this.log(
+        error.code === 'declined' ? 'info' : 'error',
+        error.code === 'declined' ? 'RENDER' : 'ERROR',
+        error.message,
+      );
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -596,7 +606,10 @@ function refuseConflicts(shots: PlannedShot[]): void {
   const first = conflicts[0]?.error;
   if (!first) return;
   const more = conflicts.length - 1;
-  throw new DailiesError('config', more ? `${first.message} (${more} more shot${more > 1 ? 's' : ''} likewise.)` : first.message);
+  throw new DailiesError(
+    'config',
+    more ? `${first.message} (${more} more shot${more > 1 ? 's' : ''} likewise.)` : first.message,
+  );
 }
 
 /** Stale or never rendered, and renderable: fresh shots are skipped and invalid ones fail without a call. */

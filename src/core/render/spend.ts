@@ -38,8 +38,9 @@ export function mustAsk(spend: CloudSpend, thresholdUsd: number): boolean {
   return !(thresholdUsd > 0 && spend.costUsd < thresholdUsd);
 }
 
+/** Dollars with the precision per-image prices need: $0.003, $0.046, $1.20. */
 export function usd(n: number): string {
-  return n > 0 && n < 0.01 ? `$${n.toFixed(3)}` : `$${n.toFixed(2)}`;
+  return n > 0 && n < 0.1 ? `$${n.toFixed(3)}` : `$${n.toFixed(2)}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

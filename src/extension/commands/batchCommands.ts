@@ -1,13 +1,11 @@
 // Pre-warm and migrate run under window.withProgress (cancellable); estimate and validate answer at once.
 import * as vscode from 'vscode';
-import { envLayer, resolveConfig } from '../../core/config';
 import { migrateRemoteMedia } from '../../core/media/migrate';
 import { parseProjectText } from '../../core/project/load';
 import { formatDuration } from '../../shared/batchProgress';
 import type { DailiesLog } from '../log';
 import { DocumentAwareIO } from '../productions/documentIO';
 import type { ProductionRegistry } from '../productions/registry';
-import { readSettings } from '../settings';
 import { pickProduction } from './targets';
 
 export function registerBatchCommands(registry: ProductionRegistry, log: DailiesLog): vscode.Disposable[] {
@@ -65,9 +63,16 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
     }),
 
     vscode.commands.registerCommand('dailies.migrate', async () => {
+      if (!vscode.workspace.isTrusted) {
+        // Fetching URLs a project names is network access on the project's say-so: trusted folders only.
+        void vscode.window.showWarningMessage(
+          'Dailies: Restricted Mode — remote media is not downloaded until you trust this workspace.',
+        );
+        return;
+      }
       const production = await pickProduction(registry, 'Migrate remote media of which production?');
       if (!production) return;
-      const config = resolveConfig(readSettings(production.uri).layer, envLayer());
+      const config = production.config();
       const report = await withCancellableProgress(
         `Dailies: downloading remote media of ${production.label}`,
         (progress, signal) =>

@@ -4,20 +4,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UploadCache } from '../../core/cache/uploadCache';
-import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../../core/config';
+import { configFor, type DailiesConfig, envLayer } from '../../core/config';
 import { shotLines } from '../../core/project/edit';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
+import type { Project } from '../../core/project/schema';
 import { cloudProviders } from '../../core/providers/cloud';
 import { createProviders } from '../../core/providers/factory';
 import type { ModelRegistry } from '../../core/providers/registry';
 import { RenderEngine, type RenderOptions } from '../../core/render/engine';
 import type { Estimate } from '../../core/render/estimate';
-import type { Scheduler } from '../../core/render/scheduler';
+import { Scheduler, type SharedLimits } from '../../core/render/scheduler';
 import { ProductionState } from '../../core/state/productionState';
 import { toDailiesError } from '../../core/util/errors';
 import { sha256 } from '../../core/util/hash';
 import type { BatchSummary, RenderEvent } from '../../shared/events';
+import { spendGate } from '../commands/spendGate';
 import type { DailiesLog } from '../log';
 import type { KeyStore } from '../secrets';
 import { readSettings } from '../settings';
@@ -25,7 +27,8 @@ import type { ProjectDiagnostics } from './diagnostics';
 import { DocumentAwareIO } from './documentIO';
 
 export interface ProductionServices {
-  scheduler: Scheduler;
+  /** The window's request rates and image work, shared by every production (one account, one machine). */
+  shared: SharedLimits;
   registry: ModelRegistry;
   keys: KeyStore;
   log: DailiesLog;
@@ -47,6 +50,8 @@ export class Production implements vscode.Disposable {
   private writtenHashes = new Set<string>();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  /** The project as last planned: its `limits` are part of this production's config. */
+  private project: Project | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -79,16 +84,24 @@ export class Production implements vscode.Disposable {
   }
 
   private async createEngine(): Promise<RenderEngine> {
-    const config = this.settingsConfig();
-    const { providers, unavailable } = await this.providerSet(config);
+    const config = this.config();
+    const scheduler = new Scheduler(config, this.services.shared);
+    const { providers, unavailable } = await this.providerSet(config, scheduler);
     this.uploads = new UploadCache(new ProjectPaths(this.file), config);
     const engine = new RenderEngine({
       projectFile: this.file,
       config,
+      // Every plan re-reads the project; its `limits` join the config then (as in the CLI).
+      configFor: (project) => {
+        this.project = project;
+        return this.config();
+      },
+      // Baked in: no caller of this engine's render can skip the confirmation of a cloud spend.
+      confirmSpend: spendGate(this, this.services.log),
       providers,
       unavailable,
       registry: this.services.registry,
-      scheduler: this.services.scheduler,
+      scheduler,
       io: new DocumentAwareIO(this.uri),
       uploader: this.uploads,
       uploadPeek: this.uploads.peeker(providers),
@@ -128,7 +141,6 @@ export class Production implements vscode.Disposable {
     const engine = await this.engine();
     try {
       const { doc, shots } = await engine.plan();
-      engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
       this.state.applyPlan(doc, shots, shotLines(doc.text));
       this.services.diagnostics.set(this.uri, doc.issues);
     } catch (err) {
@@ -161,23 +173,29 @@ export class Production implements vscode.Disposable {
     return this.engineInstance?.cancelShot(id) ?? false;
   }
 
-  /** Settings or keys changed: rebuild providers and limits for the next jobs. */
+  /** Settings, keys or trust changed: rebuild providers and limits for the next jobs. */
   async reconfigure(): Promise<void> {
-    if (!this.engineInstance) return;
-    const config = this.settingsConfig();
-    this.engineInstance.configure(config);
+    const engine = this.engineInstance;
+    if (!engine) return;
+    const config = this.config();
+    engine.configure(config);
     this.uploads?.configure(config);
-    const { providers, unavailable } = await this.providerSet(config);
-    this.engineInstance.setProviders(providers, unavailable);
+    const { providers, unavailable } = await this.providerSet(config, engine.scheduler);
+    engine.setProviders(providers, unavailable);
     await this.refresh();
   }
 
-  /** Providers the shots of this plan need but have no key for. */
-  missingKeys(): ('fal' | 'replicate')[] {
+  /**
+   * Cloud providers the given shots (all not-fresh ones by default) need but have no key for. Empty in
+   * Restricted Mode: nothing there may ask for a key.
+   */
+  missingKeys(shotIds?: string[], force = false): ('fal' | 'replicate')[] {
+    if (!vscode.workspace.isTrusted) return [];
+    const wanted = shotIds ? new Set(shotIds) : undefined;
     const needed = new Set(
       this.state
         .all()
-        .filter((s) => s.status !== 'fresh')
+        .filter((s) => (wanted ? wanted.has(s.id) : true) && (force || s.status !== 'fresh'))
         .map((s) => s.provider),
     );
     return (['fal', 'replicate'] as const).filter((p) => needed.has(p) && this.providersMissing.has(p));
@@ -185,23 +203,38 @@ export class Production implements vscode.Disposable {
 
   private providersMissing = new Set<string>();
 
-  /** Settings and environment; the project's own layer joins once a plan has read the file. */
-  private settingsConfig(): DailiesConfig {
-    return resolveConfig(readSettings(this.uri).layer, envLayer());
+  /** The one config of this production: `configFor` with the last planned project and what the user set. */
+  config(): DailiesConfig {
+    return configFor({
+      project: this.project,
+      host: readSettings(this.uri).layer,
+      hostKind: 'settings',
+      env: envLayer(),
+    });
   }
 
-  private async providerSet(config: DailiesConfig) {
+  /**
+   * Restricted Mode (an untrusted workspace) builds no cloud provider at all: its shots fail without a
+   * call, with a message that says why. The lowest place a cloud call could start.
+   */
+  private async providerSet(config: DailiesConfig, scheduler: Scheduler) {
+    const trusted = vscode.workspace.isTrusted;
     const set = createProviders(
       config,
-      await this.services.keys.keys(),
-      cloudProviders,
-      {
-        fal: { rate: this.services.scheduler.rate('fal') },
-        replicate: { rate: this.services.scheduler.rate('replicate') },
-      },
+      trusted ? await this.services.keys.keys() : {},
+      trusted ? cloudProviders : {},
+      { fal: { rate: scheduler.rate('fal') }, replicate: { rate: scheduler.rate('replicate') } },
       { fal: 'run "Dailies: Set fal.ai Key"', replicate: 'run "Dailies: Set Replicate Key"' },
     );
-    this.providersMissing = new Set(Object.keys(set.unavailable));
+    if (!trusted) {
+      for (const [id, label] of [
+        ['fal', 'fal.ai'],
+        ['replicate', 'Replicate'],
+      ] as const)
+        set.unavailable[id] =
+          `Restricted Mode: this workspace is not trusted, so Dailies renders with the offline draft provider only. Trust the workspace to render with ${label}.`;
+    }
+    this.providersMissing = new Set(trusted ? Object.keys(set.unavailable) : []);
     return set;
   }
 

@@ -1,5 +1,5 @@
 // One status bar item: the productions' summary when idle, `$(sync~spin) 12/48 · ETA 3m` during a
-// batch; a click opens the storyboard. Redrawn at most every 250 ms however fast events arrive.
+// batch; a click opens a small menu (storyboard, metrics, cancel, log). Redrawn at most every 250 ms however fast events arrive.
 import * as vscode from 'vscode';
 import { formatDuration } from '../../shared/batchProgress';
 import type { ProductionRegistry } from '../productions/registry';
@@ -14,7 +14,7 @@ export class DailiesStatusBar extends Disposable {
   constructor(private readonly registry: ProductionRegistry) {
     super();
     this.item.name = 'Dailies';
-    this.item.command = 'dailies.openStoryboard';
+    this.item.command = 'dailies.statusMenu';
     this.register(registry.onDidChangeProductions(() => this.schedule()));
     this.register(registry.onDidChangeProduction(() => this.schedule()));
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -58,7 +58,7 @@ export class DailiesStatusBar extends Disposable {
         eta = Math.max(eta, b.etaMs ?? 0);
       }
       this.item.text = `$(sync~spin) ${done}/${total}${eta ? ` · ETA ${formatDuration(eta)}` : ''}`;
-      this.item.tooltip = `Dailies: rendering ${running.map((p) => p.label).join(', ')} — ${done} of ${total} variations done. Click to open the storyboard.`;
+      this.item.tooltip = `Dailies: rendering ${running.map((p) => p.label).join(', ')} — ${done} of ${total} variations done. Click for the storyboard, metrics, cancel or the log.`;
       this.item.accessibilityInformation = {
         label: `Dailies rendering, ${done} of ${total} variations done`,
       };
@@ -86,7 +86,7 @@ export class DailiesStatusBar extends Disposable {
       if (failed) parts.push(`${failed} failed`);
       if (!todo && !failed) parts.push('up to date');
       this.item.text = `$(device-camera-video) ${parts.join(' · ')}`;
-      this.item.tooltip = `Dailies: ${all.length} production${all.length === 1 ? '' : 's'} — ${parts.join(', ')}. Click to open the storyboard.`;
+      this.item.tooltip = `Dailies: ${all.length} production${all.length === 1 ? '' : 's'} — ${parts.join(', ')}. Click for the storyboard, metrics or the log.`;
       this.item.backgroundColor = failed
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;

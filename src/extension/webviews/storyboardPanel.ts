@@ -14,6 +14,8 @@ export interface StoryboardActions {
   render(production: Production, shotIds: string[], force: boolean): void;
   openImage(production: Production, shotId: string, variation?: number): Promise<boolean>;
   reveal(production: Production, shotId: string): Promise<boolean>;
+  /** The user's selection in this storyboard (empty: none). */
+  select(production: Production, shotIds: string[]): void;
 }
 
 export class StoryboardPanel extends Disposable {
@@ -47,6 +49,13 @@ export class StoryboardPanel extends Disposable {
             opened: await actions.openImage(production, shotId, variation),
           }),
           revealShot: async ({ shotId }) => ({ revealed: await actions.reveal(production, shotId) }),
+          select: ({ shotIds }) => {
+            actions.select(
+              production,
+              Array.isArray(shotIds) ? shotIds.filter((id) => typeof id === 'string') : [],
+            );
+            return {};
+          },
         },
       }),
     );
@@ -70,6 +79,8 @@ export class StoryboardPanel extends Disposable {
       }),
     );
     this.register({ dispose: () => clearTimeout(this.timer) });
+    // A closed storyboard selects nothing any more.
+    this.register({ dispose: () => actions.select(production, []) });
   }
 
   reveal(): void {

@@ -1,0 +1,213 @@
+// The in-host suite's hands and eyes in the real UI. Code inside the extension host cannot click a modal
+// dialog's button, type into an input box or click a webview; a user can. So while the suite runs, this
+// loop (outside, driving Chromium like a user) takes requests the suite writes into a folder
+// (DAILIES_E2E_UI), waits for the UI they name, reads what it shows, acts, and writes back what it saw.
+// The protocol is in ../suite/support/ui.ts (the other end). Nothing here talks to Dailies itself.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import type { UiAnswer, UiRequest } from '../suite/support/uiProtocol';
+import { say } from './env';
+import { sleep, waitFor } from './wait';
+import type { Workbench } from './workbench';
+
+const DIALOG = '.monaco-dialog-box';
+const QUICK_INPUT = '.quick-input-widget';
+const APPEAR_MS = 30_000;
+
+export class UiServant {
+  private stopped = false;
+  private readonly done = new Set<string>();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly wb: Workbench,
+    readonly dir: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const next = readdirSync(this.dir)
+        .filter((f) => /^req-\d+\.json$/.test(f) && !this.done.has(f))
+        .sort((a, b) => Number(a.slice(4, -5)) - Number(b.slice(4, -5)))[0];
+      if (!next) {
+        await sleep(100);
+        continue;
+      }
+      this.done.add(next);
+      const request = JSON.parse(readFileSync(path.join(this.dir, next), 'utf8')) as UiRequest;
+      let answer: UiAnswer;
+      try {
+        answer = await this.serve(request);
+      } catch (err) {
+        answer = { ok: false, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+      }
+      say(`  ui ${request.kind}: ${answer.ok ? 'done' : `failed (${answer.error})`}`);
+      const out = path.join(this.dir, next.replace('req-', 'res-'));
+      writeFileSync(`${out}.tmp`, JSON.stringify(answer));
+      renameSync(`${out}.tmp`, out);
+    }
+  }
+
+  private get page(): Page {
+    return this.wb.page;
+  }
+
+  private async serve(r: UiRequest): Promise<UiAnswer> {
+    switch (r.kind) {
+      case 'dialog': {
+        const box = this.page.locator(DIALOG);
+        await box.waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+        const text = await visibleText(box);
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        if (r.click === null) await this.page.keyboard.press('Escape');
+        else await box.locator('.monaco-button', { hasText: r.click }).first().click();
+        await box.waitFor({ state: 'hidden', timeout: 10_000 });
+        return { ok: true, text };
+      }
+      case 'input': {
+        const widget = this.page.locator(QUICK_INPUT);
+        const input = widget.locator('input.input');
+        await input.waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+        const text = await visibleText(widget);
+        const links = await widget
+          .locator('.quick-input-message a')
+          .evaluateAll((as) => as.map((a) => a.getAttribute('href') || a.getAttribute('data-href') || ''));
+        const password = (await input.getAttribute('type')) === 'password';
+        const validations: string[] = [];
+        for (const value of r.values.slice(0, -1)) {
+          await input.fill(value ?? '');
+          validations.push(await settledMessage(widget));
+        }
+        const last = r.values.at(-1);
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        if (last === undefined || last === null) await this.page.keyboard.press('Escape');
+        else {
+          await input.fill(last);
+          validations.push(await settledMessage(widget));
+          await input.press('Enter');
+        }
+        await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+        return { ok: true, text, links, password, validations };
+      }
+      case 'quickpick': {
+        const widget = this.page.locator(QUICK_INPUT);
+        const rows = widget.locator('.monaco-list-row');
+        await rows.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+        const labels = (
+          await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
+        ).map((l) => l.trim());
+        const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
+        const text = await visibleText(widget);
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        if (r.pick === null) await this.page.keyboard.press('Escape');
+        else {
+          for (const pick of r.pick) {
+            const row = rows.filter({ hasText: pick }).first();
+            // Multi-select lists toggle with their checkbox; single ones take the row.
+            const box = row.locator('input[type=checkbox], .quick-input-list-checkbox');
+            if (await box.count()) await box.first().click();
+            else await row.click();
+          }
+          if (await widget.isVisible()) await this.page.keyboard.press('Enter');
+        }
+        await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+        return { ok: true, text, rows: labels, placeholder };
+      }
+      case 'treeSelect': {
+        await this.wb.showDailiesView();
+        const rows = this.page.locator('.part.sidebar .monaco-list-row');
+        for (const [i, label] of r.labels.entries()) {
+          const row = rows.filter({
+            has: this.page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }),
+          });
+          await row.first().click({ modifiers: i ? ['Control'] : [] });
+        }
+        return { ok: true };
+      }
+      case 'storyboard': {
+        const frame = await this.storyboard(r.select[0] ?? '');
+        for (const [i, id] of r.select.entries()) {
+          await frame
+            .locator(`[data-shot-id="${id}"]`)
+            .first()
+            .click({ modifiers: i ? ['Control'] : [] });
+        }
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        if (r.button) await frame.locator(`[data-action="${r.button}"]`).first().click();
+        return { ok: true };
+      }
+      case 'notification': {
+        const toast = this.page.locator('.notification-toast', { hasText: r.containing }).first();
+        await toast.waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+        const text = await visibleText(toast);
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        if (r.click) await toast.locator('.monaco-button', { hasText: r.click }).first().click();
+        return { ok: true, text };
+      }
+      case 'statusBar': {
+        await this.page.locator('[id="dailies.dailies.dailies.status"]').click();
+        return { ok: true };
+      }
+      case 'screenshot': {
+        await this.wb.screenshot(r.name);
+        return { ok: true };
+      }
+      case 'keys': {
+        for (const key of r.keys) await this.page.keyboard.press(key);
+        return { ok: true };
+      }
+    }
+  }
+
+  /** The storyboard content frame that shows this shot's card (shot ids differ between productions). */
+  private async storyboard(shotId: string): Promise<Frame> {
+    return waitFor(
+      `a storyboard showing ${shotId}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          const n = await frame
+            .locator(`[data-shot-id="${shotId}"]`)
+            .count()
+            .catch(() => 0);
+          if (n > 0) return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs: APPEAR_MS },
+    );
+  }
+}
+
+/** The quick input's message once typing has been validated (VS Code validates asynchronously). */
+async function settledMessage(widget: Locator): Promise<string> {
+  await sleep(400);
+  return (await visibleText(widget.locator('.quick-input-message')).catch(() => '')).trim();
+}
+
+/** The text as rendered, line breaks included (what a user reads). */
+async function visibleText(locator: Locator): Promise<string> {
+  return (await locator.allInnerTexts()).join('\n');
+}
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function servantDir(root: string): string {
+  const dir = path.join(root, 'ui');
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  return dir;
+}
