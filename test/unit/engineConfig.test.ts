@@ -79,3 +79,16 @@ describe('RenderEngine.configure', () => {
     assert.equal(b.classLimiter('fal', 'light').max, 8);
   });
 });
+
+describe('limits raised while the engine lives', () => {
+  it('a higher class limit applies to the next batch at once (not after a run of successes)', async () => {
+    const { engine, fake } = await engineFor(simpleProject(6));
+    engine.configure(resolveConfig({ limits: { light: 1, heavy: 1, video: 1 } }));
+    await engine.render();
+    assert.equal(fake.peakByClass.get('light'), 1);
+    engine.configure(resolveConfig({ limits: { light: 4, heavy: 4, video: 4 } }));
+    fake.peakByClass.clear();
+    await engine.render({ force: true });
+    assert.equal(fake.peakByClass.get('light'), 4);
+  });
+});

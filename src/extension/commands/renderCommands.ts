@@ -112,7 +112,7 @@ async function renderOne(
       .filter((s) => s.provider === provider && (!shotIds || shotIds.includes(s.id))).length;
     const stored = await deps.keys.prompt(
       provider,
-      `${n} shot${n === 1 ? '' : 's'} of ${production.label} render on ${PROVIDER_LABEL[provider]}, and no key is set (Escape renders nothing).`,
+      `${n} shot${n === 1 ? '' : 's'} of ${production.label} render${n === 1 ? 's' : ''} on ${PROVIDER_LABEL[provider]}, and no key is set (Escape renders nothing).`,
     );
     if (!stored) {
       void vscode.window.setStatusBarMessage(

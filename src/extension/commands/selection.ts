@@ -27,9 +27,9 @@ export class SelectionTracker extends Disposable {
     super();
     this.register(
       view.onDidChangeSelection((e) => {
-        this.tree = e.selection.length
-          ? { at: this.tick(), current: () => this.live(fromNodes(undefined, view.selection)) }
-          : undefined;
+        // Kept as ids: after a refresh the tree hands back no elements until it has drawn them again.
+        const picked = fromNodes(undefined, e.selection);
+        this.tree = picked.length ? { at: this.tick(), current: () => this.live(picked) } : undefined;
       }),
     );
     this.register(

@@ -52,6 +52,8 @@ export class Production implements vscode.Disposable {
   private refreshAgain = false;
   /** The project as last planned: its `limits` are part of this production's config. */
   private project: Project | undefined;
+  /** A reconfigure in flight (settings or keys just changed): work waits for the new providers. */
+  private reconfiguring: Promise<void> = Promise.resolve();
 
   constructor(
     readonly uri: vscode.Uri,
@@ -109,6 +111,7 @@ export class Production implements vscode.Disposable {
     });
     engine.onEvent((e) => this.onEngineEvent(e));
     this.engineInstance = engine;
+    this.services.log.info(`${vscode.workspace.asRelativePath(this.uri)}: engine created`);
     return engine;
   }
 
@@ -153,6 +156,7 @@ export class Production implements vscode.Disposable {
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
+    await this.reconfiguring;
     const engine = await this.engine();
     try {
       return await engine.render(options);
@@ -162,6 +166,7 @@ export class Production implements vscode.Disposable {
   }
 
   async estimate(options: RenderOptions = {}): Promise<Estimate> {
+    await this.reconfiguring;
     return (await this.engine()).estimate(options);
   }
 
@@ -173,16 +178,22 @@ export class Production implements vscode.Disposable {
     return this.engineInstance?.cancelShot(id) ?? false;
   }
 
-  /** Settings, keys or trust changed: rebuild providers and limits for the next jobs. */
-  async reconfigure(): Promise<void> {
-    const engine = this.engineInstance;
-    if (!engine) return;
-    const config = this.config();
-    engine.configure(config);
-    this.uploads?.configure(config);
-    const { providers, unavailable } = await this.providerSet(config, engine.scheduler);
-    engine.setProviders(providers, unavailable);
-    await this.refresh();
+  /**
+   * Settings, keys or trust changed: rebuild providers and limits for the next jobs. A render or estimate
+   * asked for meanwhile waits for it, so it never starts on the providers of the old settings.
+   */
+  reconfigure(): Promise<void> {
+    const run = this.reconfiguring.then(async () => {
+      const engine = this.engineInstance;
+      if (!engine) return;
+      const config = this.config();
+      engine.configure(config);
+      this.uploads?.configure(config);
+      const { providers, unavailable } = await this.providerSet(config, engine.scheduler);
+      engine.setProviders(providers, unavailable);
+    });
+    this.reconfiguring = run.catch(() => undefined);
+    return run.then(() => this.refresh());
   }
 
   /**

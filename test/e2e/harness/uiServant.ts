@@ -28,6 +28,8 @@ export class UiServant {
   }
 
   start(): void {
+    // Requests left from an earlier session (a suite that gave up waiting) are not ours to answer.
+    for (const f of readdirSync(this.dir)) if (/^req-\d+\.json$/.test(f)) this.done.add(f);
     this.loop ??= this.run();
   }
 
@@ -111,22 +113,34 @@ export class UiServant {
         const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
         const text = await visibleText(widget);
         if (r.screenshot) await this.wb.screenshot(r.screenshot);
-        if (r.pick === null) await this.page.keyboard.press('Escape');
-        else {
+        // Multi-select lists toggle rows with their checkboxes and accept with Enter; a single-select list
+        // takes the clicked row at once (and the next quick input may reuse the widget straight away).
+        const multi = (await widget.locator('.quick-input-list-checkbox, input[type=checkbox]').count()) > 0;
+        if (r.pick === null) {
+          await this.page.keyboard.press('Escape');
+          await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+        } else if (multi) {
           for (const pick of r.pick) {
             const row = rows.filter({ hasText: pick }).first();
-            // Multi-select lists toggle with their checkbox; single ones take the row.
-            const box = row.locator('input[type=checkbox], .quick-input-list-checkbox');
-            if (await box.count()) await box.first().click();
-            else await row.click();
+            await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
           }
-          if (await widget.isVisible()) await this.page.keyboard.press('Enter');
+          await this.page.keyboard.press('Enter');
+        } else {
+          await rows
+            .filter({ hasText: r.pick[0] ?? '' })
+            .first()
+            .click();
         }
-        await widget.waitFor({ state: 'hidden', timeout: 10_000 });
         return { ok: true, text, rows: labels, placeholder };
       }
       case 'treeSelect': {
-        await this.wb.showDailiesView();
+        // The activity bar icon toggles: click it only when the Shots view is not already showing.
+        const shown = await this.page
+          .locator('.part.sidebar .monaco-list-row[aria-label^="Shot "]')
+          .first()
+          .isVisible()
+          .catch(() => false);
+        if (!shown) await this.wb.showDailiesView();
         const rows = this.page.locator('.part.sidebar .monaco-list-row');
         for (const [i, label] of r.labels.entries()) {
           const row = rows.filter({

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import type { DailiesApi } from '../../../src/extension/api';
-import { dailies, extensionManifest, until } from './support/dailies';
+import { contributesSetting, dailies, until } from './support/dailies';
 import {
   E2E_FAL_KEY,
   E2E_REPLICATE_TOKEN,
@@ -17,13 +17,6 @@ import {
   startRecorder,
 } from './support/fakes';
 import { type Lab, makeLab, UserSettings, writeWorkspaceSettings } from './support/lab';
-
-function contributesSetting(key: string): boolean {
-  const c = extensionManifest()['contributes'] as {
-    configuration?: { properties?: Record<string, unknown> };
-  };
-  return key in (c.configuration?.properties ?? {});
-}
 
 suite('A workspace cannot redirect your key (dailies.baseUrl.* from .vscode/settings.json)', () => {
   let api: DailiesApi;

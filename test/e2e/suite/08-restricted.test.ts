@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { DailiesApi } from '../../../src/extension/api';
-import { dailies, until } from './support/dailies';
+import { contributesSetting, dailies, until } from './support/dailies';
 import { E2E_FAL_KEY, fakesAvailable, fakeUrl, received, resetFake } from './support/fakes';
 import { type Lab, makeLab, UserSettings } from './support/lab';
 
@@ -22,7 +22,8 @@ suite('Restricted Mode: view and draft only', () => {
     await settings.set('dailies.defaultProvider', 'auto');
     await settings.set('dailies.baseUrl.fal', fakeUrl('fal'));
     await settings.set('dailies.draft.latencyMs', 0);
-    await settings.set('dailies.confirmSpendAboveUsd', 5);
+    if (contributesSetting('dailies.confirmSpendAboveUsd'))
+      await settings.set('dailies.confirmSpendAboveUsd', 5);
     await resetFake('fal');
     lab = await makeLab(api, 'lab-restricted', [
       { id: 'rs-010', model: 'fal-ai/flux/schnell' },

@@ -9,7 +9,7 @@ import { setup, suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { DailiesApi } from '../../../src/extension/api';
 import { sleep } from '../harness/wait';
-import { dailies, until } from './support/dailies';
+import { contributesSetting, dailies, until } from './support/dailies';
 import {
   E2E_FAL_KEY,
   E2E_REPLICATE_TOKEN,
@@ -19,7 +19,7 @@ import {
   received,
   resetFake,
 } from './support/fakes';
-import { type Lab, type LabShot, makeLab, UserSettings } from './support/lab';
+import { type Lab, type LabShot, makeLab, UserSettings, workspaceRoot } from './support/lab';
 import { EventLog, readLog, webpSize } from './support/observe';
 
 interface RecordOnDisk {
@@ -69,7 +69,7 @@ suite('Settings: each dailies.* setting changes what happens', () => {
     await base.set('dailies.draft.latencyMs', 0);
     await base.set('dailies.baseUrl.fal', fakeUrl('fal'));
     await base.set('dailies.baseUrl.replicate', fakeUrl('replicate'));
-    await base.set('dailies.confirmSpendAboveUsd', 5);
+    if (contributesSetting('dailies.confirmSpendAboveUsd')) await base.set('dailies.confirmSpendAboveUsd', 5);
   });
 
   setup(async () => {
@@ -133,6 +133,32 @@ suite('Settings: each dailies.* setting changes what happens', () => {
     const b = await lab('lab-limit-b', ids('lb'), { limits: { light: 3 } });
     await Promise.all([render(a), render(b)]);
     assert.deepEqual([log.peak(inLab(a)), log.peak(inLab(b))], [1, 3]);
+  });
+
+  test('a production gets one engine even when its first uses race (watcher, render, refresh)', async () => {
+    const root = workspaceRoot();
+    const file = path.join(root, 'lab-race', 'project.json');
+    const project = { dailies: 1, title: 'Lab race', shots: [{ id: 'ra-010', prompt: 'A race', seed: 1 }] };
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(JSON.stringify(project)));
+    // The moment the production exists (its first refresh under way), two more first uses at once.
+    await until('lab-race to appear', () => api.productions().some((p) => p.file === file), { everyMs: 1 });
+    await Promise.all([api.render({ file }), api.refresh(), api.render({ file })]);
+    labs.push({
+      dir: path.dirname(file),
+      file,
+      title: 'Lab race',
+      info: () => api.productions().find((p) => p.file === file)!,
+      dispose: async () => {
+        await vscode.workspace.fs.delete(vscode.Uri.file(file));
+        await until('lab-race gone', () => !api.productions().some((p) => p.file === file));
+        await vscode.workspace.fs.delete(vscode.Uri.file(path.dirname(file)), { recursive: true });
+      },
+    });
+    await sleep(500);
+    const created = readLog()
+      .split('\n')
+      .filter((l) => l.includes('lab-race/project.json: engine created'));
+    assert.equal(created.length, 1, created.join('\n'));
   });
 
   test('parallelVariations: off renders a shot’s variations one after another', async () => {

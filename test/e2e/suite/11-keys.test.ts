@@ -6,7 +6,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { DailiesApi } from '../../../src/extension/api';
 import type { BatchSummary } from '../../../src/shared/events';
-import { dailies, until } from './support/dailies';
+import { contributesSetting, dailies, until } from './support/dailies';
 import { E2E_REPLICATE_TOKEN, fakesAvailable, fakeUrl, received, resetFake } from './support/fakes';
 import { type Lab, makeLab, UserSettings } from './support/lab';
 import { ui, uiAvailable } from './support/ui';
@@ -35,7 +35,8 @@ suite('Keys: asked for in an input box, listed when cleared', () => {
     await vscode.commands.executeCommand('dailies.clearKey', 'replicate');
     await settings.set('dailies.defaultProvider', 'auto');
     await settings.set('dailies.baseUrl.fal', fakeUrl('fal'));
-    await settings.set('dailies.confirmSpendAboveUsd', 5);
+    if (contributesSetting('dailies.confirmSpendAboveUsd'))
+      await settings.set('dailies.confirmSpendAboveUsd', 5);
     await resetFake('fal');
     lab = await makeLab(api, 'lab-keys', [{ id: 'ky-010', model: 'fal-ai/flux/schnell' }]);
   });

@@ -2,7 +2,7 @@
 // on cloud fakes), plus settings changed for one suite and put back after it. Everything here is undone
 // in the suite's teardown, so later suites see the workspace as they expect it (one production).
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DailiesApi, ProductionInfo } from '../../../../src/extension/api';
@@ -90,7 +90,10 @@ export async function makeLab(
       await until(`${name} to stop rendering`, () => !find()?.rendering, { timeoutMs: 60_000 });
       // The file first (a deleted folder is not reported as its files' deletion), then the rest.
       await vscode.workspace.fs.delete(vscode.Uri.file(file));
-      await until(`Dailies to forget ${name}`, () => find() === undefined, { timeoutMs: 20_000 });
+      await until(`Dailies to forget ${name}`, () => find() === undefined, {
+        timeoutMs: 20_000,
+        seen: () => ({ fileStillThere: existsSync(file), rendering: find()?.rendering }),
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -106,6 +109,7 @@ export class UserSettings {
     const c = vscode.workspace.getConfiguration(section);
     if (!this.previous.has(key)) this.previous.set(key, c.inspect(name)?.globalValue);
     await c.update(name, value, vscode.ConfigurationTarget.Global);
+    await visible(section!, name, value);
   }
 
   async restore(): Promise<void> {
@@ -114,9 +118,21 @@ export class UserSettings {
       await vscode.workspace
         .getConfiguration(section)
         .update(rest.join('.'), value, vscode.ConfigurationTarget.Global);
+      await visible(section!, rest.join('.'), value);
     }
     this.previous.clear();
   }
+}
+
+/**
+ * Until this extension host sees the value: it gets configuration changes in one message that also fires
+ * onDidChangeConfiguration, so once the value is visible here Dailies has heard of it too.
+ */
+async function visible(section: string, name: string, value: unknown): Promise<void> {
+  const now = () => vscode.workspace.getConfiguration(section).inspect(name)?.globalValue;
+  await until(`${section}.${name} = ${JSON.stringify(value)} in this host`, () =>
+    JSON.stringify(now()) === JSON.stringify(value) ? true : undefined,
+  );
 }
 
 /**
