@@ -87,17 +87,23 @@ export class UiServant {
           .locator('.quick-input-message a')
           .evaluateAll((as) => as.map((a) => a.getAttribute('href') || a.getAttribute('data-href') || ''));
         const password = (await input.getAttribute('type')) === 'password';
+        // The message line shows the prompt until a value is invalid: only a different text is a complaint.
+        const prompt = await settledMessage(widget);
+        const complaint = async () => {
+          const m = await settledMessage(widget);
+          return m === prompt ? '' : m;
+        };
         const validations: string[] = [];
         for (const value of r.values.slice(0, -1)) {
           await input.fill(value ?? '');
-          validations.push(await settledMessage(widget));
+          validations.push(await complaint());
         }
         const last = r.values.at(-1);
         if (r.screenshot) await this.wb.screenshot(r.screenshot);
         if (last === undefined || last === null) await this.page.keyboard.press('Escape');
         else {
           await input.fill(last);
-          validations.push(await settledMessage(widget));
+          validations.push(await complaint());
           await input.press('Enter');
         }
         await widget.waitFor({ state: 'hidden', timeout: 10_000 });
@@ -122,7 +128,11 @@ export class UiServant {
         } else if (multi) {
           for (const pick of r.pick) {
             const row = rows.filter({ hasText: pick }).first();
-            await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+            const checked = async () => (await row.getAttribute('aria-checked')) === 'true';
+            await row.click();
+            if (!(await checked()))
+              await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+            if (!(await checked())) throw new Error(`could not check the row "${pick}"`);
           }
           await this.page.keyboard.press('Enter');
         } else {

@@ -19,7 +19,7 @@ import {
   received,
   resetFake,
 } from './support/fakes';
-import { type Lab, type LabShot, makeLab, UserSettings, workspaceRoot } from './support/lab';
+import { type Lab, type LabShot, makeLab, UserSettings, workspaceRoot, writeUntilFound } from './support/lab';
 import { EventLog, readLog, webpSize } from './support/observe';
 
 interface RecordOnDisk {
@@ -139,9 +139,13 @@ suite('Settings: each dailies.* setting changes what happens', () => {
     const root = workspaceRoot();
     const file = path.join(root, 'lab-race', 'project.json');
     const project = { dailies: 1, title: 'Lab race', shots: [{ id: 'ra-010', prompt: 'A race', seed: 1 }] };
-    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(JSON.stringify(project)));
     // The moment the production exists (its first refresh under way), two more first uses at once.
-    await until('lab-race to appear', () => api.productions().some((p) => p.file === file), { everyMs: 1 });
+    await writeUntilFound(
+      file,
+      JSON.stringify(project),
+      () => api.productions().some((p) => p.file === file),
+      () => api.productions().map((p) => p.file),
+    );
     await Promise.all([api.render({ file }), api.refresh(), api.render({ file })]);
     labs.push({
       dir: path.dirname(file),

@@ -66,17 +66,14 @@ export async function makeLab(
     })),
   };
   const file = path.join(dir, 'project.json');
-  // Through VS Code's file service, whose own writes reach file watchers at once (a file written behind
-  // its back, in a folder just made, can take the OS watcher a while to report).
-  await vscode.workspace.fs.writeFile(
-    vscode.Uri.file(file),
-    Buffer.from(`${JSON.stringify(project, null, 2)}\n`),
-  );
+  const text = `${JSON.stringify(project, null, 2)}\n`;
   const find = () => api.productions().find((p) => p.file === file);
-  await until(`Dailies to find ${name}/project.json`, () => find()?.shots.length === shots.length, {
-    timeoutMs: 20_000,
-    seen: () => api.productions().map((p) => [p.file, p.shots.length, p.problem]),
-  });
+  await writeUntilFound(
+    file,
+    text,
+    () => find()?.shots.length === shots.length,
+    () => api.productions().map((p) => [p.file, p.shots.length, p.problem]),
+  );
   return {
     dir,
     file,
@@ -97,6 +94,29 @@ export async function makeLab(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Writes a new project.json and waits until Dailies has it. A file written into a folder made a moment
+ * before can slip past the OS watcher (inotify watches a new folder only once it has seen it), so the
+ * same text is written again every few seconds until it is noticed — as a user's next save would be.
+ */
+export async function writeUntilFound(
+  file: string,
+  text: string,
+  found: () => boolean,
+  seen: () => unknown,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(text));
+    try {
+      await until(`Dailies to find ${file}`, found, { timeoutMs: 4000, everyMs: 1, seen });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
 }
 
 /** User settings for one suite: `set` remembers the previous value, `restore` puts every one back. */
