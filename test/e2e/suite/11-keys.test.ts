@@ -86,6 +86,7 @@ suite('Keys: asked for in an input box, listed when cleared', () => {
     assert.equal(pick.rows?.length, 1, `only a stored key can be cleared: ${JSON.stringify(pick.rows)}`);
     assert.match(pick.rows?.[0] ?? '', /fal\.ai.*key in secret storage/);
     assert.match(pick.placeholder ?? '', /Replicate: key from REPLICATE_API_TOKEN/);
+    await ui({ kind: 'notification', containing: 'fal.ai key cleared' });
     void vscode.commands.executeCommand('dailies.clearKey');
     const none = await ui({ kind: 'notification', containing: 'no key is stored' });
     assert.match(none.text ?? '', /fal\.ai: no key/);

@@ -27,6 +27,7 @@ suite('Status bar menu and the cancellable progress notification', () => {
   });
 
   test('clicking the status bar item offers the storyboard, metrics and the log', async () => {
+    assert.equal(api.productions().length, 1, 'an earlier suite left a production behind');
     await ui({ kind: 'statusBar' });
     const menu = await ui({ kind: 'quickpick', pick: ['Open Metrics'] });
     // A row's accessible label starts with its icon's name ("layout  Open Storyboard").

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DailiesApi, ProductionInfo } from '../../../../src/extension/api';
+import { sleep } from '../../harness/wait';
 import { until } from './dailies';
 
 export function workspaceRoot(): string {
@@ -68,6 +69,9 @@ export async function makeLab(
   const file = path.join(dir, 'project.json');
   const text = `${JSON.stringify(project, null, 2)}\n`;
   const find = () => api.productions().find((p) => p.file === file);
+  // Let the OS watcher take up the new folder first: events in a folder it has not seen yet are lost
+  // (and a production whose deletion nobody reported outlives its file).
+  await sleep(1500);
   await writeUntilFound(
     file,
     text,
@@ -85,13 +89,25 @@ export async function makeLab(
     },
     dispose: async () => {
       await until(`${name} to stop rendering`, () => !find()?.rendering, { timeoutMs: 60_000 });
-      // The file first (a deleted folder is not reported as its files' deletion), then the rest.
-      await vscode.workspace.fs.delete(vscode.Uri.file(file));
-      await until(`Dailies to forget ${name}`, () => find() === undefined, {
-        timeoutMs: 20_000,
-        seen: () => ({ fileStillThere: existsSync(file), rendering: find()?.rendering }),
-      });
-      rmSync(dir, { recursive: true, force: true });
+      // The file first (a deleted folder is not reported as its files' deletion), then the rest. A
+      // deletion the watcher missed is done again (write, delete), as a user would.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        await vscode.workspace.fs.delete(vscode.Uri.file(file));
+        try {
+          await until(`Dailies to forget ${name}`, () => find() === undefined, {
+            timeoutMs: 5000,
+            seen: () => ({ fileStillThere: existsSync(file), rendering: find()?.rendering }),
+          });
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(text));
+          await sleep(1000);
+        }
+      }
+      // A disposed engine may still be saving its caches into .dailies/: retry until the folder is empty.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
