@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     }),
   );
   const status = add(new DailiesStatusBar(registry));
-  const selection = add(new SelectionTracker(registry, view));
+  const selection = add(new SelectionTracker(registry, view, log));
   const renderDeps = { registry, keys };
   const panels = add(
     new Panels(context.extensionUri, registry, {

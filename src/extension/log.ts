@@ -1,11 +1,12 @@
 // The Dailies output channel: `[PREWARM]`, `[CACHE]`, `[RENDER]`, `[ERROR]`… lines. Nothing logged here may
 // contain a key (the engine never puts one in).
 //
-// Two levels meet here. `dailies.logLevel` is what Dailies writes; VS Code's own level for the channel
-// ("Developer: Set Log Level…" → Dailies, Info by default) filters what the channel's debug()/info()
-// accept. A line shows when it is at or above either of them: the setting always gets what it asks for
-// (a debug line below the channel's level is appended as-is, in the channel's own format), and "Set Log
-// Level" can add detail for a session, never hide what the setting asks for.
+// Two levels meet here. `dailies.logLevel` is what Dailies writes. VS Code's own level for the channel
+// ("Developer: Set Log Level…" → Dailies; Info unless changed) is what the channel shows. So that the
+// setting works on its own, a debug line below the channel's level goes through its info level, marked
+// `[debug]`; with the channel at Debug or Trace it is a real debug line, and then the channel shows debug
+// lines for that session even when the setting says info. A channel set to Warning or Error hides the
+// lines below that, whatever the setting says.
 import * as vscode from 'vscode';
 import type { LogTag } from '../shared/events';
 
@@ -19,7 +20,6 @@ const CHANNEL_RANK: Record<vscode.LogLevel, number> = {
   [vscode.LogLevel.Warning]: 2,
   [vscode.LogLevel.Error]: 3,
 };
-const CHANNEL_WORD: Record<Level, string> = { debug: 'debug', info: 'info', warn: 'warning', error: 'error' };
 
 export class DailiesLog implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('Dailies', { log: true });
@@ -33,7 +33,7 @@ export class DailiesLog implements vscode.Disposable {
     const channel = CHANNEL_RANK[this.channel.logLevel] ?? RANK.info;
     if (RANK[level] < Math.min(RANK[this.level], channel)) return;
     if (RANK[level] >= channel) this.channel[level](`[${tag}] ${message}`);
-    else this.channel.appendLine(`${timestamp()} [${CHANNEL_WORD[level]}] [${tag}] ${message}`);
+    else this.channel.info(`[${level}] [${tag}] ${message}`);
   }
 
   info(message: string): void {
@@ -51,10 +51,4 @@ export class DailiesLog implements vscode.Disposable {
   dispose(): void {
     this.channel.dispose();
   }
-}
-
-/** `2026-11-30 12:57:49.164`, local time: what the channel writes before its own lines. */
-function timestamp(d = new Date()): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }

@@ -29,6 +29,7 @@ import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
 import { JobRunner, type RefUploader, type VariationOutcome } from './jobRunner';
 import { Journal } from './journal';
 import { type PlannedShot, planBatch } from './plan';
+import { refuseConflicts, spendsInCloud } from './preflight';
 import { Scheduler } from './scheduler';
 
 export interface RenderOptions {
@@ -276,10 +277,7 @@ export class RenderEngine {
     options: RenderOptions,
   ): Promise<void> {
     const ask = this.options.confirmSpend;
-    const cloud = work.some(
-      (s) => s.spec && s.spec.model.provider !== 'draft' && this.options.providers[s.spec.model.provider],
-    );
-    if (!ask || !cloud) return;
+    if (!ask || !spendsInCloud(work, this.options.providers)) return;
     const estimate = await this.estimateOf(shots, options.force);
     if (!(await ask({ estimate, force: options.force ?? false, shots: options.shots }))) {
       throw new DailiesError('declined', 'Nothing was rendered: the estimated spend was not confirmed.');
@@ -595,21 +593,6 @@ function renderDuration(outcomes: VariationOutcome[]): number | undefined {
   const ends = outcomes.map((o) => o.finishedAt).filter((t): t is number => t !== undefined);
   if (!starts.length || !ends.length) return undefined;
   return Math.max(...ends) - Math.min(...starts);
-}
-
-/**
- * Settings that contradict the project (a provider override a shot's model cannot go to) refuse the whole
- * batch before any call: every affected shot would fail the same way, and the fix is one setting.
- */
-function refuseConflicts(shots: PlannedShot[]): void {
-  const conflicts = shots.filter((s) => s.error?.code === 'config');
-  const first = conflicts[0]?.error;
-  if (!first) return;
-  const more = conflicts.length - 1;
-  throw new DailiesError(
-    'config',
-    more ? `${first.message} (${more} more shot${more > 1 ? 's' : ''} likewise.)` : first.message,
-  );
 }
 
 /** Stale or never rendered, and renderable: fresh shots are skipped and invalid ones fail without a call. */

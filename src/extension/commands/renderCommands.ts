@@ -27,7 +27,7 @@ export function registerRenderCommands(deps: RenderDeps, selection: SelectionTra
     await registry.whenReady();
     const fromTree = fromNodes(clicked, nodes);
     if (fromTree.length) return fromTree;
-    return selection.latest() ?? pickShots(title, () => pickProduction(registry));
+    return selection.latest() ?? pickShots(selection.log, title, () => pickProduction(registry));
   };
   return [
     vscode.commands.registerCommand('dailies.renderAll', async (node?: unknown) => {

@@ -2,6 +2,7 @@
 // no arguments: the selection the user made last — in the Shots tree, in a storyboard, or the shot under
 // the cursor in project.json. With none of those, the user picks shots in a quick pick.
 import * as vscode from 'vscode';
+import type { DailiesLog } from '../log';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
 import { Disposable } from '../util/disposable';
@@ -23,13 +24,19 @@ export class SelectionTracker extends Disposable {
   constructor(
     private readonly registry: ProductionRegistry,
     view: vscode.TreeView<ShotsNode>,
+    readonly log: DailiesLog,
   ) {
     super();
     this.register(
       view.onDidChangeSelection((e) => {
-        // Kept as ids: after a refresh the tree hands back no elements until it has drawn them again.
+        // A click that lands while the tree redraws (after a refresh) arrives with no elements: the tree is
+        // still the latest selection, read again from the view when a command needs it.
         const picked = fromNodes(undefined, e.selection);
-        this.tree = picked.length ? { at: this.tick(), current: () => this.live(picked) } : undefined;
+        this.tree = {
+          at: this.tick(),
+          current: () => this.live(fromNodes(undefined, view.selection)) ?? this.live(picked),
+        };
+        this.trace('tree', picked);
       }),
     );
     this.register(
@@ -53,6 +60,7 @@ export class SelectionTracker extends Disposable {
       return;
     }
     const ids = [...shotIds];
+    this.trace('storyboard', [{ production, shotIds: ids }]);
     this.storyboards.set(production, {
       at: this.tick(),
       current: () => {
@@ -74,9 +82,18 @@ export class SelectionTracker extends Disposable {
       .sort((a, b) => b.at - a.at);
     for (const p of picks) {
       const targets = p.current();
-      if (targets?.length) return targets;
+      if (targets?.length) {
+        this.trace('palette command takes', targets);
+        return targets;
+      }
     }
+    this.trace('palette command takes', []);
     return undefined;
+  }
+
+  private trace(what: string, targets: ShotTarget[]): void {
+    const text = targets.map((t) => `${t.production.label}: ${t.shotIds?.join(', ') ?? 'all'}`).join('; ');
+    this.log.write('debug', 'EXT', `selection ${what}: ${text || 'nothing'}`);
   }
 
   /** Drops what no longer exists: a production closed or removed, a shot deleted since it was selected. */
@@ -104,6 +121,7 @@ function cursorTarget(registry: ProductionRegistry): ShotTarget[] | undefined {
 
 /** Nothing selected anywhere: the user picks the shots (of the production they pick, if several). */
 export async function pickShots(
+  log: DailiesLog,
   title: string,
   pickProduction: () => Promise<Production | undefined>,
 ): Promise<ShotTarget[]> {
@@ -118,5 +136,6 @@ export async function pickShots(
     })),
     { title, placeHolder: 'Nothing is selected: choose the shots', canPickMany: true, matchOnDetail: true },
   );
+  log.write('debug', 'EXT', `selection picked: ${picked?.map((p) => p.id).join(', ') || 'nothing'}`);
   return picked?.length ? [{ production, shotIds: picked.map((p) => p.id) }] : [];
 }

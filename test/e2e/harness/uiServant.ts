@@ -54,6 +54,7 @@ export class UiServant {
         answer = await this.serve(request);
       } catch (err) {
         answer = { ok: false, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+        await this.wb.screenshot(`ui-failed-${next.slice(4, -5)}`).catch(() => undefined);
       }
       say(`  ui ${request.kind}: ${answer.ok ? 'done' : `failed (${answer.error})`}`);
       const out = path.join(this.dir, next.replace('req-', 'res-'));
@@ -119,27 +120,49 @@ export class UiServant {
         const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
         const text = await visibleText(widget);
         if (r.screenshot) await this.wb.screenshot(r.screenshot);
-        // Multi-select lists toggle rows with their checkboxes and accept with Enter; a single-select list
-        // takes the clicked row at once (and the next quick input may reuse the widget straight away).
-        const multi = (await widget.locator('.quick-input-list-checkbox, input[type=checkbox]').count()) > 0;
+        // A single-select list takes the clicked row at once (and the next quick input may reuse the widget
+        // straight away); a multi-select one toggles rows and is accepted with Enter.
+        // Only a multi-select list shows the "n Selected" badge.
+        const multi = await widget.locator('.quick-input-count').isVisible();
         if (r.pick === null) {
           await this.page.keyboard.press('Escape');
           await widget.waitFor({ state: 'hidden', timeout: 10_000 });
         } else if (multi) {
-          for (const pick of r.pick) {
-            const row = rows.filter({ hasText: pick }).first();
-            const checked = async () => (await row.getAttribute('aria-checked')) === 'true';
-            await row.click();
-            if (!(await checked()))
-              await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
-            if (!(await checked())) throw new Error(`could not check the row "${pick}"`);
+          // Toggle each row; the "n Selected" badge must agree before the next one.
+          const count = widget.locator('.quick-input-count');
+          for (const [i, pick] of r.pick.entries()) {
+            // Clicking a row of a multi-select list toggles its checkbox.
+            await rows.filter({ hasText: pick }).first().click();
+            await waitFor(
+              `"${pick}" checked`,
+              async () => (await visibleText(count)).includes(`${i + 1} Selected`),
+              {
+                timeoutMs: 5000,
+                seen: () => visibleText(count),
+              },
+            );
           }
-          await this.page.keyboard.press('Enter');
+          if (r.screenshot) await this.wb.screenshot(`${r.screenshot}-picked`);
+          // Accept: Enter in the filter box, else the OK button; done when the list is gone.
+          const hidden = async () => !(await widget.isVisible());
+          await widget.locator('input.input').press('Enter');
+          try {
+            await waitFor('the picks to be accepted', hidden, { timeoutMs: 3000 });
+          } catch {
+            await widget.locator('.quick-input-action .monaco-button', { hasText: 'OK' }).first().click();
+            await waitFor('the picks to be accepted (OK)', hidden, { timeoutMs: 10_000 });
+          }
         } else {
           await rows
             .filter({ hasText: r.pick[0] ?? '' })
             .first()
             .click();
+          // Accepted: the list goes (or the next quick input takes its place).
+          await waitFor(
+            'the pick to be accepted',
+            async () => !(await widget.isVisible()) || (await visibleText(widget)) !== text,
+            { timeoutMs: 10_000 },
+          );
         }
         return { ok: true, text, rows: labels, placeholder };
       }

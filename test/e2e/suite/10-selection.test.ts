@@ -42,6 +42,8 @@ suite('Selected means selected (palette commands)', () => {
     if (!uiAvailable()) return this.skip();
     api = await dailies();
     await settings.set('dailies.draft.latencyMs', 0);
+    // What the selection tracker decides is in the log at debug: the first thing to read when this fails.
+    await settings.set('dailies.logLevel', 'debug');
     lab = await makeLab(
       api,
       'lab-select',
