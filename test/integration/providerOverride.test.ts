@@ -63,6 +63,21 @@ describe('a provider override that does not fit the models', () => {
     assert.equal(fal.requests.length + replicate.requests.length, 0);
   });
 
+  it("a shot's own provider that does not fit its model fails that shot alone, at its JSON path", async () => {
+    const { engine } = await rig(
+      simpleProject(3, (i) => (i === 1 ? { model: 'draft/storyboard', provider: 'fal' } : {})),
+      {},
+    );
+    const summary = await engine.render();
+    assert.equal(summary.shots.rendered, 2);
+    assert.equal(summary.shots.failed, 1);
+    assert.match(
+      summary.errors[0]?.message ?? '',
+      /^shots\[1\]\.provider: shot shot-002 uses model "draft\/storyboard"/,
+    );
+    assert.equal(fal.requests.length, 0);
+  });
+
   it('an override that fits (fal + a fal default model) still renders through it', async () => {
     const { engine } = await rig(simpleProject(2), {
       providerOverride: 'fal',

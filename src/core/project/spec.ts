@@ -44,7 +44,7 @@ export function shotSpec(
   config: DailiesConfig,
 ): ShotSpec {
   const defaults = project.defaults ?? {};
-  const model = resolveModel(shot, project, registry, config);
+  const model = resolveModel(shot, index, project, registry, config);
   const aspectRatio = shot.aspectRatio ?? project.aspectRatio ?? '16:9';
   const { width, height } = frameSize(aspectRatio);
 
@@ -95,6 +95,7 @@ export function shotSpec(
 
 function resolveModel(
   shot: Shot,
+  index: number,
   project: Project,
   registry: ModelRegistry,
   config: DailiesConfig,
@@ -105,7 +106,7 @@ function resolveModel(
   const known = registry.get(id);
   // A known model sent to another provider would be submitted there under its own id and 404.
   if (known && provider && known.provider !== provider)
-    throw providerMismatch(shot, project, config, registry, known);
+    throw providerMismatch(shot, index, project, config, registry, known);
   const model = registry.resolve(id, provider);
   if (!model) {
     throw new DailiesError(
@@ -121,6 +122,7 @@ const PROVIDER_NAME: Record<string, string> = { draft: 'draft', fal: 'fal.ai', r
 /** Names the model, where it came from, what sends it elsewhere, and the two ways out. */
 function providerMismatch(
   shot: Shot,
+  index: number,
   project: Project,
   config: DailiesConfig,
   registry: ModelRegistry,
@@ -148,9 +150,13 @@ function providerMismatch(
     .map((m) => m.id);
   // From settings, flags or env it is a batch problem (`config`, refused whole); from the project, one
   // shot's problem like any other (the rest of the batch renders).
+  // A project problem names where it is written, like every other shot error.
+  const where = config.providerOverride
+    ? `Shot ${shot.id}`
+    : `shots[${index}].${shot.provider ? 'provider' : 'model'}: shot ${shot.id}`;
   return new DailiesError(
     config.providerOverride ? 'config' : 'project-semantic',
-    `Shot ${shot.id} uses model "${model.id}" (${from.by}), a ${PROVIDER_NAME[model.provider] ?? model.provider} model, ` +
+    `${where} uses model "${model.id}" (${from.by}), a ${PROVIDER_NAME[model.provider] ?? model.provider} model, ` +
       `but ${forced.by} sends ${config.providerOverride ? 'every shot' : 'it'} to ${target}. Nothing was sent. ` +
       `Either ${forced.change}, or ${from.change} a ${target} model${examples.length ? ` (e.g. ${examples.join(', ')})` : ''}.`,
   );
