@@ -181,6 +181,9 @@ export class UiServant {
           });
           await row.first().click({ modifiers: i ? ['Control'] : [] });
         }
+        // The selection reaches the extension host a moment after the click, as it would before a person
+        // could reach the palette: let it arrive before answering.
+        await this.wb.settle(500);
         return { ok: true };
       }
       case 'storyboard': {
@@ -191,6 +194,7 @@ export class UiServant {
             .first()
             .click({ modifiers: i ? ['Control'] : [] });
         }
+        await this.wb.settle(500); // the webview reports its selection to the host asynchronously
         if (r.screenshot) await this.wb.screenshot(r.screenshot);
         if (r.button) await frame.locator(`[data-action="${r.button}"]`).first().click();
         return { ok: true };
