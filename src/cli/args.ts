@@ -22,6 +22,10 @@ export interface CliArgs {
   verbose: boolean;
   quiet: boolean;
   reset: boolean;
+  /** Spend without asking on a terminal (scripts never get asked). */
+  yes: boolean;
+  /** Refuse a batch whose cloud estimate is over this (or has unpriced models). */
+  maxCostUsd?: number;
   config: ConfigLayer;
   /** `animatic`, and `render --animatic`: what to cut (values checked by the animatic itself). */
   cut: AnimaticFlags;
@@ -57,6 +61,8 @@ Options:
   --limit light=8,heavy=4,video=2
                          Concurrent variations per model class
   --draft-latency <ms>   Simulated time per draft variation
+  --yes, -y              Render on a cloud provider without asking (a terminal asks first)
+  --max-cost <usd>       Refuse when the cloud estimate is over this (or has unpriced models)
   --json                 Print one machine-readable JSON document on stdout
   --reset                (metrics) clear the stored metrics
   --animatic             (render) rebuild the animatic as shots land, and at the end
@@ -105,6 +111,12 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
       throw new UsageError('--draft-latency takes a number of milliseconds');
     config.draft = { latencyMs: ms };
   }
+  let maxCostUsd: number | undefined;
+  if (values['max-cost'] !== undefined) {
+    maxCostUsd = Number(values['max-cost']);
+    if (!Number.isFinite(maxCostUsd) || maxCostUsd < 0)
+      throw new UsageError('--max-cost takes an amount in US dollars, e.g. 2.50');
+  }
   const shots = values.shots
     ?.split(',')
     .map((s) => s.trim())
@@ -118,6 +130,8 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     verbose: values.verbose ?? false,
     quiet: values.quiet ?? false,
     reset: values.reset ?? false,
+    yes: values.yes ?? false,
+    maxCostUsd,
     config,
     cut: {
       enabled: values.animatic ?? false,
@@ -149,6 +163,8 @@ function parse(argv: string[]) {
       fps: { type: 'string' },
       'burn-in': { type: 'boolean' },
       'ken-burns': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      'max-cost': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },

@@ -1,13 +1,14 @@
-// Everything a CLI command needs, built the same way for each: config layers (defaults < project <
-// flags < env), providers from env keys, one engine. Keys are read from the environment only.
+// Everything a CLI command needs, built the same way for each: the config from `configFor` (defaults <
+// project < flags < env, as in VS Code), providers from env keys, one engine. Keys come from the
+// environment only.
 
 import { UploadCache } from '../core/cache/uploadCache';
-import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../core/config';
+import { configFor, type DailiesConfig, envLayer } from '../core/config';
 import { loadProject, type ProjectDocument } from '../core/project/load';
 import { cloudProviders } from '../core/providers/cloud';
 import { createProviders, keysFromEnv } from '../core/providers/factory';
 import { ModelRegistry } from '../core/providers/registry';
-import { RenderEngine } from '../core/render/engine';
+import { RenderEngine, type SpendRequest } from '../core/render/engine';
 import { Scheduler } from '../core/render/scheduler';
 import type { CliArgs } from './args';
 
@@ -18,10 +19,15 @@ export interface CliContext {
   uploads: UploadCache;
 }
 
-export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
+export async function createContext(
+  args: CliArgs,
+  env: NodeJS.ProcessEnv,
+  confirmSpend?: (request: SpendRequest) => Promise<boolean>,
+): Promise<CliContext> {
   const registry = new ModelRegistry();
   const doc = await loadProject(args.projectFile, { modelCheck: registry.modelCheck });
-  const config = resolveConfig(projectLayer(doc.project), args.config, envLayer(env));
+  const envConfig = envLayer(env);
+  const config = configFor({ project: doc.project, host: args.config, hostKind: 'cli', env: envConfig });
   const scheduler = new Scheduler(config);
   const { providers, unavailable } = createProviders(config, keysFromEnv(env), cloudProviders, {
     fal: { rate: scheduler.rate('fal') },
@@ -31,6 +37,9 @@ export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Prom
   const engine = new RenderEngine({
     projectFile: doc.file,
     config,
+    // The project as each plan reads it (it may change while a long batch runs).
+    configFor: (project) => configFor({ project, host: args.config, hostKind: 'cli', env: envConfig }),
+    confirmSpend,
     providers,
     unavailable,
     registry,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `dailies` binary (dist/cli.js). Everything testable lives in main.ts.
+import { createInterface } from 'node:readline/promises';
 import { main } from './main';
 
 const handlers: (() => boolean)[] = [];
@@ -15,6 +16,22 @@ main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  ask: process.stdin.isTTY
+    ? (question) =>
+        new Promise<string>((resolve) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          // Ctrl-C at the prompt is a "no", not a hang.
+          rl.on('SIGINT', () => rl.close());
+          rl.on('close', () => resolve(''));
+          rl.question(question).then(
+            (answer) => {
+              resolve(answer);
+              rl.close();
+            },
+            () => resolve(''),
+          );
+        })
+    : undefined,
   onInterrupt(handler) {
     handlers.push(handler);
     return () => {

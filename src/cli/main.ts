@@ -11,6 +11,7 @@ import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
 import { renderCommand } from './commands/render';
 import { validateCommand } from './commands/validate';
+import { cliSpendGate } from './confirm';
 import { type CliContext, createContext } from './context';
 
 declare const DAILIES_VERSION: string | undefined;
@@ -19,6 +20,8 @@ export interface CliIO {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Asks a question on the terminal; absent when stdin is not a TTY (scripts are never asked). */
+  ask?(question: string): Promise<string>;
   /** Registers a Ctrl-C handler; it returns true when it handled the signal (false: exit now). */
   onInterrupt(handler: () => boolean): () => void;
 }
@@ -46,7 +49,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (args.command === 'animatic') return animaticCommand(args, io);
   let ctx: CliContext | undefined;
   try {
-    ctx = await createContext(args, io.env);
+    ctx = await createContext(args, io.env, args.command === 'render' ? cliSpendGate(args, io) : undefined);
     switch (args.command) {
       case 'render':
         return await renderCommand(args, ctx, io);
@@ -85,6 +88,9 @@ function reportError(err: unknown, args: CliArgs, io: CliIO): number {
   for (const line of lines) io.stderr.write(`dailies: ${line}\n`);
   const badInput =
     err instanceof DailiesError &&
-    (error.code.startsWith('project') || error.code.startsWith('path') || error.code === 'unknown-model');
+    (error.code.startsWith('project') ||
+      error.code.startsWith('path') ||
+      error.code === 'unknown-model' ||
+      error.code === 'config');
   return badInput ? 2 : 1;
 }

@@ -1,5 +1,7 @@
-// One resolved configuration for the engine, built from layers: built-in defaults, then the project's
-// `limits`, then VS Code settings or CLI flags, then environment variables (a render box's last word).
+// One resolved configuration for the engine, built from layers in one documented order, the same in the
+// CLI and in VS Code: built-in defaults < the project's own `limits` < what the user set (VS Code settings
+// the user actually set, or CLI flags) < environment variables (a render box's last word). `configFor`
+// is the only place that order is written down.
 import type { ModelClass, Project, ProviderId } from './project/schema';
 import { DRAFT_MODEL_ID } from './providers/registry';
 
@@ -30,6 +32,15 @@ export interface DailiesConfig {
   mediaConcurrency: number;
   /** Provider status poll interval. */
   pollMs: number;
+  /** Where `providerOverride` and `defaultModel` came from, in the user's words (for messages). */
+  origin: { providerOverride?: Origin; defaultModel?: Origin };
+}
+
+/** Who set a value and how the user changes it, e.g. "the setting dailies.defaultProvider". */
+export interface Origin {
+  by: string;
+  /** An imperative that the message completes, e.g. `set dailies.defaultModel to`. */
+  change: string;
 }
 
 export const DEFAULT_CONFIG: DailiesConfig = {
@@ -49,6 +60,7 @@ export const DEFAULT_CONFIG: DailiesConfig = {
   downloads: { maxBytes: 200 * 1024 * 1024, concurrency: 4 },
   mediaConcurrency: 2,
   pollMs: 500,
+  origin: {},
 };
 
 export type ConfigLayer = DeepPartial<DailiesConfig>;
@@ -70,6 +82,41 @@ function merge(base: unknown, layer: unknown): unknown {
 
 function isPlain(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Who the user-set layer comes from: VS Code settings or CLI flags (only the wording differs). */
+export type HostKind = 'settings' | 'cli';
+
+/**
+ * A production's configuration: defaults < project < user (settings or flags) < env. `host` must hold
+ * only values the user set (in VS Code: `inspect()`, never a default), or it would hide the project's.
+ */
+export function configFor(input: {
+  project?: Project;
+  host: ConfigLayer;
+  hostKind: HostKind;
+  env: ConfigLayer;
+}): DailiesConfig {
+  const { project, host, hostKind, env } = input;
+  const config = resolveConfig(project ? projectLayer(project) : undefined, host, env);
+  const settings = hostKind === 'settings';
+  const provider: Origin | undefined = env.providerOverride
+    ? { by: 'the environment variable DAILIES_PROVIDER', change: 'unset DAILIES_PROVIDER' }
+    : host.providerOverride
+      ? settings
+        ? { by: 'the setting dailies.defaultProvider', change: 'set dailies.defaultProvider to "auto"' }
+        : { by: 'the --provider flag', change: 'drop --provider' }
+      : undefined;
+  const model: Origin = env.defaultModel
+    ? { by: 'the environment variable DAILIES_MODEL', change: 'set DAILIES_MODEL to' }
+    : host.defaultModel && settings
+      ? { by: 'the setting dailies.defaultModel', change: 'set dailies.defaultModel to' }
+      : {
+          by: 'the built-in default model',
+          change: settings ? 'set dailies.defaultModel to' : 'set DAILIES_MODEL to',
+        };
+  config.origin = { providerOverride: provider, defaultModel: model };
+  return config;
 }
 
 export function projectLayer(project: Project): ConfigLayer {

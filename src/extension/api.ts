@@ -16,7 +16,9 @@ export interface DailiesApi {
   /** Resolves after the first discovery of productions. */
   ready(): Promise<void>;
   productions(): ProductionInfo[];
-  /** Renders (like the commands do) and resolves with the batch summaries. */
+  /** Every engine event of every production (present and future), until disposed. */
+  onRenderEvent(listener: (file: string, event: RenderEvent) => void): { dispose(): void };
+  /** Renders (like the commands do, through the same spend confirmation) and resolves with the summaries. */
   render(options?: { file?: string; shots?: string[]; force?: boolean }): Promise<BatchSummary[]>;
   /** Re-plans every production from disk. */
   refresh(): Promise<void>;
@@ -26,8 +28,6 @@ export interface DailiesApi {
   treeHeader(): string | undefined;
   /** Each shot row as VS Code last received it from the tree (only rows VS Code has fetched). */
   treeRows(): DeliveredRow[];
-  /** The engines' raw event streams (every production, present and future), by project file. */
-  onRenderEvent(listener: (file: string, event: RenderEvent) => void): { dispose(): void };
   /** Label, description, icon and tooltip (markdown source) of every node of the Shots tree (depth-first). */
   treeSnapshot(): {
     id: string;

@@ -1,13 +1,14 @@
 // Activation: wiring only. Everything heavy (sharp, the provider SDKs, the engine) loads on first use.
 import * as vscode from 'vscode';
-import { envLayer, resolveConfig } from '../core/config';
+import { configFor, envLayer } from '../core/config';
 import { ModelRegistry } from '../core/providers/registry';
-import { Scheduler } from '../core/render/scheduler';
+import { SharedLimits } from '../core/render/scheduler';
 import type { DailiesApi } from './api';
 import { registerAnimaticCommands } from './commands/animaticCommands';
 import { registerBatchCommands } from './commands/batchCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
+import { SelectionTracker } from './commands/selection';
 import { registerViewCommands } from './commands/viewCommands';
 import { DailiesLog } from './log';
 import { ProjectDiagnostics } from './productions/diagnostics';
@@ -33,9 +34,11 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   log.setLevel(settings.logLevel);
   const keys = add(new KeyStore(context.secrets));
   const diagnostics = add(new ProjectDiagnostics());
-  const scheduler = new Scheduler(resolveConfig(settings.layer, envLayer()));
+  // Settings and env only: request rates and image work are the window's, not one project's.
+  const windowConfig = () => configFor({ host: readSettings().layer, hostKind: 'settings', env: envLayer() });
+  const shared = new SharedLimits(windowConfig());
   const registry = add(
-    new ProductionRegistry({ scheduler, registry: new ModelRegistry(), keys, log, diagnostics }),
+    new ProductionRegistry({ shared, registry: new ModelRegistry(), keys, log, diagnostics }),
   );
   const tree = add(
     new ShotsTreeProvider(registry, add(new DimmedThumbs(context.storageUri ?? context.globalStorageUri))),
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   );
   const status = add(new DailiesStatusBar(registry));
   add(new ProductionContext(registry));
+  const selection = add(new SelectionTracker(registry, view, log));
   const renderDeps = { registry, keys };
   const panels = add(
     new Panels(
@@ -65,13 +69,14 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
       storyboardActions({
         render: (production, shotIds, force) =>
           void renderTargets(renderDeps, [{ production, shotIds }], force),
+        select: (production, shotIds) => selection.storyboardSelected(production, shotIds),
         tree,
         view,
       }),
     ),
   );
   for (const d of [
-    ...registerRenderCommands(renderDeps),
+    ...registerRenderCommands(renderDeps, selection),
     ...registerBatchCommands(registry, log),
     ...registerKeyCommands(keys, registry),
     ...registerViewCommands(registry, panels, log),
@@ -82,12 +87,13 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
   add(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dailies')) return;
-      const settings = readSettings();
-      log.setLevel(settings.logLevel);
-      scheduler.configure(resolveConfig(settings.layer, envLayer()));
+      log.setLevel(readSettings().logLevel);
+      shared.configure(windowConfig());
       registry.reconfigureAll();
     }),
   );
+  // Restricted Mode builds no cloud provider; once the user trusts the workspace, every engine gets them.
+  add(vscode.workspace.onDidGrantWorkspaceTrust(() => registry.reconfigureAll()));
   add(
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const production = registry.get(doc.uri);
@@ -108,6 +114,23 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
         rendering: p.isRendering,
         shots: p.state.all(),
       })),
+    onRenderEvent: (listener) => {
+      const subs = new Map<string, vscode.Disposable>();
+      const attach = () => {
+        for (const p of registry.all())
+          if (!subs.has(p.file))
+            subs.set(
+              p.file,
+              p.onEvent((e) => listener(p.file, e)),
+            );
+      };
+      attach();
+      const watch = registry.onDidChangeProductions(attach);
+      return new vscode.Disposable(() => {
+        watch.dispose();
+        for (const s of subs.values()) s.dispose();
+      });
+    },
     render: async (o = {}) => {
       await registry.whenReady();
       const targets = registry
@@ -120,25 +143,6 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     statusText: () => status.text,
     treeHeader: () => view.description,
     treeRows: () => tree.deliveredRows(),
-    onRenderEvent: (listener) => {
-      const subs = new Map<string, vscode.Disposable>();
-      const follow = () => {
-        for (const p of registry.all())
-          if (!subs.has(p.file))
-            subs.set(
-              p.file,
-              p.onEvent((e) => listener(p.file, e)),
-            );
-      };
-      follow();
-      const onNew = registry.onDidChangeProductions(follow);
-      return {
-        dispose: () => {
-          onNew.dispose();
-          for (const d of subs.values()) d.dispose();
-        },
-      };
-    },
     treeSnapshot: () => {
       const out: ReturnType<DailiesApi['treeSnapshot']> = [];
       const walk = (node?: ShotsNode) => {

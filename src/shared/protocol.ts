@@ -126,6 +126,8 @@ export type StoryboardHostRequests = {
   revealShot: { params: { shotId: string }; result: { revealed: boolean } };
   revealInTree: { params: { shotId: string }; result: { revealed: boolean } };
   copyPrompt: { params: { shotId: string }; result: { copied: boolean } };
+  /** The selection changed: palette commands ("Render Selected Shot(s)") act on it. */
+  select: { params: { shotIds: string[] }; result: Record<string, never> };
 };
 
 export type StoryboardEvents = {

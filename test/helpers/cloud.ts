@@ -5,7 +5,7 @@ import { type ConfigLayer, resolveConfig } from '../../src/core/config';
 import { ProjectPaths } from '../../src/core/project/paths';
 import { cloudProviders } from '../../src/core/providers/cloud';
 import { createProviders } from '../../src/core/providers/factory';
-import { RenderEngine } from '../../src/core/render/engine';
+import { type EngineOptions, RenderEngine } from '../../src/core/render/engine';
 import { Scheduler } from '../../src/core/render/scheduler';
 import type { RenderEvent } from '../../src/shared/events';
 import type { FalFake } from '../fakes/falFake';
@@ -27,6 +27,7 @@ export function cloudEngine(
   fakes: { fal?: FalFake; replicate?: ReplicateFake },
   layer: ConfigLayer = {},
   keys: { fal?: string; replicate?: string } = { fal: FAL_KEY, replicate: REPLICATE_TOKEN },
+  engineOptions: Partial<EngineOptions> = {},
 ): CloudRig {
   const config = resolveConfig(
     {
@@ -54,6 +55,7 @@ export function cloudEngine(
     uploader: uploads,
     uploadPeek: uploads.peeker(providers),
     flushDelayMs: 20,
+    ...engineOptions,
   });
   const events: RenderEvent[] = [];
   engine.onEvent((e) => events.push(e));

@@ -143,11 +143,22 @@ export class StoryboardApp implements RowSource {
 
   /** Repaint selection/focus flags and the toolbar, and persist. */
   selectionChanged(persist = true): void {
+    this.reportSelection();
     this.renderer.refreshFlags();
     this.updateActiveDescendant();
     this.toolbar.setSelectionCount(this.selection.size);
     this.updateSummary();
     if (persist) this.save();
+  }
+
+  private sentSelection = '';
+  /** Tells the host what is selected (only when it changed), so palette commands act on it. */
+  private reportSelection(): void {
+    const ids = this.selection.toArray();
+    const key = ids.join('\n');
+    if (key === this.sentSelection) return;
+    this.sentSelection = key;
+    this.rpc.request('select', { shotIds: ids }).catch(() => undefined);
   }
 
   private async connect(): Promise<void> {

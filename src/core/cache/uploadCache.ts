@@ -350,9 +350,11 @@ export class UploadCache implements BatchUploader {
       size: ref.size,
       url: result.url,
       uploadedAt,
-      expiresAt:
-        result.expiresAt ??
+      // The provider's stated expiry, or the user's TTL (dailies.uploadTtlHours.*) if that is sooner.
+      expiresAt: Math.min(
+        result.expiresAt ?? Number.POSITIVE_INFINITY,
         uploadedAt + (this.config.uploadTtlMs[provider.id as 'fal' | 'replicate'] ?? 3600_000),
+      ),
       source: 'upload',
     };
     const key = keyOf(provider.id, ref.sha256);

@@ -1,7 +1,7 @@
 // A shot as the engine sees it: defaults merged in, the model resolved, refs gathered from the shot, its
 // cast and its scene — only as many as the model takes, so an image a model never receives cannot
 // make a shot stale.
-import type { DailiesConfig } from '../config';
+import type { DailiesConfig, Origin } from '../config';
 import { DRAFT_MODEL_ID, type ModelRegistry } from '../providers/registry';
 import type { ModelInfo, RefInput } from '../providers/types';
 import { DailiesError } from '../util/errors';
@@ -44,7 +44,7 @@ export function shotSpec(
   config: DailiesConfig,
 ): ShotSpec {
   const defaults = project.defaults ?? {};
-  const model = resolveModel(shot, project, registry, config);
+  const model = resolveModel(shot, index, project, registry, config);
   const aspectRatio = shot.aspectRatio ?? project.aspectRatio ?? '16:9';
   const { width, height } = frameSize(aspectRatio);
 
@@ -95,6 +95,7 @@ export function shotSpec(
 
 function resolveModel(
   shot: Shot,
+  index: number,
   project: Project,
   registry: ModelRegistry,
   config: DailiesConfig,
@@ -102,6 +103,10 @@ function resolveModel(
   if (config.providerOverride === 'draft') return registry.get(DRAFT_MODEL_ID)!;
   const id = shot.model ?? project.defaults?.model ?? config.defaultModel;
   const provider = config.providerOverride ?? shot.provider ?? project.defaults?.provider;
+  const known = registry.get(id);
+  // A known model sent to another provider would be submitted there under its own id and 404.
+  if (known && provider && known.provider !== provider)
+    throw providerMismatch(shot, index, project, config, registry, known);
   const model = registry.resolve(id, provider);
   if (!model) {
     throw new DailiesError(
@@ -110,6 +115,51 @@ function resolveModel(
     );
   }
   return model;
+}
+
+const PROVIDER_NAME: Record<string, string> = { draft: 'draft', fal: 'fal.ai', replicate: 'Replicate' };
+
+/** Names the model, where it came from, what sends it elsewhere, and the two ways out. */
+function providerMismatch(
+  shot: Shot,
+  index: number,
+  project: Project,
+  config: DailiesConfig,
+  registry: ModelRegistry,
+  model: ModelInfo,
+): DailiesError {
+  const wanted = config.providerOverride ?? shot.provider ?? project.defaults?.provider ?? 'draft';
+  const target = PROVIDER_NAME[wanted] ?? wanted;
+  const forced: Origin = config.providerOverride
+    ? (config.origin?.providerOverride ?? {
+        by: 'the provider override',
+        change: 'remove the provider override',
+      })
+    : shot.provider
+      ? { by: `the shot's "provider"`, change: `remove the shot's "provider"` }
+      : { by: 'project.json defaults.provider', change: 'remove project.json defaults.provider' };
+  const from: Origin = shot.model
+    ? { by: `its own "model"`, change: `change the shot's "model" to` }
+    : project.defaults?.model
+      ? { by: 'project.json defaults.model', change: 'change project.json defaults.model to' }
+      : (config.origin?.defaultModel ?? { by: 'the default model', change: 'change the default model to' });
+  const examples = registry
+    .list()
+    .filter((m) => m.provider === wanted)
+    .slice(0, 2)
+    .map((m) => m.id);
+  // From settings, flags or env it is a batch problem (`config`, refused whole); from the project, one
+  // shot's problem like any other (the rest of the batch renders).
+  // A project problem names where it is written, like every other shot error.
+  const where = config.providerOverride
+    ? `Shot ${shot.id}`
+    : `shots[${index}].${shot.provider ? 'provider' : 'model'}: shot ${shot.id}`;
+  return new DailiesError(
+    config.providerOverride ? 'config' : 'project-semantic',
+    `${where} uses model "${model.id}" (${from.by}), a ${PROVIDER_NAME[model.provider] ?? model.provider} model, ` +
+      `but ${forced.by} sends ${config.providerOverride ? 'every shot' : 'it'} to ${target}. Nothing was sent. ` +
+      `Either ${forced.change}, or ${from.change} a ${target} model${examples.length ? ` (e.g. ${examples.join(', ')})` : ''}.`,
+  );
 }
 
 export function variationSeed(spec: ShotSpec, variation: number): number {

@@ -19,7 +19,7 @@ import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
 import { refIssues } from '../project/refs';
-import type { OutputRecord, RenderRecord } from '../project/schema';
+import type { OutputRecord, Project, RenderRecord } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
@@ -30,6 +30,7 @@ import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
 import { JobRunner, type RefUploader, type VariationOutcome } from './jobRunner';
 import { Journal } from './journal';
 import { type PlannedShot, planBatch } from './plan';
+import { refuseConflicts, spendsInCloud } from './preflight';
 import { Scheduler } from './scheduler';
 
 export interface RenderOptions {
@@ -67,9 +68,24 @@ export interface BatchUploader extends RefUploader {
   ): Promise<PrewarmStats>;
 }
 
+/** What a batch is about to spend, asked before its first upload or submit (see `confirmSpend`). */
+export interface SpendRequest {
+  estimate: Estimate;
+  force: boolean;
+  shots?: string[];
+}
+
 export interface EngineOptions {
   projectFile: string;
   config: DailiesConfig;
+  /** The config for the project as loaded: each plan re-configures the engine with it (project `limits`). */
+  configFor?: (project: Project) => DailiesConfig;
+  /**
+   * Asked once per batch, after planning and before any cloud call, when the batch would render on an
+   * available cloud provider; false refuses the batch (`declined`). Baked into the engine, so no caller
+   * of `render` can skip it.
+   */
+  confirmSpend?: (request: SpendRequest) => Promise<boolean>;
   providers: Partial<Record<ProviderId, Provider>>;
   unavailable?: Partial<Record<ProviderId, string>>;
   registry?: ModelRegistry;
@@ -193,6 +209,7 @@ export class RenderEngine {
   ): Promise<{ doc: ProjectDocument; shots: PlannedShot[] }> {
     await this.open();
     const doc = await this.load();
+    if (this.options.configFor) this.configure(this.options.configFor(doc.project));
     // Validation and planning share one pass over the refs: a ref the Problems panel flags is the ref
     // that fails its shots here, with the same message.
     const refs = this.hasher.pass();
@@ -238,6 +255,7 @@ export class RenderEngine {
   /** Uploads every ref the stale shots would need (render's first step), rendering nothing. */
   async prewarm(options: RenderOptions = {}): Promise<PrewarmStats> {
     const { shots } = await this.plan(options);
+    refuseConflicts(shots);
     const work = shots.filter(needsRender);
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
@@ -251,13 +269,32 @@ export class RenderEngine {
   /** What `render` would do with the same options, without doing it. */
   async estimate(options: Omit<RenderOptions, 'signal'> = {}): Promise<Estimate> {
     const { shots } = await this.plan(options);
+    refuseConflicts(shots);
+    return this.estimateOf(shots, options.force);
+  }
+
+  private estimateOf(shots: PlannedShot[], force: boolean | undefined): Promise<Estimate> {
     return estimateBatch(shots, {
       results: this.results,
       metrics: this.metrics,
       config: this.config,
       uploads: this.options.uploadPeek,
-      force: options.force,
+      force,
     });
+  }
+
+  /** Asks the confirmSpend hook when any work would run on an available cloud provider. */
+  private async confirmSpend(
+    shots: PlannedShot[],
+    work: PlannedShot[],
+    options: RenderOptions,
+  ): Promise<void> {
+    const ask = this.options.confirmSpend;
+    if (!ask || !spendsInCloud(work, this.options.providers)) return;
+    const estimate = await this.estimateOf(shots, options.force);
+    if (!(await ask({ estimate, force: options.force ?? false, shots: options.shots }))) {
+      throw new DailiesError('declined', 'Nothing was rendered: the estimated spend was not confirmed.');
+    }
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
@@ -273,8 +310,10 @@ export class RenderEngine {
     const summary = emptySummary(batchId);
     try {
       const { shots } = await this.plan(options);
+      refuseConflicts(shots);
       summary.shots.total = shots.length;
       const work = shots.filter(needsRender);
+      await this.confirmSpend(shots, work, options);
       if (work.length) await this.assertWritable();
       this.fire({
         type: 'batch-start',
@@ -314,7 +353,11 @@ export class RenderEngine {
       await this.reconcileRecords();
     } catch (err) {
       const error = toDailiesError(err);
-      this.log('error', 'ERROR', error.message);
+      this.log(
+        error.code === 'declined' ? 'info' : 'error',
+        error.code === 'declined' ? 'RENDER' : 'ERROR',
+        error.message,
+      );
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -348,6 +391,7 @@ export class RenderEngine {
   configure(config: DailiesConfig): void {
     this.config = config;
     this.scheduler.configure(config);
+    this.runner.configure(config);
   }
 
   async dispose(): Promise<void> {

@@ -18,6 +18,8 @@ export interface Estimate {
     model: string;
     provider: string;
     class: ModelClass;
+    /** Shots with at least one variation of this model to render. */
+    shots: number;
     variations: number;
     costUsd: number;
     secondsEach: number;
@@ -86,6 +88,7 @@ export async function estimateBatch(
       model: model.id,
       provider: model.provider,
       class: model.class,
+      shots: 0,
       variations: 0,
       costUsd: 0,
       secondsEach: p50
@@ -94,6 +97,7 @@ export async function estimateBatch(
           ? Math.max(0.2, deps.config.draft.latencyMs / 1000)
           : model.typicalSeconds,
     };
+    row.shots++;
     row.variations += toRender;
     if (model.priceUsd === undefined) {
       if (!est.unpriced.includes(model.id)) est.unpriced.push(model.id);

@@ -5,6 +5,7 @@
 // work run outside the model slot, so a slow CDN never holds capacity the provider could use.
 import { rm } from 'node:fs/promises';
 import type { CachedResult } from '../cache/resultCache';
+import type { DailiesConfig } from '../config';
 import { type DownloadedFile, downloadToFile } from '../media/download';
 import { verifyAndThumbnail } from '../media/image';
 import type { OutputRecord } from '../project/schema';
@@ -32,6 +33,11 @@ export class JobRunner {
       storeOutput: (job, provider, outputs, signal) => this.storeOutput(job, provider, outputs, signal),
       materialize: (job, r) => this.materialize(job, r),
     };
+  }
+
+  /** Later jobs read the new config (thumbnails, retry, timeouts, downloads); running ones keep theirs. */
+  configure(config: DailiesConfig): void {
+    this.deps.config = config;
   }
 
   setProviders(providers: JobRunnerDeps['providers'], unavailable: JobRunnerDeps['unavailable']): void {

@@ -39,8 +39,11 @@ export class AdaptiveLimiter {
   }
 
   setMax(max: number): void {
+    // Not held back by a 429: follow a new ceiling at once, up as well as down (a raised setting or
+    // project limit applies to the next job, not after a run of successes).
+    const atCeiling = this.currentLimit >= this.maxLimit;
     this.maxLimit = Math.max(1, Math.floor(max));
-    this.currentLimit = Math.min(this.currentLimit, this.maxLimit) || this.maxLimit;
+    this.currentLimit = atCeiling ? this.maxLimit : Math.min(this.currentLimit, this.maxLimit);
     if (this.currentLimit < 1) this.currentLimit = 1;
     this.drain();
   }

@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'ref-not-image'
   | 'ref-too-large'
   | 'unknown-model'
+  /** The settings or flags contradict the project (e.g. a provider override that does not fit a model). */
+  | 'config'
+  /** The user said no to the spend the batch would make; nothing was called. */
+  | 'declined'
   | 'auth'
   | 'validation'
   | 'rate-limit'

@@ -1,13 +1,11 @@
 // Pre-warm and migrate run under window.withProgress (cancellable); estimate and validate answer at once.
 import * as vscode from 'vscode';
-import { envLayer, resolveConfig } from '../../core/config';
 import { migrateRemoteMedia } from '../../core/media/migrate';
 import { parseProjectText } from '../../core/project/load';
 import { formatDuration } from '../../shared/batchProgress';
 import type { DailiesLog } from '../log';
 import { DocumentAwareIO } from '../productions/documentIO';
 import type { ProductionRegistry } from '../productions/registry';
-import { readSettings } from '../settings';
 import { pickProduction } from './targets';
 
 export function registerBatchCommands(registry: ProductionRegistry, log: DailiesLog): vscode.Disposable[] {
@@ -16,24 +14,27 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
       const production = await pickProduction(registry, 'Pre-warm the upload cache of which production?');
       if (!production) return;
       const engine = await production.engine();
-      const stats = await withCancellableProgress(
-        `Dailies: pre-warming uploads for ${production.label}`,
-        async (report, signal) => {
-          const sub = production.onEvent((e) => {
-            if (e.type !== 'prewarm' || e.total === 0) return;
-            report(
-              e.done,
-              e.total,
-              `${e.done}/${e.total} references (${e.uploaded} uploaded, ${e.cached + e.revalidated} cached)`,
-            );
-          });
-          try {
-            return await engine.prewarm({ signal });
-          } finally {
-            sub.dispose();
-          }
-        },
+      const stats = await refusedBySettings(
+        withCancellableProgress(
+          `Dailies: pre-warming uploads for ${production.label}`,
+          async (report, signal) => {
+            const sub = production.onEvent((e) => {
+              if (e.type !== 'prewarm' || e.total === 0) return;
+              report(
+                e.done,
+                e.total,
+                `${e.done}/${e.total} references (${e.uploaded} uploaded, ${e.cached + e.revalidated} cached)`,
+              );
+            });
+            try {
+              return await engine.prewarm({ signal });
+            } finally {
+              sub.dispose();
+            }
+          },
+        ),
       );
+      if (!stats) return;
       const msg = `${stats.new} uploaded, ${stats.cached} cached, ${stats.revalidated} revalidated${stats.failed ? `, ${stats.failed} failed` : ''}.`;
       if (stats.failed)
         void vscode.window
@@ -45,7 +46,8 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
     vscode.commands.registerCommand('dailies.estimate', async () => {
       const production = await pickProduction(registry, 'Estimate which production?');
       if (!production) return;
-      const e = await production.estimate();
+      const e = await refusedBySettings(production.estimate());
+      if (!e) return;
       const detail = [
         `Shots: ${e.shots.toRender} to render, ${e.shots.cached} from cache, ${e.shots.fresh} up to date${e.shots.invalid ? `, ${e.shots.invalid} invalid` : ''}.`,
         `Variations: ${e.variations.toRender} to render, ${e.variations.cached} cached.`,
@@ -65,9 +67,16 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
     }),
 
     vscode.commands.registerCommand('dailies.migrate', async () => {
+      if (!vscode.workspace.isTrusted) {
+        // Fetching URLs a project names is network access on the project's say-so: trusted folders only.
+        void vscode.window.showWarningMessage(
+          'Dailies: Restricted Mode — remote media is not downloaded until you trust this workspace.',
+        );
+        return;
+      }
       const production = await pickProduction(registry, 'Migrate remote media of which production?');
       if (!production) return;
-      const config = resolveConfig(readSettings(production.uri).layer, envLayer());
+      const config = production.config();
       const report = await withCancellableProgress(
         `Dailies: downloading remote media of ${production.label}`,
         (progress, signal) =>
@@ -121,6 +130,21 @@ export function registerBatchCommands(registry: ProductionRegistry, log: Dailies
       if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
   ];
+}
+
+/**
+ * Settings that contradict the project (a provider override a model cannot go to) refuse estimates and
+ * pre-warms as they refuse renders: say so with a way to the settings, rather than a failed command.
+ */
+async function refusedBySettings<T>(work: PromiseLike<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'config') throw err;
+    const pick = await vscode.window.showErrorMessage(`Dailies: ${(err as Error).message}`, 'Open Settings');
+    if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'dailies.default');
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // Which production and shots a command acts on: a tree node (or the tree's multi-selection), explicit
-// ids from a webview, the shot under the cursor in project.json, or a production the user picks.
+// ids from a webview, the shot under the cursor in project.json, or a production the user picks. For
+// palette commands, what "selected" means is decided in selection.ts.
 import * as vscode from 'vscode';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
@@ -64,18 +65,4 @@ export async function pickProduction(
     { placeHolder },
   );
   return picked?.production;
-}
-
-/** Tree selection → cursor → picked production (all its shots). */
-export async function resolveTargets(
-  registry: ProductionRegistry,
-  clicked: unknown,
-  selected: unknown,
-): Promise<ShotTarget[]> {
-  const fromTree = fromNodes(clicked, selected);
-  if (fromTree.length) return fromTree;
-  const cursor = shotAtCursor(registry);
-  if (cursor?.shotIds) return [cursor];
-  const production = await pickProduction(registry);
-  return production ? [{ production }] : [];
 }

@@ -88,5 +88,17 @@ export function registerViewCommands(
       }
     }),
     vscode.commands.registerCommand('dailies.refresh', () => registry.refreshAll()),
+    // The status bar item's click: a small menu rather than one fixed action.
+    vscode.commands.registerCommand('dailies.statusMenu', async () => {
+      const rendering = registry.all().some((p) => p.isRendering);
+      const items: (vscode.QuickPickItem & { command: string })[] = [
+        { label: '$(layout) Open Storyboard', command: 'dailies.openStoryboard' },
+        { label: '$(graph) Open Metrics', command: 'dailies.openMetrics' },
+        ...(rendering ? [{ label: '$(debug-stop) Cancel Rendering', command: 'dailies.cancel' }] : []),
+        { label: '$(output) Show Log', command: 'dailies.showLog' },
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Dailies', placeHolder: 'Dailies' });
+      if (picked) await vscode.commands.executeCommand(picked.command);
+    }),
   ];
 }

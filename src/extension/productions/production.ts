@@ -4,20 +4,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UploadCache } from '../../core/cache/uploadCache';
-import { type DailiesConfig, envLayer, projectLayer, resolveConfig } from '../../core/config';
+import { configFor, type DailiesConfig, envLayer } from '../../core/config';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
+import type { Project } from '../../core/project/schema';
 import { cloudProviders } from '../../core/providers/cloud';
 import { createProviders } from '../../core/providers/factory';
 import type { ModelRegistry } from '../../core/providers/registry';
 import { RenderEngine, type RenderOptions } from '../../core/render/engine';
 import type { Estimate } from '../../core/render/estimate';
-import type { Scheduler } from '../../core/render/scheduler';
+import { Scheduler, type SharedLimits } from '../../core/render/scheduler';
 import { ProductionState } from '../../core/state/productionState';
 import { toDailiesError } from '../../core/util/errors';
 import { sha256 } from '../../core/util/hash';
 import type { BatchSummary, RenderEvent } from '../../shared/events';
-import { SHOT_STATE } from '../../shared/shotState';
+import type { ShotState } from '../../shared/shotState';
+import { spendGate } from '../commands/spendGate';
 import type { DailiesLog } from '../log';
 import type { KeyStore } from '../secrets';
 import { readSettings } from '../settings';
@@ -28,7 +30,8 @@ import { DocumentAwareIO } from './documentIO';
 const VERIFY_AFTER_MS = 1000;
 
 export interface ProductionServices {
-  scheduler: Scheduler;
+  /** The window's request rates and image work, shared by every production (one account, one machine). */
+  shared: SharedLimits;
   registry: ModelRegistry;
   keys: KeyStore;
   log: DailiesLog;
@@ -52,6 +55,10 @@ export class Production implements vscode.Disposable {
   private refreshAgain = false;
   private planned = false;
   private verifyTimer: NodeJS.Timeout | undefined;
+  /** The project as last planned: its `limits` are part of this production's config. */
+  private project: Project | undefined;
+  /** A reconfigure in flight (settings or keys just changed): work waits for the new providers. */
+  private reconfiguring: Promise<void> = Promise.resolve();
 
   constructor(
     readonly uri: vscode.Uri,
@@ -84,16 +91,24 @@ export class Production implements vscode.Disposable {
   }
 
   private async createEngine(): Promise<RenderEngine> {
-    const config = this.settingsConfig();
-    const { providers, unavailable } = await this.providerSet(config);
+    const config = this.config();
+    const scheduler = new Scheduler(config, this.services.shared);
+    const { providers, unavailable } = await this.providerSet(config, scheduler);
     this.uploads = new UploadCache(new ProjectPaths(this.file), config);
     const engine = new RenderEngine({
       projectFile: this.file,
       config,
+      // Every plan re-reads the project; its `limits` join the config then (as in the CLI).
+      configFor: (project) => {
+        this.project = project;
+        return this.config();
+      },
+      // Baked in: no caller of this engine's render can skip the confirmation of a cloud spend.
+      confirmSpend: spendGate(this, this.services.log),
       providers,
       unavailable,
       registry: this.services.registry,
-      scheduler: this.services.scheduler,
+      scheduler,
       io: new DocumentAwareIO(this.uri),
       uploader: this.uploads,
       uploadPeek: this.uploads.peeker(providers),
@@ -101,6 +116,7 @@ export class Production implements vscode.Disposable {
     });
     engine.onEvent((e) => this.onEngineEvent(e));
     this.engineInstance = engine;
+    this.services.log.info(`${vscode.workspace.asRelativePath(this.uri)}: engine created`);
     return engine;
   }
 
@@ -149,7 +165,6 @@ export class Production implements vscode.Disposable {
           `${path.basename(this.root)}: ${shots.length} shots planned in ${Date.now() - started} ms`,
         );
       }
-      engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
       const change = this.state.applyPlan(doc, shots);
       changed = change.structural ? undefined : change.ids;
       this.services.diagnostics.set(this.uri, doc.issues);
@@ -164,6 +179,7 @@ export class Production implements vscode.Disposable {
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
+    await this.reconfiguring;
     const engine = await this.engine();
     try {
       return await engine.render(options);
@@ -173,6 +189,7 @@ export class Production implements vscode.Disposable {
   }
 
   async estimate(options: RenderOptions = {}): Promise<Estimate> {
+    await this.reconfiguring;
     return (await this.engine()).estimate(options);
   }
 
@@ -184,23 +201,35 @@ export class Production implements vscode.Disposable {
     return this.engineInstance?.cancelShot(id) ?? false;
   }
 
-  /** Settings or keys changed: rebuild providers and limits for the next jobs. */
-  async reconfigure(): Promise<void> {
-    if (!this.engineInstance) return;
-    const config = this.settingsConfig();
-    this.engineInstance.configure(config);
-    this.uploads?.configure(config);
-    const { providers, unavailable } = await this.providerSet(config);
-    this.engineInstance.setProviders(providers, unavailable);
-    await this.refresh();
+  /**
+   * Settings, keys or trust changed: rebuild providers and limits for the next jobs. A render or estimate
+   * asked for meanwhile waits for it, so it never starts on the providers of the old settings.
+   */
+  reconfigure(): Promise<void> {
+    const run = this.reconfiguring.then(async () => {
+      const engine = this.engineInstance;
+      if (!engine) return;
+      const config = this.config();
+      engine.configure(config);
+      this.uploads?.configure(config);
+      const { providers, unavailable } = await this.providerSet(config, engine.scheduler);
+      engine.setProviders(providers, unavailable);
+    });
+    this.reconfiguring = run.catch(() => undefined);
+    return run.then(() => this.refresh());
   }
 
-  /** Providers the shots of this plan need but have no key for. */
-  missingKeys(): ('fal' | 'replicate')[] {
+  /**
+   * Cloud providers the given shots (all not-fresh ones by default) need but have no key for. Empty in
+   * Restricted Mode: nothing there may ask for a key.
+   */
+  missingKeys(shotIds?: string[], force = false): ('fal' | 'replicate')[] {
+    if (!vscode.workspace.isTrusted) return [];
+    const wanted = shotIds ? new Set(shotIds) : undefined;
     const needed = new Set(
       this.state
         .all()
-        .filter((s) => SHOT_STATE[s.status].todo)
+        .filter((s) => (wanted ? wanted.has(s.id) : true) && (force || !isUpToDate(s.status)))
         .map((s) => s.provider),
     );
     return (['fal', 'replicate'] as const).filter((p) => needed.has(p) && this.providersMissing.has(p));
@@ -208,23 +237,38 @@ export class Production implements vscode.Disposable {
 
   private providersMissing = new Set<string>();
 
-  /** Settings and environment; the project's own layer joins once a plan has read the file. */
-  private settingsConfig(): DailiesConfig {
-    return resolveConfig(readSettings(this.uri).layer, envLayer());
+  /** The one config of this production: `configFor` with the last planned project and what the user set. */
+  config(): DailiesConfig {
+    return configFor({
+      project: this.project,
+      host: readSettings(this.uri).layer,
+      hostKind: 'settings',
+      env: envLayer(),
+    });
   }
 
-  private async providerSet(config: DailiesConfig) {
+  /**
+   * Restricted Mode (an untrusted workspace) builds no cloud provider at all: its shots fail without a
+   * call, with a message that says why. The lowest place a cloud call could start.
+   */
+  private async providerSet(config: DailiesConfig, scheduler: Scheduler) {
+    const trusted = vscode.workspace.isTrusted;
     const set = createProviders(
       config,
-      await this.services.keys.keys(),
-      cloudProviders,
-      {
-        fal: { rate: this.services.scheduler.rate('fal') },
-        replicate: { rate: this.services.scheduler.rate('replicate') },
-      },
+      trusted ? await this.services.keys.keys() : {},
+      trusted ? cloudProviders : {},
+      { fal: { rate: scheduler.rate('fal') }, replicate: { rate: scheduler.rate('replicate') } },
       { fal: 'run "Dailies: Set fal.ai Key"', replicate: 'run "Dailies: Set Replicate Key"' },
     );
-    this.providersMissing = new Set(Object.keys(set.unavailable));
+    if (!trusted) {
+      for (const [id, label] of [
+        ['fal', 'fal.ai'],
+        ['replicate', 'Replicate'],
+      ] as const)
+        set.unavailable[id] =
+          `Restricted Mode: this workspace is not trusted, so Dailies renders with the offline draft provider only. Trust the workspace to render with ${label}.`;
+    }
+    this.providersMissing = new Set(trusted ? Object.keys(set.unavailable) : []);
     return set;
   }
 
@@ -245,4 +289,9 @@ export class Production implements vscode.Disposable {
     this.changed.dispose();
     this.events.dispose();
   }
+}
+
+/** Rendered and current: the only states a render (without force) leaves alone. */
+function isUpToDate(state: ShotState): boolean {
+  return state === 'done' || state === 'cached';
 }

@@ -24,6 +24,8 @@ export class ProductionRegistry extends Disposable {
   /** Something in a production changed (shot ids, or undefined for "anything"). */
   readonly onDidChangeProduction = this.shotChanged.event;
   private timers = new Map<string, { timer: NodeJS.Timeout; fromEditor: boolean }>();
+  /** Bumped on every removal: a look at the file that began before it must not bring the production back. */
+  private removals = new Map<string, number>();
   private readonly ready: Promise<void>;
 
   constructor(private readonly services: ProductionServices) {
@@ -103,6 +105,7 @@ export class ProductionRegistry extends Disposable {
 
   private async consider(uri: vscode.Uri, fromEditor = false): Promise<void> {
     if (uri.scheme !== 'file') return;
+    const removals = this.removals.get(uri.toString()) ?? 0;
     let text: string;
     try {
       // What the engine would read: the unsaved buffer if there is one, else the file (size-capped).
@@ -111,6 +114,8 @@ export class ProductionRegistry extends Disposable {
       this.remove(uri);
       return;
     }
+    // Deleted while we were reading it (a write-back's change event racing the delete): stay deleted.
+    if ((this.removals.get(uri.toString()) ?? 0) !== removals) return;
     const existing = this.productions.get(uri.toString());
     if (!looksLikeDailiesText(text)) {
       // A known production stays known (shown invalid, its problem in Problems) until it is deleted or
@@ -135,7 +140,14 @@ export class ProductionRegistry extends Disposable {
   }
 
   private remove(uri: vscode.Uri): void {
-    const p = this.productions.get(uri.toString());
+    const key = uri.toString();
+    this.removals.set(key, (this.removals.get(key) ?? 0) + 1);
+    const pending = this.timers.get(key);
+    if (pending) {
+      clearTimeout(pending.timer);
+      this.timers.delete(key);
+    }
+    const p = this.productions.get(key);
     if (!p) return;
     this.productions.delete(uri.toString());
     p.dispose();

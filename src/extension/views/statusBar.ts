@@ -1,5 +1,5 @@
 // One status bar item: the productions' summary when idle ("24 shots · 3 stale"), `$(sync~spin) 12/24
-// shots · ETA 3m` during a batch; a click opens the storyboard. The text comes from the same summary as the
+// shots · ETA 3m` during a batch; a click opens a small menu (storyboard, metrics, cancel, log). The text comes from the same summary as the
 // Shots view's header. Redrawn at once when it has been quiet, else at most every 250 ms: a throttle,
 // not a debounce, so a steady stream of progress events can never hold it back.
 import * as vscode from 'vscode';
@@ -20,7 +20,7 @@ export class DailiesStatusBar extends Disposable {
   constructor(private readonly registry: ProductionRegistry) {
     super();
     this.item.name = 'Dailies';
-    this.item.command = 'dailies.openStoryboard';
+    this.item.command = 'dailies.statusMenu';
     this.register(registry.onDidChangeProductions(() => this.schedule()));
     this.register(registry.onDidChangeProduction(() => this.schedule()));
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -67,7 +67,7 @@ export class DailiesStatusBar extends Disposable {
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
     }
-    this.item.tooltip = `${s.tooltip}${s.invalid ? '' : ' Click to open the storyboard.'}`;
+    this.item.tooltip = `${s.tooltip} Click for the storyboard, metrics, cancel or the log.`;
     this.item.accessibilityInformation = { label: `Dailies, ${s.text}` };
     this.item.show();
   }

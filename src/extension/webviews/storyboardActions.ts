@@ -12,6 +12,8 @@ import type { StoryboardActions } from './storyboardPanel';
 export interface StoryboardActionDeps {
   /** Renders explicit shots through the host's render path (renderTargets). */
   render(production: Production, shotIds: string[], force: boolean): void;
+  /** The storyboard's selection, for palette commands that act on "the selected shots". */
+  select(production: Production, shotIds: string[]): void;
   tree: ShotsTreeProvider;
   view: vscode.TreeView<ShotsNode>;
 }
@@ -19,6 +21,7 @@ export interface StoryboardActionDeps {
 export function storyboardActions(deps: StoryboardActionDeps): StoryboardActions {
   return {
     render: deps.render,
+    select: deps.select,
     runCommand: (production, command) => {
       const node: ShotsNode = { kind: 'production', production };
       // Not awaited: a command resolves only when its batch (and its notification) is over.

@@ -26,6 +26,8 @@ export interface StoryboardActions {
   reveal(production: Production, shotId: string): Promise<boolean>;
   revealInTree(production: Production, shotId: string): Promise<boolean>;
   copyPrompt(production: Production, shotId: string): Promise<boolean>;
+  /** The user's selection in this storyboard (empty: none). */
+  select(production: Production, shotIds: string[]): void;
 }
 
 export class StoryboardPanel extends Disposable {
@@ -88,6 +90,10 @@ export class StoryboardPanel extends Disposable {
           copyPrompt: async ({ shotId }) => ({
             copied: await actions.copyPrompt(production, String(shotId)),
           }),
+          select: ({ shotIds }) => {
+            actions.select(production, strings(shotIds));
+            return {};
+          },
         },
       }),
     );
@@ -101,6 +107,8 @@ export class StoryboardPanel extends Disposable {
     // Shown again: one delta with everything that changed while hidden, at once.
     this.register(this.host.onDidChangeVisibility((visible) => visible && this.flush()));
     this.register({ dispose: () => clearTimeout(this.timer) });
+    // A closed storyboard selects nothing any more.
+    this.register({ dispose: () => actions.select(production, []) });
   }
 
   reveal(): void {

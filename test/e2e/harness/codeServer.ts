@@ -14,8 +14,17 @@ export async function installCodeServer(): Promise<void> {
   });
 }
 
-function dirs(world: World): string[] {
-  return ['--user-data-dir', world.userDataDir, '--extensions-dir', world.extensionsDir];
+function dirs(world: World, userDataDir = world.userDataDir): string[] {
+  return ['--user-data-dir', userDataDir, '--extensions-dir', world.extensionsDir];
+}
+
+export interface SessionOptions {
+  /** Workspace trust on (the folder opens untrusted, in Restricted Mode); off by default. */
+  trust?: boolean;
+  /** Another profile (user settings, trusted folders, logs) than the world's. */
+  userDataDir?: string;
+  /** Added to the extension host's environment. */
+  env?: Record<string, string>;
 }
 
 export async function installExtensions(world: World, vsixes: string[]): Promise<void> {
@@ -29,9 +38,14 @@ export interface CodeServer {
   url: string;
   logFile: string;
   logTail(lines?: number): string;
+  stop(): Promise<void>;
 }
 
-export async function startCodeServer(world: World, logFile: string): Promise<CodeServer> {
+export async function startCodeServer(
+  world: World,
+  logFile: string,
+  options: SessionOptions = {},
+): Promise<CodeServer> {
   const port = await freePort();
   // Its own config file, so a run never writes ~/.config/code-server/config.yaml.
   const config = path.join(world.root, 'code-server.yaml');
@@ -45,14 +59,14 @@ export async function startCodeServer(world: World, logFile: string): Promise<Co
     `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
-    ...dirs(world),
+    ...dirs(world, options.userDataDir),
     world.folder,
   ];
   // Detached: a process group of its own, so cleanup ends its extension hosts and pty hosts too.
   const child = spawn(CODE_SERVER, args, {
-    env: hostEnv(world),
+    env: hostEnv(world, options.env),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,7 +91,7 @@ export async function startCodeServer(world: World, logFile: string): Promise<Co
     );
   });
   say(`code-server listening on 127.0.0.1:${port} (pid ${pid})`);
-  return { url: `http://127.0.0.1:${port}`, logFile, logTail };
+  return { url: `http://127.0.0.1:${port}`, logFile, logTail, stop: () => killGroup(pid) };
 }
 
 function listening(child: ChildProcess, log: string[], timeoutMs: number): Promise<void> {

@@ -49,6 +49,21 @@ export const USER_SETTINGS = {
   'dailies.draft.latencyMs': DRAFT_LATENCY_MS,
 };
 
+/** A second profile whose folder is not trusted: workspace trust on, no prompt, Restricted Mode. */
+export function untrustedProfile(world: World): string {
+  const dir = path.join(world.root, 'ud-untrusted');
+  mkdirSync(path.join(dir, 'User'), { recursive: true });
+  const settings = {
+    ...USER_SETTINGS,
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'never',
+    'security.workspace.trust.emptyWindow': false,
+  };
+  writeFileSync(path.join(dir, 'User', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  return dir;
+}
+
 export function makeWorld(resultsFile: string): World {
   // Short: code-server puts a unix socket in the user-data dir, and socket paths stop at 107 bytes.
   const root = mkdtempSync(path.join(tmpdir(), 'dailies-e2e-'));
@@ -77,8 +92,11 @@ export function makeWorld(resultsFile: string): World {
   return { root, folder, projectFile, pristineFile, userDataDir, extensionsDir, resultsFile, consoleLog };
 }
 
-/** The environment of a VS Code host: ours, without anything that would override the settings above. */
-export function hostEnv(world: World): NodeJS.ProcessEnv {
+/**
+ * The environment of a VS Code host: ours, without anything that would override the settings above, plus
+ * what the suite needs to reach the fakes, the UI servant and the logs (`extra`).
+ */
+export function hostEnv(world: World, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // Dailies' env layer wins over settings, and keys would make "auto" pick a cloud provider.
@@ -91,5 +109,6 @@ export function hostEnv(world: World): NodeJS.ProcessEnv {
   // the workbench's console (code-server forwards extension errors there), which run.ts writes down.
   env['DAILIES_E2E_USER_DATA'] = world.userDataDir;
   env['DAILIES_E2E_CONSOLE_LOG'] = world.consoleLog;
-  return env;
+  env['DAILIES_E2E_LOGS'] = path.join(world.userDataDir, 'logs');
+  return { ...env, ...extra };
 }

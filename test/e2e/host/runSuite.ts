@@ -15,6 +15,12 @@ export async function runSuite(host: string): Promise<SuiteResults> {
   // A second run in the same host must load the suite again, or mocha finds no tests.
   delete require.cache[require.resolve(SUITE_FILE)];
   const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: silentReporter(tests) });
+  // One session runs one part of the suite (run.ts runs the Restricted Mode suite in an untrusted window).
+  const grep = process.env['DAILIES_E2E_GREP'];
+  if (grep) {
+    mocha.grep(grep);
+    if (process.env['DAILIES_E2E_GREP_INVERT'] === '1') mocha.invert();
+  }
   mocha.addFile(SUITE_FILE);
   try {
     await new Promise<void>((resolve) => mocha.run(() => resolve()));

@@ -23,6 +23,14 @@ export function extensionManifest(): Record<string, unknown> {
   return ext.packageJSON as Record<string, unknown>;
 }
 
+/** Whether this build of Dailies has a setting (a suite can then run against an older build too). */
+export function contributesSetting(key: string): boolean {
+  const c = extensionManifest()['contributes'] as {
+    configuration?: { properties?: Record<string, unknown> };
+  };
+  return key in (c.configuration?.properties ?? {});
+}
+
 /** The example production (the workspace holds exactly one Dailies production). */
 export function example(api: DailiesApi): ProductionInfo {
   const found = api.productions().find((p) => p.file.replace(/\\/g, '/').endsWith(EXAMPLE));

@@ -1,0 +1,28 @@
+// Checks a planned batch passes before anything is called: settings that contradict the project refuse it
+// whole, and work on an available cloud provider needs the spend confirmed (see RenderEngine.render).
+import type { Provider, ProviderId } from '../providers/types';
+import { DailiesError } from '../util/errors';
+import type { PlannedShot } from './plan';
+
+/**
+ * Settings that contradict the project (a provider override a shot's model cannot go to) refuse the whole
+ * batch before any call: every affected shot would fail the same way, and the fix is one setting.
+ */
+export function refuseConflicts(shots: PlannedShot[]): void {
+  const conflicts = shots.filter((s) => s.error?.code === 'config');
+  const first = conflicts[0]?.error;
+  if (!first) return;
+  const more = conflicts.length - 1;
+  throw new DailiesError(
+    'config',
+    more ? `${first.message} (${more} more shot${more > 1 ? 's' : ''} likewise.)` : first.message,
+  );
+}
+
+/** Whether some of this work would run on a cloud provider that exists (has its key): money may go. */
+export function spendsInCloud(
+  work: PlannedShot[],
+  providers: Partial<Record<ProviderId, Provider>>,
+): boolean {
+  return work.some((s) => s.spec && s.spec.model.provider !== 'draft' && providers[s.spec.model.provider]);
+}
