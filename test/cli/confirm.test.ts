@@ -12,7 +12,7 @@ let fal: FalFake;
 const projects: TempProject[] = [];
 
 before(async () => {
-  fal = await startFalFake({ stepMs: 5, steps: 4, queueMs: 10, apiKey: FAL_KEY });
+  fal = await startFalFake({ stepMs: 5, steps: 4, queueMs: 10, apiKey: FAL_KEY, ownOriginMedia: true });
 });
 after(() => fal.close());
 afterEach(async () => {

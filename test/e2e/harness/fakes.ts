@@ -24,6 +24,8 @@ export function startFakes(): Promise<Fakes> {
       '--queue-ms',
       '20',
       '--exit-with-stdin',
+      // The host cannot reach fal's CDN hosts: the fake serves its media on its own origin.
+      '--own-origin-media',
     ],
     { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] },
   );
