@@ -48,7 +48,9 @@ export async function runPrewarm(
   for (const s of work) {
     const provider = s.spec ? providers[s.spec.model.provider] : undefined;
     if (!provider?.needsUploads || s.refs.every((r) => r.url)) continue;
-    byProvider.set(provider, [...(byProvider.get(provider) ?? []), s]);
+    const group = byProvider.get(provider);
+    if (group) group.push(s);
+    else byProvider.set(provider, [s]);
   }
   if (byProvider.size === 0) return none;
   return uploader.prewarm(
