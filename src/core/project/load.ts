@@ -98,12 +98,48 @@ export function parseProjectText(text: string, file: string, options: ValidateOp
 }
 
 export async function readProjectText(file: string): Promise<string> {
+  return (await readProjectSnapshot(file)).text;
+}
+
+/** What identifies one version of a file without reading it: a save or a rename changes one of these. */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export function identityOf(stat: import('node:fs').BigIntStats): FileIdentity {
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs };
+}
+
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
+}
+
+export interface ProjectSnapshot {
+  text: string;
+  bytes: Buffer;
+  /** Set when nothing changed the file while it was read. */
+  identity?: FileIdentity;
+}
+
+/** Reads the file once, as bytes and text, with the identity of the version read. */
+export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot> {
   let stat: import('node:fs').Stats;
   try {
     stat = await fs.stat(file);
   } catch (err) {
     throw new ProjectLoadError('project-io', file, [], `Cannot read ${file}: ${(err as Error).message}`);
   }
+  // Checked before opening: opening a FIFO would block, and a runaway file must not be read at all.
   if (!stat.isFile()) throw new ProjectLoadError('project-io', file, [], `${file} is not a file`);
   if (stat.size > MAX_PROJECT_BYTES) {
     throw new ProjectLoadError(
@@ -113,7 +149,28 @@ export async function readProjectText(file: string): Promise<string> {
       `${file} is larger than ${MAX_PROJECT_BYTES / 2 ** 20} MiB`,
     );
   }
-  return fs.readFile(file, 'utf8');
+  const handle = await fs.open(file, 'r');
+  try {
+    const before = await handle.stat({ bigint: true });
+    const bytes = await handle.readFile();
+    const after = await handle.stat({ bigint: true });
+    const identity = identityOf(after);
+    return {
+      text: bytes.toString('utf8'),
+      bytes,
+      identity:
+        sameIdentity(identityOf(before), identity) && after.size === BigInt(bytes.length)
+          ? identity
+          : undefined,
+    };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** UTF-8 bytes of `text`; pure ASCII (most project files) takes the much faster one-byte path. */
+export function encodeText(text: string): Buffer {
+  return Buffer.byteLength(text) === text.length ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
 }
 
 export async function loadProject(file: string, options: ValidateOptions = {}): Promise<ProjectDocument> {

@@ -153,7 +153,9 @@ export class RenderEngine {
 
   /** Reads through the engine's IO: in VS Code that is an open editor's unsaved text when there is one. */
   async load(): Promise<ProjectDocument> {
-    return documentFromText(this.paths, await this.io.read(), { modelCheck: this.registry.modelCheck });
+    const doc = documentFromText(this.paths, await this.io.read(), { modelCheck: this.registry.modelCheck });
+    this.writer.trust(doc.text);
+    return doc;
   }
 
   /** Keys were set or cleared: later jobs use the new providers (running ones finish on the old). */

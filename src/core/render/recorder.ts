@@ -7,8 +7,24 @@ import type { ProjectWriter } from '../project/write';
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', tag: LogTag, message: string) => void;
 
+/** Flushes should take at most about this share of the time while results stream in. */
+const FLUSH_SHARE = 1 / 8;
+/** …but a result never waits longer than this to reach project.json. */
+export const MAX_FLUSH_DELAY_MS = 5000;
+
+/**
+ * The wait before the next flush: the configured delay, stretched when the last flush was expensive (a
+ * huge file, a slow disk) so that writing results never becomes most of what the process does.
+ */
+export function nextFlushDelay(baseMs: number, lastFlushMs: number): number {
+  return Math.round(
+    Math.min(Math.max(baseMs, MAX_FLUSH_DELAY_MS), Math.max(baseMs, lastFlushMs / FLUSH_SHARE)),
+  );
+}
+
 export class ResultRecorder {
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlushMs = 0;
   /** Records written by this engine, checked at batch end against what the file really holds. */
   private readonly recorded = new Map<string, RenderRecord>();
 
@@ -27,10 +43,13 @@ export class ResultRecorder {
 
   private scheduleFlush(): void {
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      void this.flushNow();
-    }, this.flushDelayMs);
+    this.flushTimer = setTimeout(
+      () => {
+        this.flushTimer = undefined;
+        void this.flushNow();
+      },
+      nextFlushDelay(this.flushDelayMs, this.lastFlushMs),
+    );
   }
 
   async flushNow(): Promise<void> {
@@ -38,7 +57,9 @@ export class ResultRecorder {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
+    const started = performance.now();
     const report = await this.writer.flush();
+    if (report.written.length) this.lastFlushMs = performance.now() - started;
     if (report.written.length)
       this.log('debug', 'WRITE', `recorded ${report.written.length} shot(s) in project.json`);
     if (report.missing.length) {
@@ -63,6 +84,9 @@ export class ResultRecorder {
       );
       await this.flushNow();
     }
-    if (lastBatch) this.recorded.clear();
+    if (lastBatch) {
+      this.recorded.clear();
+      this.writer.forget();
+    }
   }
 }
