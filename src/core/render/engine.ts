@@ -12,6 +12,7 @@ import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
+import type { ModelClass } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
@@ -27,6 +28,7 @@ import { ResultRecorder } from './recorder';
 import { Scheduler } from './scheduler';
 import { ShotControllers } from './shotControllers';
 import { needsRender, renderShot, type ShotRunDeps } from './shotOutcome';
+import { runWindowed } from './window';
 
 export interface RenderOptions {
   /** Shot ids to consider; all shots when absent. */
@@ -248,6 +250,11 @@ export class RenderEngine {
       summary.shots.total = shots.length;
       const work = shots.filter(needsRender);
       if (work.length) await this.assertWritable();
+      // From here on every shot of the batch can be canceled, even while it waits for its turn.
+      this.shotControllers.expect(
+        batchId,
+        work.map((s) => s.shot.id),
+      );
       this.fire({
         type: 'batch-start',
         batchId,
@@ -279,10 +286,11 @@ export class RenderEngine {
       }
       const uploads = await this.runPrewarm(batchId, work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
-      await Promise.all(
-        work.map((s) =>
-          renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
-        ),
+      await runWindowed(
+        work,
+        (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
+        (group) => this.shotWindow(group),
+        (s) => renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
       );
       await this.recorder.flushNow();
       await this.recorder.reconcile(this.batches.size <= 1);
@@ -328,6 +336,13 @@ export class RenderEngine {
 
   private registryFor(doc: ProjectDocument | undefined): ModelRegistry {
     return this.registry.withProjectModels(doc?.project.models);
+  }
+
+  /** Shots of one limiter's group in flight: twice its limit (and a few), so a slot never waits for work. */
+  private shotWindow(group: string): number {
+    const [provider, cls] = group.split(':') as [ProviderId, ModelClass];
+    if (!provider || !cls) return 16;
+    return this.scheduler.classLimiter(provider, cls).max * 2 + 4;
   }
 
   private runPrewarm(batchId: string, work: PlannedShot[], signal: AbortSignal): Promise<PrewarmStats> {
