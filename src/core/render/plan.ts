@@ -107,16 +107,15 @@ async function planShot(ctx: PlanContext, shot: Shot, index: number, force: bool
     return { shot, index, freshness: 'invalid', reason: error.message, jobs: [], refs: [], error };
   }
   const provider = ctx.providers[spec.model.provider];
-  const inputHash = shotInputHash(spec, refs, providerExtras(provider, spec, refs));
+  // Each request is built once; the keys and the recorded hash are taken from the very object the
+  // provider will receive, so what is hashed and what is sent cannot drift apart.
   const jobs: PlannedJob[] = [];
+  let inputHash = '';
   for (let v = 1; v <= spec.variations; v++) {
-    const extra = providerExtras(provider, spec, refs, v);
-    jobs.push({
-      shotId: shot.id,
-      variation: v,
-      key: variationKey(spec, refs, v, extra),
-      request: requestFor(spec, refs, v),
-    });
+    const request = requestFor(spec, refs, v);
+    const extra = providerExtras(provider, request);
+    if (v === 1) inputHash = shotInputHash(request, extra);
+    jobs.push({ shotId: shot.id, variation: v, key: variationKey(request, extra), request });
   }
   const { freshness, reason } = force
     ? { freshness: 'stale' as const, reason: 'forced re-render' }
