@@ -246,48 +246,13 @@ export class RenderEngine {
     const started = Date.now();
     const summary = emptySummary(batchId);
     try {
-      const { shots } = await this.plan(options);
-      summary.shots.total = shots.length;
-      const work = shots.filter(needsRender);
-      if (work.length) await this.assertWritable();
-      // From here on every shot of the batch can be canceled, even while it waits for its turn.
-      this.shotControllers.expect(
-        batchId,
-        work.map((s) => s.shot.id),
-      );
-      this.fire({
-        type: 'batch-start',
-        batchId,
-        projectFile: this.paths.projectFile,
-        startedAt: started,
-        shots: shots.map((s) => ({
-          shotId: s.shot.id,
-          variations: s.spec?.variations ?? 1,
-          stale: s.freshness !== 'fresh',
-        })),
-        jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
-      });
-      for (const s of shots) {
-        if (s.freshness === 'fresh') {
-          summary.shots.skipped++;
-          this.fire({ type: 'shot', batchId, shotId: s.shot.id, outcome: 'skipped' });
-        } else if (s.freshness === 'invalid') {
-          this.failShot(summary, batchId, s.shot.id, s.error ?? new DailiesError('internal', s.reason));
-        }
-      }
-      if (work.length > 0) {
-        this.log(
-          'info',
-          'RENDER',
-          `${work.length} of ${shots.length} shots to render (${work.reduce((n, s) => n + s.jobs.length, 0)} variations)`,
-        );
-      } else {
-        this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
-      }
+      // Planned in a helper: an async function keeps even dead locals alive across an await, and the
+      // full plan of every shot must not live as long as the batch.
+      const work = await this.startBatch(batchId, started, options, summary);
       const uploads = await this.runPrewarm(batchId, work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await runWindowed(
-        work,
+        work.splice(0), // handed over: each shot's plan is dropped once it is done
         (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
         (group) => this.shotWindow(group),
         (s) => renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
@@ -307,6 +272,54 @@ export class RenderEngine {
     }
     this.fire({ type: 'batch-end', batchId, summary });
     return summary;
+  }
+
+  /** Plans the batch, announces it and settles its fresh and invalid shots; returns what is left to render. */
+  private async startBatch(
+    batchId: string,
+    started: number,
+    options: RenderOptions,
+    summary: BatchSummary,
+  ): Promise<PlannedShot[]> {
+    const { shots } = await this.plan(options);
+    summary.shots.total = shots.length;
+    const work = shots.filter(needsRender);
+    if (work.length) await this.assertWritable();
+    // From here on every shot of the batch can be canceled, even while it waits for its turn.
+    this.shotControllers.expect(
+      batchId,
+      work.map((s) => s.shot.id),
+    );
+    this.fire({
+      type: 'batch-start',
+      batchId,
+      projectFile: this.paths.projectFile,
+      startedAt: started,
+      shots: shots.map((s) => ({
+        shotId: s.shot.id,
+        variations: s.spec?.variations ?? 1,
+        stale: s.freshness !== 'fresh',
+      })),
+      jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
+    });
+    for (const s of shots) {
+      if (s.freshness === 'fresh') {
+        summary.shots.skipped++;
+        this.fire({ type: 'shot', batchId, shotId: s.shot.id, outcome: 'skipped' });
+      } else if (s.freshness === 'invalid') {
+        this.failShot(summary, batchId, s.shot.id, s.error ?? new DailiesError('internal', s.reason));
+      }
+    }
+    if (work.length > 0) {
+      this.log(
+        'info',
+        'RENDER',
+        `${work.length} of ${shots.length} shots to render (${work.reduce((n, s) => n + s.jobs.length, 0)} variations)`,
+      );
+    } else {
+      this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
+    }
+    return work;
   }
 
   /** Cancels every running batch of this production. */
