@@ -178,15 +178,36 @@ export async function loadProject(file: string, options: ValidateOptions = {}): 
   return documentFromText(paths, await readProjectText(paths.projectFile), options);
 }
 
+/**
+ * The last document made, weakly held: the CLI loads a project and its engine loads the same text again
+ * a moment later, and for 20,000 shots that second parse and validation is a large part of a run that
+ * has nothing to do. Reused only for the same file, text and model check, and only while a caller still
+ * holds the document.
+ */
+let lastDoc:
+  | { file: string; modelCheck: ValidateOptions['modelCheck']; doc: WeakRef<ProjectDocument> }
+  | undefined;
+
 /** A document from text already read (an editor's unsaved buffer, or the file). */
 export function documentFromText(
   paths: ProjectPaths,
   text: string,
   options: ValidateOptions = {},
 ): ProjectDocument {
+  const prev = lastDoc?.doc.deref();
+  if (
+    prev &&
+    lastDoc?.file === paths.projectFile &&
+    lastDoc.modelCheck === options.modelCheck &&
+    prev.text === text
+  ) {
+    return { ...prev, paths };
+  }
   const outcome = parseProjectText(text, paths.projectFile, options);
   if (!outcome.ok) throw outcome.error;
-  return { file: paths.projectFile, text, project: outcome.project, paths, issues: outcome.issues };
+  const doc = { file: paths.projectFile, text, project: outcome.project, paths, issues: outcome.issues };
+  lastDoc = { file: paths.projectFile, modelCheck: options.modelCheck, doc: new WeakRef(doc) };
+  return doc;
 }
 
 function syntaxMessage(code: string): string {

@@ -52,7 +52,8 @@ export interface WriterOptions {
 interface KnownText {
   text: string;
   index: ShotIndex | undefined;
-  fmt: TextFormat;
+  /** Detected on first use: a reconcile that edits nothing never pays for it. */
+  fmt: TextFormat | undefined;
   /** Passed the full validation (then only what we edit needs checking). */
   valid: boolean;
 }
@@ -125,7 +126,7 @@ export class ProjectWriter {
     if (this.known?.text === text) return this.known;
     const valid = this.trusted === text;
     this.trusted = undefined;
-    this.known = { text, index: ShotIndex.build(text), fmt: detectFormat(text), valid };
+    this.known = { text, index: ShotIndex.build(text), fmt: undefined, valid };
     return this.known;
   }
 
@@ -153,6 +154,7 @@ export class ProjectWriter {
           missing.push(shotId);
           continue;
         }
+        state.fmt ??= detectFormat(base);
         const shotEdits = setPropertyEdits(base, node, 'render', record, state.fmt);
         edits.push(...shotEdits);
         touched.push({ span, record, edits: shotEdits });
@@ -222,6 +224,7 @@ export class ProjectWriter {
    * an older text wiped it). Returns how many were re-queued.
    */
   async reconcile(expected: Map<string, RenderRecord>): Promise<number> {
+    if (expected.size === 0) return 0;
     let text: string;
     try {
       text = await this.io.read();

@@ -74,7 +74,8 @@ export class ResultRecorder {
 
   /** Re-records what a save wiped; `lastBatch` forgets the records once no other batch needs them. */
   async reconcile(lastBatch: boolean): Promise<void> {
-    for (let round = 0; round < 3; round++) {
+    // Nothing recorded (a no-op batch): nothing to check, and no reason to re-read a large file.
+    for (let round = 0; round < 3 && this.recorded.size > 0; round++) {
       const requeued = await this.writer.reconcile(this.recorded);
       if (requeued === 0) break;
       this.log(
