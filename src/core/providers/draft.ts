@@ -1,8 +1,8 @@
 // The embedded default provider: no key, no network. It draws a real storyboard frame with sharp — the
 // scene's decor as the plate, the cast's refs as figures, the shot id, prompt and variation as a slate —
 // deterministic by seed, with simulated steps and latency so it can stand in for a cloud model.
-import { drawFrame } from '../media/draftFrame';
-import { AdaptiveLimiter } from '../render/limiter';
+import type { DraftFrameSpec } from '../media/draftFrame';
+import { mediaPool } from '../media/workerPool';
 import { sleep, throwIfAborted } from '../util/abort';
 import { seededRandom } from '../util/random';
 import type { GenerationRequest, GenerationResult, Provider, ProviderContext } from './types';
@@ -15,10 +15,6 @@ export interface DraftOptions {
   /** Steps reported when the shot names none. */
   steps?: number;
 }
-
-// Frames are drawn two at a time. Started all at once, every in-flight frame shares the thread pool and
-// they all finish together at the end of the batch; queued, they finish one wave after another.
-const drawing = new AdaptiveLimiter('draft-frames', 2);
 
 export class DraftProvider implements Provider {
   readonly id = 'draft' as const;
@@ -43,7 +39,9 @@ export class DraftProvider implements Provider {
       ? (seededRandom(request.seed ^ 0x5bd1e995)() * 2 - 1) * this.options.jitterMs
       : 0;
     const stepMs = Math.max(0, this.options.latencyMs + jitter) / steps;
-    const frame = drawing.run(() => drawFrame(request));
+    // Drawn by the media worker pool, one frame per worker at a time, first come first served: queued
+    // rather than all started together, frames finish one wave after another, not all at the end.
+    const frame = mediaPool().draftFrame(frameSpec(request));
     // Drawing overlaps the simulated steps; mark it handled so an early failure waits for the await below.
     frame.catch(() => undefined);
     for (let step = 1; step <= steps; step++) {
@@ -52,7 +50,32 @@ export class DraftProvider implements Provider {
       ctx.onProgress({ state: 'running', step, steps });
     }
     const data = await frame;
+    ctx.log(`frame drawn in ${mediaPool().where}`);
     throwIfAborted(ctx.signal);
     return { outputs: [{ kind: 'bytes', data, mime: 'image/jpeg' }], runMs: Date.now() - started };
   }
+}
+
+/** What the frame shows, and nothing else: the worker gets a plain, cloneable object. */
+function frameSpec(req: GenerationRequest): DraftFrameSpec {
+  return {
+    shotId: req.shotId,
+    variation: req.variation,
+    variations: req.variations,
+    prompt: req.prompt,
+    seed: req.seed,
+    steps: req.steps,
+    width: req.width,
+    height: req.height,
+    aspectRatio: req.aspectRatio,
+    labels: { scene: req.labels.scene, cast: [...req.labels.cast] },
+    refs: req.refs.map((r) => ({
+      role: r.role,
+      owner: r.owner,
+      label: r.label,
+      abs: r.abs,
+      rel: r.rel,
+      source: r.source,
+    })),
+  };
 }
