@@ -225,3 +225,50 @@ describe('ProjectWriter at scale', () => {
     assert.match(await fs.readFile(file, 'utf8'), /\{ "id": "s2", "prompt": "shot 2", "render": \{"status"/);
   });
 });
+
+describe('ProjectWriter bytes', () => {
+  it('splices ASCII edits into the remembered bytes exactly as encoding the edited text would', async () => {
+    const { spliceBytes } = await import('../../src/core/project/fileIO');
+    const { applyEdits } = await import('../../src/core/project/edit');
+    const text = '{"a": 1, "b": [1, 2, 3], "c": "xyz"}';
+    const edits = [
+      { offset: 6, length: 1, content: '{"n": 2}' },
+      { offset: 30, length: 5, content: '"' },
+      { offset: 0, length: 0, content: ' ' },
+    ];
+    assert.deepEqual(spliceBytes(Buffer.from(text), edits), Buffer.from(applyEdits(text, edits)));
+    assert.throws(() => spliceBytes(Buffer.from(text), [edits[0]!, { offset: 6, length: 2, content: '' }]));
+  });
+
+  it('keeps a file with non-ASCII text byte-exact over many fast-path flushes', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'project.json');
+    const shots = Array.from({ length: 6 }, (_, i) => ({
+      id: `s${i}`,
+      prompt: `le café n°${i} — ☕`,
+      notes: '',
+    }));
+    const original = `{\n  "title": "Épisode ½",\n  "shots": ${JSON.stringify(shots, null, 2).replace(/\n/g, '\n  ')}\n}\n`;
+    await fs.writeFile(file, original);
+    const w = writer(file);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 6; i++) {
+        w.set(`s${i}`, {
+          ...record(i + round * 10),
+          outputs: [{ variation: 1, image: `renders/café/s${i}.jpg` }],
+        });
+        await w.flush();
+      }
+    }
+    const bytes = await fs.readFile(file);
+    const text = bytes.toString('utf8');
+    assert.deepEqual(Buffer.from(text, 'utf8'), bytes, 'valid UTF-8');
+    const r = parseProjectText(text, file);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(r.project.title, 'Épisode ½');
+    assert.equal(r.project.shots[5]!.prompt, 'le café n°5 — ☕');
+    assert.equal(r.project.shots[5]!.render?.outputs[0]?.image, 'renders/café/s5.jpg');
+    assert.equal(r.project.shots[5]!.render?.inputHash, record(25).inputHash);
+  });
+});

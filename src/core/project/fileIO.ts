@@ -7,10 +7,12 @@ import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { sleep } from '../util/abort';
 import { stageAtomicWrite } from '../util/atomicWrite';
 import { withFileLock } from '../util/lock';
+import type { TextEdit } from './edit';
 import {
   encodeText,
   type FileIdentity,
   identityOf,
+  isAscii,
   type ProjectSnapshot,
   readProjectSnapshot,
   sameIdentity,
@@ -42,6 +44,51 @@ function isCompleteJson(text: string): boolean {
   return errors.length === 0;
 }
 
+const CHUNK = 1 << 20;
+
+/**
+ * Whether the open file holds exactly `expected`, read a chunk at a time into one small buffer: the
+ * check before every rename must not allocate (and leave to the collector) a copy of a 20 MB file.
+ */
+async function sameBytes(handle: fs.FileHandle, expected: Buffer): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size !== expected.length) return false;
+  const chunk = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, size)));
+  for (let at = 0; at < size; ) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - at), at);
+    if (bytesRead === 0) return false;
+    if (chunk.compare(expected, at, at + bytesRead, 0, bytesRead) !== 0) return false;
+    at += bytesRead;
+  }
+  return true;
+}
+
+/** `bytes` with non-overlapping ASCII edits applied at their (byte = character) offsets. */
+export function spliceBytes(bytes: Buffer, edits: readonly TextEdit[]): Buffer {
+  const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    if (e.offset < at) throw new Error('overlapping edits');
+    parts.push(bytes.subarray(at, e.offset), Buffer.from(e.content, 'latin1'));
+    at = e.offset + e.length;
+  }
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts);
+}
+
+async function readAll(handle: fs.FileHandle): Promise<Buffer> {
+  const { size } = await handle.stat();
+  const buf = Buffer.alloc(size);
+  let at = 0;
+  while (at < size) {
+    const { bytesRead } = await handle.read(buf, at, size - at, at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return buf.subarray(0, at);
+}
+
 export class FileProjectIO implements ProjectIO {
   /** The version this IO last read or wrote. Only a hint: every write still compares the bytes. */
   private last: ProjectSnapshot | undefined;
@@ -69,23 +116,35 @@ export class FileProjectIO implements ProjectIO {
     return now && sameIdentity(identityOf(now), last.identity) ? last.text : undefined;
   }
 
-  async write(before: string, after: string): Promise<WriteOutcome> {
-    const afterBytes = encodeText(after);
-    const beforeBytes = this.last && this.last.text === before ? this.last.bytes : encodeText(before);
+  async write(before: string, after: string, edits: TextEdit[] = []): Promise<WriteOutcome> {
+    const known = this.last && this.last.text === before ? this.last : undefined;
+    const beforeBytes = known ? known.bytes : encodeText(before);
+    // An ASCII text edited with ASCII content: its bytes are the old bytes with the edits spliced in
+    // (character offsets are byte offsets), a memcpy instead of encoding the whole text again.
+    const splice = known?.ascii === true && edits.length > 0 && edits.every((e) => isAscii(e.content));
+    const ascii = splice || isAscii(after);
+    const afterBytes = splice
+      ? spliceBytes(beforeBytes, edits)
+      : Buffer.from(after, ascii ? 'latin1' : 'utf8');
     const staged = await stageAtomicWrite(this.file, afterBytes);
     let old: fs.FileHandle | undefined;
     try {
       old = await fs.open(staged.target, 'r');
-      const currentBytes = await old.readFile();
-      if (!currentBytes.equals(beforeBytes)) {
+      if (!(await sameBytes(old, beforeBytes))) {
         await staged.discard();
+        const currentBytes = await readAll(old);
         const current = currentBytes.toString('utf8');
         this.last = { text: current, bytes: currentBytes };
         return { ok: false, current };
       }
       const seen = await old.stat();
       await staged.commit();
-      this.last = { text: after, bytes: afterBytes, identity: await this.identityNow() };
+      this.last = {
+        text: after,
+        bytes: afterBytes,
+        ascii: ascii || undefined,
+        identity: await this.identityNow(),
+      };
       // A save that opened the old file before our rename writes into a file that is no longer
       // project.json. Such a write lands within milliseconds: wait that long, then read it back through
       // our handle, once it has settled, so the edit can be redone on top of it.

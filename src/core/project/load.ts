@@ -127,6 +127,8 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
 export interface ProjectSnapshot {
   text: string;
   bytes: Buffer;
+  /** Every character is ASCII, so character offsets are byte offsets (most project files). */
+  ascii?: boolean;
   /** Set when nothing changed the file while it was read. */
   identity?: FileIdentity;
 }
@@ -155,9 +157,11 @@ export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot
     const bytes = await handle.readFile();
     const after = await handle.stat({ bigint: true });
     const identity = identityOf(after);
+    const text = bytes.toString('utf8');
     return {
-      text: bytes.toString('utf8'),
+      text,
       bytes,
+      ascii: isAscii(text),
       identity:
         sameIdentity(identityOf(before), identity) && after.size === BigInt(bytes.length)
           ? identity
@@ -168,9 +172,14 @@ export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot
   }
 }
 
+/** Whether every character is ASCII (UTF-8 needs more bytes than characters for anything else). */
+export function isAscii(text: string): boolean {
+  return Buffer.byteLength(text) === text.length;
+}
+
 /** UTF-8 bytes of `text`; pure ASCII (most project files) takes the much faster one-byte path. */
 export function encodeText(text: string): Buffer {
-  return Buffer.byteLength(text) === text.length ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+  return isAscii(text) ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
 }
 
 export async function loadProject(file: string, options: ValidateOptions = {}): Promise<ProjectDocument> {

@@ -40,6 +40,8 @@ export interface FlushReport {
   missing: string[];
   /** Why nothing could be written this time (results stay queued). */
   blocked?: string;
+  /** Size of the text written (characters), so a caller can pace its flushes. */
+  chars?: number;
 }
 
 export interface WriterOptions {
@@ -210,7 +212,7 @@ export class ProjectWriter {
         expected = after;
         continue;
       }
-      return { written, missing };
+      return { written, missing, chars: after.length };
     }
     return {
       written: [],
