@@ -27,7 +27,8 @@ export interface PlannedJob {
 export interface PlannedShot {
   shot: Shot;
   index: number;
-  spec?: ShotSpec;
+  /** The shot as planned; its refs are in `refs` (hashed), not kept twice. */
+  spec?: PlannedSpec;
   inputHash?: string;
   freshness: ShotFreshness;
   /** Why it is stale, in words (shown in tooltips and `estimate`). */
@@ -36,6 +37,12 @@ export interface PlannedShot {
   refs: RefInput[];
   error?: DailiesError;
 }
+
+/**
+ * A shot's spec without its unresolved ref list: those are only needed to hash the refs, and a
+ * 20,000-shot batch keeps every planned shot until its turn (600 B each for the list alone).
+ */
+export type PlannedSpec = Omit<ShotSpec, 'refs'>;
 
 export interface PlanContext {
   doc: ProjectDocument;
@@ -148,7 +155,8 @@ async function planShot(
     const extra = v === 1 ? firstExtra : providerExtras(provider, request);
     jobs.push({ shotId: shot.id, variation: v, key: variationKey(request, extra), request });
   }
-  return { shot, index, spec, inputHash, freshness, reason, jobs, refs };
+  const { refs: _unresolved, ...planned } = spec;
+  return { shot, index, spec: planned, inputHash, freshness, reason, jobs, refs };
 }
 
 async function freshnessOf(
