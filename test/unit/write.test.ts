@@ -272,3 +272,31 @@ describe('ProjectWriter bytes', () => {
     assert.equal(r.project.shots[5]!.render?.inputHash, record(25).inputHash);
   });
 });
+
+describe('ProjectWriter.reconcile', () => {
+  it('re-queues exactly the records a save wiped, and nothing once they are back', async () => {
+    const file = await project(30);
+    const pristine = await fs.readFile(file, 'utf8');
+    const w = writer(file);
+    const expected = new Map<string, RenderRecord>();
+    for (let i = 0; i < 30; i++) {
+      w.set(`s${i}`, record(i));
+      expected.set(`s${i}`, record(i));
+    }
+    await w.flush();
+    assert.equal(await w.reconcile(expected), 0, 'all there');
+    // A save based on the text before the flush, with s7's record kept by hand.
+    const withS7 = (await fs.readFile(file, 'utf8')).match(
+      /"id": "s7",[\s\S]*?"render": (\{[\s\S]*?\n {6}\})/,
+    )![1]!;
+    await fs.writeFile(
+      file,
+      pristine.replace('"prompt": "shot 7",', `"prompt": "shot 7",\n      "render": ${withS7},`),
+    );
+    assert.equal(await w.reconcile(expected), 29, 'every wiped record, not the one kept');
+    await w.flush();
+    assert.equal(await w.reconcile(expected), 0);
+    const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(r.ok && r.project.shots.every((s, i) => s.render?.inputHash === record(i).inputHash));
+  });
+});
