@@ -1,6 +1,7 @@
 // One build script, several entries: the extension host (node/cjs), the CLI (node/cjs), each webview
 // (browser/esm), and schemas/project.schema.json emitted from the TypeBox source of truth.
 //   node esbuild.mjs [--watch] [--production] [--only=extension,cli,webviews,schema]
+// (the media worker bundle is built with the extension or the CLI)
 // esbuild strips types without checking them: `npm run typecheck` is the type check.
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,12 @@ const targets = [
   {
     name: 'cli',
     options: { ...node, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist' },
+  },
+  {
+    // The media worker (src/core/media/workerPool.ts) runs beside whichever bundle loads it.
+    name: 'worker',
+    with: ['extension', 'cli'],
+    options: { ...node, entryPoints: { mediaWorker: 'src/core/media/mediaWorker.ts' }, outdir: 'dist' },
   },
   {
     name: 'webviews',
@@ -130,7 +137,7 @@ async function emitSchema() {
 // A production build starts clean, so no stale source map or old chunk ships in the VSIX.
 if (production && !only) rmSync('dist', { recursive: true, force: true });
 if (want('schema')) await emitSchema();
-const selected = targets.filter((t) => want(t.name));
+const selected = targets.filter((t) => want(t.name) || t.with?.some(want));
 if (watch) {
   for (const t of selected) {
     const ctx = await esbuild.context({ ...t.options, plugins: [reporter(t.name)] });

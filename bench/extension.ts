@@ -1,7 +1,7 @@
-// 6. Extension: bundle sizes (from esbuild's metafiles of a production build), the cost of evaluating
-// the extension bundle, and — when a VS Code run left its log — activation time as VS Code measured it.
+// 6. Extension: bundle sizes (from esbuild's metafiles of a production build) and the cost of evaluating
+// the extension bundle. Activation in a real VS Code is measured by activation.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BenchRow, ratio } from './lib/report';
 
@@ -25,7 +25,7 @@ function loadMs(file: string): number {
 export async function runExtensionBench(): Promise<BenchRow[]> {
   execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: 'ignore' });
   const rows: BenchRow[] = [];
-  for (const name of ['extension', 'cli', 'webviews']) {
+  for (const name of ['extension', 'cli', 'worker', 'webviews']) {
     const meta = JSON.parse(readFileSync(path.join(ROOT, 'dist', `${name}.meta.json`), 'utf8')) as {
       outputs: Record<string, { bytes: number }>;
     };
@@ -49,34 +49,5 @@ export async function runExtensionBench(): Promise<BenchRow[]> {
     baseline: { label: 'require of a JSON file', value: empty },
     ratio: ratio(ext, empty),
   });
-  const activation = lastActivation();
-  if (activation !== undefined) {
-    rows.push({
-      bench: 'extension',
-      metric: 'activate() in code-server (last e2e run)',
-      value: activation,
-      unit: 'ms',
-      goal: '< 100 ms',
-      ok: activation < 100,
-    });
-  }
   return rows;
-}
-
-/** The "activated in N ms" line the extension logs, from the newest end-to-end run's logs. */
-function lastActivation(): number | undefined {
-  const dir = path.join(ROOT, 'test-output', 'e2e');
-  if (!existsSync(dir)) return undefined;
-  const logs: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'Dailies.log') logs.push(p);
-    }
-  };
-  walk(dir);
-  logs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  const m = logs[0] ? /activated in (\d+) ms/.exec(readFileSync(logs[0], 'utf8')) : null;
-  return m ? Number(m[1]) : undefined;
 }

@@ -1,59 +1,99 @@
-// `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode animatic]
+// `npm run bench`: every benchmark; a markdown table (with the date, the machine and its load, ready for
+// the README) on stdout, and the same as JSON in test-output/bench/results.json.
+//   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic open
+//                                   storyboard extension activation open-vscode]
+//   node --import tsx bench/run.ts --smoke      every bench at a tiny scale, goals not judged (a quick check
+//                                               that the benchmarks still run; `npm test` does this for scale)
 import { mkdirSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { runActivationBench } from './activation';
 import { runAnimaticBench } from './animatic';
 import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
+import { describeRun, loadAverage, machineInfo, type RunInfo } from './lib/machine';
 import { type BenchRow, table } from './lib/report';
 import { runOpenProjectBench } from './openProject';
 import { runOpenVscodeBench } from './openVscode';
 import { runProjectIOBench } from './projectIO';
+import { runScaleBench } from './scale';
 import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
 import { runThumbnailBench } from './thumbnails';
 import { runUploadsBench } from './uploads';
 
-const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
+export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
+  scale: runScaleBench,
+  io: runProjectIOBench,
+  thumbnails: runThumbnailBench,
   uploads: runUploadsBench,
   schedule: runScheduleBench,
-  thumbnails: runThumbnailBench,
-  storyboard: storyboardRows,
-  io: runProjectIOBench,
-  extension: runExtensionBench,
   overhead: runEngineOverheadBench,
   downloads: runDownloadsBench,
-  open: runOpenProjectBench,
-  'open-vscode': runOpenVscodeBench,
   animatic: runAnimaticBench,
+  open: runOpenProjectBench,
+  storyboard: storyboardBenchRows,
+  extension: runExtensionBench,
+  activation: runActivationBench,
+  'open-vscode': runOpenVscodeBench,
 };
 
-async function storyboardRows(): Promise<BenchRow[]> {
-  return storyboardBenchRows();
+/** Tiny sizes for a smoke run (each bench reads its own variable; explicit settings win). */
+const SMOKE_ENV: Record<string, string> = {
+  DAILIES_BENCH_SIZES: '20,40',
+  DAILIES_BENCH_IO_SIZES: '300',
+  DAILIES_BENCH_THUMBS: '6',
+  DAILIES_BENCH_SCHEDULE_SHOTS: '8',
+  DAILIES_BENCH_ACTIVATION_RUNS: '1',
+};
+/** Benches that need a browser, a VS Code or a package build: not part of a smoke run. */
+const HEAVY = new Set(['storyboard', 'extension', 'activation', 'open-vscode']);
+
+export interface BenchReport {
+  run: RunInfo;
+  rows: BenchRow[];
+  markdown: string;
 }
 
-async function main(): Promise<void> {
-  const picked = process.argv.slice(2).filter((a) => a in BENCHES);
-  const names = picked.length ? picked : Object.keys(BENCHES);
+export async function runBenches(names: string[], options: { smoke?: boolean } = {}): Promise<BenchReport> {
+  if (options.smoke) for (const [k, v] of Object.entries(SMOKE_ENV)) process.env[k] ??= v;
+  const start = loadAverage();
   const rows: BenchRow[] = [];
   for (const name of names) {
     process.stderr.write(`running ${name}…\n`);
     rows.push(...(await BENCHES[name]!()));
   }
-  const machine = `${os.cpus().length} cores · ${Math.round(os.totalmem() / 2 ** 30)} GiB · node ${process.version} · ${new Date().toISOString().slice(0, 10)}`;
-  console.log(`\nDailies benchmarks (${machine})\n`);
-  console.log(table(rows));
-  const dir = path.join(__dirname, '..', 'test-output', 'bench');
-  mkdirSync(dir, { recursive: true });
-  const json = JSON.stringify({ machine, rows }, null, 2);
-  writeFileSync(path.join(dir, 'results.json'), json);
-  console.log(`\n${json}`);
-  if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+  const run: RunInfo = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: machineInfo(),
+    load: { start, end: loadAverage() },
+  };
+  const title = options.smoke
+    ? 'Dailies benchmarks (smoke run: tiny sizes, goals not judged)'
+    : 'Dailies benchmarks';
+  const markdown = [`### ${title}`, '', describeRun(run), '', table(rows)].join('\n');
+  return { run, rows, markdown };
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const smoke = args.includes('--smoke');
+  const picked = args.filter((a) => a in BENCHES);
+  const names = picked.length ? picked : Object.keys(BENCHES).filter((n) => !smoke || !HEAVY.has(n));
+  const report = await runBenches(names, { smoke });
+  console.log(`\n${report.markdown}\n`);
+  const dir = path.join(__dirname, '..', 'test-output', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify({ ...report.run, smoke, rows: report.rows }, null, 2);
+  writeFileSync(path.join(dir, 'results.json'), json);
+  writeFileSync(path.join(dir, 'results.md'), `${report.markdown}\n`);
+  console.log(json);
+  if (!smoke && report.rows.some((r) => r.ok === false)) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -3,11 +3,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createFalClient } from '@fal-ai/client';
+import { resolveConfig } from '../src/core/config';
+import { cloudProviders } from '../src/core/providers/cloud';
+import { createProviders } from '../src/core/providers/factory';
 import { FAL_HOSTS } from '../src/core/providers/routes';
 import { mapLimit } from '../src/core/util/mapLimit';
 import { startFalFake } from '../test/fakes/falFake';
 import { cloudEngine, FAL_KEY } from '../test/helpers/cloud';
 import { redirectingFetch } from '../test/helpers/gatewayFetch';
+import { testInternet } from '../test/helpers/internet';
 import { uploadProject } from '../test/helpers/uploadProject';
 import { type BenchRow, ratio, timed } from './lib/report';
 
@@ -57,12 +61,28 @@ export async function runUploadsBench(): Promise<BenchRow[]> {
     const c = await measure('(c) second run', session);
     await session.dispose();
     const reload = cloudEngine(project.file, { fal });
-    const d = await measure('(d) reload within TTL', reload, () =>
-      fal.inject('cdn', { kind: 'delay', ms: VALIDATE_MS }, { match: (r) => 'range' in r.headers }),
-    );
+    const slowChecks = () =>
+      fal.inject('cdn', { kind: 'delay', ms: VALIDATE_MS }, { match: (r) => 'range' in r.headers });
+    const d = await measure('(d) reload within TTL', reload, slowChecks);
     await reload.dispose();
     const file = path.join(project.dir, '.dailies', 'uploads.json');
-    const data = JSON.parse(await fs.readFile(file, 'utf8')) as { entries: { expiresAt: number }[] };
+    const data = JSON.parse(await fs.readFile(file, 'utf8')) as {
+      entries: { expiresAt: number; url: string }[];
+    };
+    // The baseline for (d), measured: the same checks through the same client, one after another.
+    fal.clearRecords();
+    slowChecks();
+    const { providers } = createProviders(
+      resolveConfig({ baseUrls: { fal: fal.origin }, ratePerSecond: { fal: 1000 } }),
+      { fal: FAL_KEY },
+      cloudProviders,
+      { fal: testInternet(fal) },
+    );
+    const falProvider = providers.fal!;
+    const sequential = await timed(async () => {
+      for (const e of data.entries) await falProvider.validateUpload!(e.url, new AbortController().signal);
+    });
+    const sequentialChecks = fal.requests.filter((r) => r.route === 'cdn' && 'range' in r.headers).length;
     for (const e of data.entries) e.expiresAt = Date.now() - 1;
     await fs.writeFile(file, JSON.stringify(data));
     const expired = cloudEngine(project.file, { fal });
@@ -94,8 +114,11 @@ export async function runUploadsBench(): Promise<BenchRow[]> {
       metric: `(d) validation of ${d.checks} refs at ${VALIDATE_MS} ms each`,
       value: d.ms,
       unit: 'ms',
-      baseline: { label: 'one after another', value: d.checks * VALIDATE_MS },
-      ratio: ratio(d.ms, d.checks * VALIDATE_MS),
+      baseline: {
+        label: `the ${sequentialChecks} checks one after another (measured)`,
+        value: sequential.ms,
+      },
+      ratio: ratio(d.ms, sequential.ms),
       goal: '≤ 150 ms',
       ok: d.ms <= 150,
     });

@@ -38,7 +38,15 @@ for (const t of targets)
   if (!(t in TARGETS)) fail(`unknown target ${t} (known: ${Object.keys(TARGETS).join(', ')})`);
 
 /** What the extension needs at run time, besides its production node_modules. */
-const SHIPPED = ['dist/extension.js', 'dist/webview', 'media', 'schemas', 'LICENSE', '.vscodeignore'];
+const SHIPPED = [
+  'dist/extension.js',
+  'dist/mediaWorker.js',
+  'dist/webview',
+  'media',
+  'schemas',
+  'LICENSE',
+  '.vscodeignore',
+];
 
 /**
  * Files in dependencies that nothing loads at run time. LICENSE and README files stay: they carry the

@@ -98,6 +98,7 @@ const REQUIRED = [
   'extension/readme.md',
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
+  'extension/dist/mediaWorker.js',
   'extension/dist/webview/storyboard.js',
   'extension/dist/webview/metrics.js',
   'extension/schemas/project.dailies.schema.json',

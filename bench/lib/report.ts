@@ -24,17 +24,21 @@ export function fmt(n: number, unit: string): string {
   return `${v} ${unit}`.trim();
 }
 
+/** A markdown table, ready to paste into the README. */
 export function table(rows: BenchRow[]): string {
-  const head = ['bench', 'metric', 'value', 'baseline', 'ratio', 'goal', ''];
-  const body = rows.map((r) => [
-    r.bench,
-    r.metric,
-    fmt(r.value, r.unit),
-    r.baseline ? `${r.baseline.label}: ${fmt(r.baseline.value, r.unit)}` : '',
-    r.ratio !== undefined ? `${r.ratio}×` : '',
-    r.goal ?? '',
-    r.ok === undefined ? '' : r.ok ? 'ok' : 'MISS',
-  ]);
+  const head = ['bench', 'metric', 'value', 'baseline', 'note', 'ratio', 'goal', ''];
+  const body = rows.map((r) =>
+    [
+      r.bench,
+      r.metric,
+      fmt(r.value, r.unit),
+      r.baseline ? `${r.baseline.label}: ${fmt(r.baseline.value, r.unit)}` : '',
+      r.note ?? '',
+      r.ratio !== undefined ? `${r.ratio}×` : '',
+      r.goal ?? '',
+      r.ok === undefined ? '' : r.ok ? 'ok' : 'MISS',
+    ].map((c) => c.replace(/\|/g, '\\|')),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
@@ -45,4 +49,10 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; resu
   const t = performance.now();
   const result = await fn();
   return { ms: performance.now() - t, result };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

@@ -43,12 +43,12 @@ export async function makeImage(
 
 export async function createProject(
   text: string | object,
-  files: Record<string, { color?: string; width?: number; height?: number } | string> = {},
+  files: Record<string, { color?: string; width?: number; height?: number } | string | Uint8Array> = {},
 ): Promise<TempProject> {
   const dir = tempDir();
   for (const [rel, spec] of Object.entries(files)) {
     const abs = path.join(dir, rel);
-    if (typeof spec === 'string') {
+    if (typeof spec === 'string' || spec instanceof Uint8Array) {
       await fs.mkdir(path.dirname(abs), { recursive: true });
       await fs.writeFile(abs, spec);
     } else await makeImage(abs, spec);

@@ -40,6 +40,7 @@ function goodVsix(target = 'linux-x64'): Map<string, Buffer> {
     ['extension/readme.md', text('# Dailies\n![shot](data:image/png;base64,iVBORw0KGgo=)\n')],
     ['extension/LICENSE.txt', text('MIT')],
     ['extension/dist/extension.js', text('')],
+    ['extension/dist/mediaWorker.js', text('')],
     ['extension/dist/webview/storyboard.js', text('')],
     ['extension/dist/webview/metrics.js', text('')],
     ['extension/schemas/project.dailies.schema.json', text('{}')],

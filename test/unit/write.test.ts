@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseProjectText } from '../../src/core/project/load';
 import type { RenderRecord } from '../../src/core/project/schema';
-import { FileProjectIO, ProjectWriter } from '../../src/core/project/write';
+import { FileProjectIO, type ProjectIO, ProjectWriter } from '../../src/core/project/write';
 import { tempDir } from '../helpers/tempProject';
 
 function record(i: number): RenderRecord {
@@ -107,5 +107,196 @@ describe('ProjectWriter', () => {
     const notes = r.project.shots.map((s) => s.notes ?? '').join('');
     for (let k = 0; k < 60; k++) assert.ok(notes.includes(`[edit ${k}]`), `user edit ${k} survived`);
     assert.ok(text.includes('// keep this comment'));
+  });
+});
+
+/** Counts what a flush costs: full validations and full reads of the file. */
+function counted(file: string, io: FileProjectIO = new FileProjectIO(file)) {
+  const counts = { validations: 0, reads: 0 };
+  const spy: ProjectIO = {
+    withLock: (fn) => io.withLock(fn),
+    read: () => {
+      counts.reads++;
+      return io.read();
+    },
+    // (optional chaining so the same test runs against an IO that cannot tell)
+    known: async () => io.known?.(),
+    write: (before, after) => io.write(before, after),
+  };
+  const w = new ProjectWriter(spy, {
+    validate: (t) => {
+      counts.validations++;
+      return parseProjectText(t, file);
+    },
+  });
+  return { w, counts };
+}
+
+describe('ProjectWriter at scale', () => {
+  it('on an unchanged file, a flush neither re-reads nor re-validates the whole text', async () => {
+    const file = await project(200);
+    const { w, counts } = counted(file);
+    w.set('s0', record(0));
+    assert.deepEqual((await w.flush()).written, ['s0']);
+    const first = { ...counts };
+    for (let i = 1; i <= 5; i++) {
+      w.set(`s${i * 30}`, record(i));
+      assert.deepEqual((await w.flush()).written, [`s${i * 30}`]);
+    }
+    assert.equal(counts.reads, first.reads, 'no flush after the first re-read the file');
+    assert.equal(counts.validations, first.validations, 'no flush after the first validated the whole file');
+    const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(r.ok);
+    if (r.ok)
+      for (let i = 1; i <= 5; i++)
+        assert.equal(r.project.shots[i * 30]!.render?.inputHash, record(i).inputHash);
+  });
+
+  it('a save between two flushes is read, kept and validated again', async () => {
+    const file = await project(20);
+    const { w, counts } = counted(file);
+    w.set('s0', record(0));
+    await w.flush();
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.replace('"prompt": "shot 7"', '"prompt": "shot 7, rewritten"'));
+    const validations = counts.validations;
+    w.set('s1', record(1));
+    assert.deepEqual((await w.flush()).written, ['s1']);
+    assert.ok(counts.validations > validations, 'a changed file is validated in full');
+    const after = await fs.readFile(file, 'utf8');
+    assert.ok(after.includes('"prompt": "shot 7, rewritten"'), 'the save is kept');
+    assert.ok(after.includes(record(1).inputHash));
+  });
+
+  it('never trusts a remembered text over the file: a same-size save the stat missed is not lost', async () => {
+    const file = await project(20);
+    // Coarse timestamps can hide a quick same-size save from the stat; pretend they always do.
+    class BlindIO extends FileProjectIO {
+      override async known(): Promise<string | undefined> {
+        return (this as unknown as { last?: { text: string } }).last?.text;
+      }
+    }
+    const { w } = counted(file, new BlindIO(file));
+    w.set('s0', record(0));
+    await w.flush();
+    const text = await fs.readFile(file, 'utf8');
+    const edited = text.replace('"prompt": "shot 5"', '"prompt": "SHOT 5"');
+    assert.equal(edited.length, text.length);
+    await fs.writeFile(file, edited);
+    w.set('s1', record(1));
+    assert.deepEqual((await w.flush()).written, ['s1']);
+    const after = await fs.readFile(file, 'utf8');
+    assert.ok(after.includes('"prompt": "SHOT 5"'), 'the user’s save survived');
+    assert.ok(after.includes(record(1).inputHash) && after.includes(record(0).inputHash));
+  });
+
+  it('still refuses to write a record the schema rejects when it checks only the edited shot', async () => {
+    const file = await project(5);
+    const { w } = counted(file);
+    w.set('s0', record(0));
+    await w.flush();
+    const before = await fs.readFile(file, 'utf8');
+    w.set('s1', { ...record(1), inputHash: 'not-a-hash' });
+    const report = await w.flush();
+    assert.match(report.blocked ?? '', /refusing to write an invalid project\.json/);
+    assert.equal(await fs.readFile(file, 'utf8'), before, 'nothing was written');
+  });
+
+  it('removes a record and records into shots written on one line, in the fast path too', async () => {
+    const file = await project(3);
+    await fs.writeFile(
+      file,
+      (await fs.readFile(file, 'utf8')).replace(
+        /\{\s*"id": "s2",\s*"prompt": "shot 2",\s*"notes": ""\s*\}/,
+        '{ "id": "s2", "prompt": "shot 2" }',
+      ),
+    );
+    const { w } = counted(file);
+    w.set('s0', record(0));
+    await w.flush();
+    w.set('s2', record(2));
+    w.set('s0', undefined);
+    assert.deepEqual((await w.flush()).written.sort(), ['s0', 's2']);
+    const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(r.project.shots[0]!.render, undefined);
+    assert.equal(r.project.shots[2]!.render?.inputHash, record(2).inputHash);
+    assert.match(await fs.readFile(file, 'utf8'), /\{ "id": "s2", "prompt": "shot 2", "render": \{"status"/);
+  });
+});
+
+describe('ProjectWriter bytes', () => {
+  it('splices ASCII edits into the remembered bytes exactly as encoding the edited text would', async () => {
+    const { spliceBytes } = await import('../../src/core/project/fileIO');
+    const { applyEdits } = await import('../../src/core/project/edit');
+    const text = '{"a": 1, "b": [1, 2, 3], "c": "xyz"}';
+    const edits = [
+      { offset: 6, length: 1, content: '{"n": 2}' },
+      { offset: 30, length: 5, content: '"' },
+      { offset: 0, length: 0, content: ' ' },
+    ];
+    assert.deepEqual(spliceBytes(Buffer.from(text), edits), Buffer.from(applyEdits(text, edits)));
+    assert.throws(() => spliceBytes(Buffer.from(text), [edits[0]!, { offset: 6, length: 2, content: '' }]));
+  });
+
+  it('keeps a file with non-ASCII text byte-exact over many fast-path flushes', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'project.json');
+    const shots = Array.from({ length: 6 }, (_, i) => ({
+      id: `s${i}`,
+      prompt: `le café n°${i} — ☕`,
+      notes: '',
+    }));
+    const original = `{\n  "title": "Épisode ½",\n  "shots": ${JSON.stringify(shots, null, 2).replace(/\n/g, '\n  ')}\n}\n`;
+    await fs.writeFile(file, original);
+    const w = writer(file);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 6; i++) {
+        w.set(`s${i}`, {
+          ...record(i + round * 10),
+          outputs: [{ variation: 1, image: `renders/café/s${i}.jpg` }],
+        });
+        await w.flush();
+      }
+    }
+    const bytes = await fs.readFile(file);
+    const text = bytes.toString('utf8');
+    assert.deepEqual(Buffer.from(text, 'utf8'), bytes, 'valid UTF-8');
+    const r = parseProjectText(text, file);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(r.project.title, 'Épisode ½');
+    assert.equal(r.project.shots[5]!.prompt, 'le café n°5 — ☕');
+    assert.equal(r.project.shots[5]!.render?.outputs[0]?.image, 'renders/café/s5.jpg');
+    assert.equal(r.project.shots[5]!.render?.inputHash, record(25).inputHash);
+  });
+});
+
+describe('ProjectWriter.reconcile', () => {
+  it('re-queues exactly the records a save wiped, and nothing once they are back', async () => {
+    const file = await project(30);
+    const pristine = await fs.readFile(file, 'utf8');
+    const w = writer(file);
+    const expected = new Map<string, RenderRecord>();
+    for (let i = 0; i < 30; i++) {
+      w.set(`s${i}`, record(i));
+      expected.set(`s${i}`, record(i));
+    }
+    await w.flush();
+    assert.equal(await w.reconcile(expected), 0, 'all there');
+    // A save based on the text before the flush, with s7's record kept by hand.
+    const withS7 = (await fs.readFile(file, 'utf8')).match(
+      /"id": "s7",[\s\S]*?"render": (\{[\s\S]*?\n {6}\})/,
+    )![1]!;
+    await fs.writeFile(
+      file,
+      pristine.replace('"prompt": "shot 7",', `"prompt": "shot 7",\n      "render": ${withS7},`),
+    );
+    assert.equal(await w.reconcile(expected), 29, 'every wiped record, not the one kept');
+    await w.flush();
+    assert.equal(await w.reconcile(expected), 0);
+    const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(r.ok && r.project.shots.every((s, i) => s.render?.inputHash === record(i).inputHash));
   });
 });

@@ -1,7 +1,7 @@
 // Providers bill and time by input size, and most models work at ~1–2 MP anyway: refs above the limits
 // are scaled down (never up) before upload. Small images pass through byte-for-byte.
 import { DailiesError } from '../util/errors';
-import { checkedMetadata, DECODE_LIMITS } from './image';
+import { checkedMetadata, DECODE_LIMITS } from './limits';
 import { sharp } from './sharpSetup';
 
 export interface PrescaleLimits {

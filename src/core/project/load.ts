@@ -113,12 +113,50 @@ export function parseProjectText(text: string, file: string, options: ValidateOp
 }
 
 export async function readProjectText(file: string): Promise<string> {
+  return (await readProjectSnapshot(file)).text;
+}
+
+/** What identifies one version of a file without reading it: a save or a rename changes one of these. */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export function identityOf(stat: import('node:fs').BigIntStats): FileIdentity {
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs };
+}
+
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
+}
+
+export interface ProjectSnapshot {
+  text: string;
+  bytes: Buffer;
+  /** Every character is ASCII, so character offsets are byte offsets (most project files). */
+  ascii?: boolean;
+  /** Set when nothing changed the file while it was read. */
+  identity?: FileIdentity;
+}
+
+/** Reads the file once, as bytes and text, with the identity of the version read. */
+export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot> {
   let stat: import('node:fs').Stats;
   try {
     stat = await fs.stat(file);
   } catch (err) {
     throw new ProjectLoadError('project-io', file, [], `Cannot read ${file}: ${(err as Error).message}`);
   }
+  // Checked before opening: opening a FIFO would block, and a runaway file must not be read at all.
   if (!stat.isFile()) throw new ProjectLoadError('project-io', file, [], `${file} is not a file`);
   if (stat.size > MAX_PROJECT_BYTES) {
     throw new ProjectLoadError(
@@ -128,7 +166,35 @@ export async function readProjectText(file: string): Promise<string> {
       `${file} is larger than ${MAX_PROJECT_BYTES / 2 ** 20} MiB`,
     );
   }
-  return fs.readFile(file, 'utf8');
+  const handle = await fs.open(file, 'r');
+  try {
+    const before = await handle.stat({ bigint: true });
+    const bytes = await handle.readFile();
+    const after = await handle.stat({ bigint: true });
+    const identity = identityOf(after);
+    const text = bytes.toString('utf8');
+    return {
+      text,
+      bytes,
+      ascii: isAscii(text),
+      identity:
+        sameIdentity(identityOf(before), identity) && after.size === BigInt(bytes.length)
+          ? identity
+          : undefined,
+    };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Whether every character is ASCII (UTF-8 needs more bytes than characters for anything else). */
+export function isAscii(text: string): boolean {
+  return Buffer.byteLength(text) === text.length;
+}
+
+/** UTF-8 bytes of `text`; pure ASCII (most project files) takes the much faster one-byte path. */
+export function encodeText(text: string): Buffer {
+  return isAscii(text) ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
 }
 
 export async function loadProject(file: string, options: ValidateOptions = {}): Promise<ProjectDocument> {
@@ -136,15 +202,39 @@ export async function loadProject(file: string, options: ValidateOptions = {}): 
   return documentFromText(paths, await readProjectText(paths.projectFile), options);
 }
 
+/**
+ * The last document made, weakly held: the CLI loads a project and its engine loads the same text again
+ * a moment later, and for 20,000 shots that second parse and validation is a large part of a run that
+ * has nothing to do. Reused only for the same file, text and model check, and only while a caller still
+ * holds the document.
+ */
+let lastDoc:
+  | {
+      file: string;
+      modelCheck: ValidateOptions['modelCheck'];
+      doc: WeakRef<ProjectDocument>;
+      issues: ProjectDocument['issues'];
+    }
+  | undefined;
+
 /** A document from text already read (an editor's unsaved buffer, or the file). */
 export function documentFromText(
   paths: ProjectPaths,
   text: string,
   options: ValidateOptions = {},
 ): ProjectDocument {
+  const prev = lastDoc?.doc.deref();
+  if (
+    prev &&
+    lastDoc?.file === paths.projectFile &&
+    lastDoc.modelCheck === options.modelCheck &&
+    prev.text === text
+  ) {
+    return { ...prev, paths, issues: [...lastDoc.issues] };
+  }
   const outcome = parseProjectText(text, paths.projectFile, options);
   if (!outcome.ok) throw outcome.error;
-  return {
+  const doc: ProjectDocument = {
     file: paths.projectFile,
     text,
     project: outcome.project,
@@ -152,6 +242,14 @@ export function documentFromText(
     issues: outcome.issues,
     shotStarts: outcome.shotStarts,
   };
+  // The issues as validation found them: callers add to a document's list (the ref checks of a plan).
+  lastDoc = {
+    file: paths.projectFile,
+    modelCheck: options.modelCheck,
+    doc: new WeakRef(doc),
+    issues: [...outcome.issues],
+  };
+  return doc;
 }
 
 function syntaxMessage(code: string): string {

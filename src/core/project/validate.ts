@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
 import { timingWarnings } from '../cut/dialogue';
-import { type Project, ProjectSchema } from './schema';
+import { type Project, ProjectSchema, ShotSchema } from './schema';
 import { LineIndex, pointerSegments, pointerToJsonPath } from './textPosition';
 
 export interface ProjectIssue {
@@ -49,6 +49,19 @@ let compiled: TypeCheck<typeof ProjectSchema> | undefined;
 function checker(): TypeCheck<typeof ProjectSchema> {
   compiled ??= TypeCompiler.Compile(ProjectSchema);
   return compiled;
+}
+
+let compiledShot: TypeCheck<typeof ShotSchema> | undefined;
+
+/**
+ * Whether one shot object passes the schema, on its own: what the write-back checks for each shot it
+ * edits in a file already known to be valid (ids, scenes and cast are never touched by it).
+ */
+export function shotSchemaError(value: unknown): string | undefined {
+  compiledShot ??= TypeCompiler.Compile(ShotSchema);
+  if (compiledShot.Check(value)) return undefined;
+  const first = compiledShot.Errors(value).First();
+  return first ? `${pointerToJsonPath(first.path)}: ${first.message}` : 'not a valid shot';
 }
 
 export interface ValidateOptions {

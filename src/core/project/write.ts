@@ -4,13 +4,14 @@
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
 import { promises as fs } from 'node:fs';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
-import { sleep } from '../util/abort';
-import { stageAtomicWrite } from '../util/atomicWrite';
 import { DailiesError, errorMessage } from '../util/errors';
-import { withFileLock } from '../util/lock';
-import { applyEdits, detectFormat, indexShots, setPropertyEdits, type TextEdit } from './edit';
-import { type ParseOutcome, readProjectText } from './load';
+import { applyEdits, detectFormat, setPropertyEdits, type TextEdit, type TextFormat } from './edit';
+import type { ParseOutcome } from './load';
 import type { RenderRecord } from './schema';
+import { ShotIndex, type ShotSpan } from './shotIndex';
+import { shotSchemaError } from './validate';
+
+export { FileProjectIO } from './fileIO';
 
 /**
  * What a conditional write found: written, or the text that is really there (nothing written), or
@@ -22,72 +23,15 @@ export type WriteOutcome = { ok: true } | { ok: false; current: string } | { ok:
 export interface ProjectIO {
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   read(): Promise<string>;
+  /**
+   * The text the source still holds when that is known without reading it (nothing changed it since this
+   * IO last read or wrote it); undefined means "read it". Optional: without it, every flush reads.
+   */
+  known?(): Promise<string | undefined>;
   /** Replaces `before` with `after` (`edits` describe the same change) only if the text still is `before`. */
   write(before: string, after: string, edits: TextEdit[]): Promise<WriteOutcome>;
-}
-
-const LOST_SAVE_GRACE_MS = 5;
-
-/**
- * The text another program saved into the replaced file, once that save has finished: a save truncates
- * first and writes after, so an empty or half-written text means "wait", not "the user emptied the file".
- */
-async function settledText(handle: fs.FileHandle): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 50; i++) {
-    const { size } = await handle.stat();
-    const buf = Buffer.alloc(size);
-    await handle.read(buf, 0, size, 0);
-    text = buf.toString('utf8');
-    if (text.trim() && isCompleteJson(text)) return text;
-    await sleep(10);
-  }
-  return text;
-}
-
-function isCompleteJson(text: string): boolean {
-  const errors: ParseError[] = [];
-  parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  return errors.length === 0;
-}
-
-export class FileProjectIO implements ProjectIO {
-  constructor(readonly file: string) {}
-  withLock<T>(fn: () => Promise<T>): Promise<T> {
-    return withFileLock(this.file, fn);
-  }
-  read(): Promise<string> {
-    return readProjectText(this.file);
-  }
-  async write(before: string, after: string): Promise<WriteOutcome> {
-    const staged = await stageAtomicWrite(this.file, after);
-    let old: fs.FileHandle | undefined;
-    try {
-      old = await fs.open(staged.target, 'r');
-      // Stat before reading: a save landing between the read and a later stat would otherwise be taken
-      // as the state we checked, and then lost without a trace when our rename replaces the file.
-      const seen = await old.stat();
-      const current = await old.readFile('utf8');
-      if (current !== before) {
-        await staged.discard();
-        return { ok: false, current };
-      }
-      await staged.commit();
-      // A save that opened the old file before our rename writes into a file that is no longer
-      // project.json. Such a write lands within milliseconds: wait that long, then read it back through
-      // our handle, once it has settled, so the edit can be redone on top of it.
-      await sleep(LOST_SAVE_GRACE_MS);
-      const now = await old.stat();
-      if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size)
-        return { ok: true, lost: await settledText(old) };
-      return { ok: true };
-    } catch (err) {
-      await staged.discard().catch(() => undefined);
-      throw err;
-    } finally {
-      await old?.close().catch(() => undefined);
-    }
-  }
+  /** Drops whatever the IO remembers about the text (between batches it is not worth its memory). */
+  forget?(): void;
 }
 
 export interface FlushReport {
@@ -96,6 +40,8 @@ export interface FlushReport {
   missing: string[];
   /** Why nothing could be written this time (results stay queued). */
   blocked?: string;
+  /** Size of the text written (characters), so a caller can pace its flushes. */
+  chars?: number;
 }
 
 export interface WriterOptions {
@@ -104,9 +50,21 @@ export interface WriterOptions {
   onWritten?: (text: string) => void;
 }
 
+/** A text the writer has edited or read, with what it learned about it, kept while the file is unchanged. */
+interface KnownText {
+  text: string;
+  index: ShotIndex | undefined;
+  /** Detected on first use: a reconcile that edits nothing never pays for it. */
+  fmt: TextFormat | undefined;
+  /** Passed the full validation (then only what we edit needs checking). */
+  valid: boolean;
+}
+
 export class ProjectWriter {
   private pending = new Map<string, RenderRecord | undefined>();
   private running: Promise<FlushReport> | undefined;
+  private known: KnownText | undefined;
+  private trusted: string | undefined;
 
   constructor(
     private readonly io: ProjectIO,
@@ -120,6 +78,19 @@ export class ProjectWriter {
 
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /** `text` already passed `validate` elsewhere (the engine's own load): a first flush need not redo it. */
+  trust(text: string): void {
+    if (this.known?.text === text) this.known.valid = true;
+    else this.trusted = text;
+  }
+
+  /** Drops the remembered text and index (and the IO's), e.g. once a batch is over. */
+  forget(): void {
+    this.known = undefined;
+    this.trusted = undefined;
+    this.io.forget?.();
   }
 
   /** Flushes everything queued so far; concurrent callers share one flush, then a follow-up runs. */
@@ -152,51 +123,74 @@ export class ProjectWriter {
     for (const [id, rec] of batch) if (!this.pending.has(id)) this.pending.set(id, rec);
   }
 
+  /** What is known about `text`: reused while it is the text last seen, learned once otherwise. */
+  private stateOf(text: string): KnownText {
+    if (this.known?.text === text) return this.known;
+    const valid = this.trusted === text;
+    this.trusted = undefined;
+    this.known = { text, index: ShotIndex.build(text), fmt: undefined, valid };
+    return this.known;
+  }
+
   private async applyBatch(batch: Map<string, RenderRecord | undefined>): Promise<FlushReport> {
     // Editors do not take our lock. `base` is the text our edits apply to; `expected` is what we believe
     // the file holds. When a save slips in before our write, we start over from the saved text. When one
     // lands in the file our write replaced, its change is carried (`owed`) onto whatever the file holds
-    // next — even past a further save — so no save is lost.
-    let base = await this.io.read();
+    // next — even past a further save — so no save is lost. The write itself compares the file with
+    // `expected` byte for byte right before its rename, so a remembered text is as safe as a re-read one.
+    let base = (await this.io.known?.()) ?? (await this.io.read());
     let expected = base;
     let owed: TextEdit | undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const index = indexShots(base);
+      const state = this.stateOf(base);
+      const index = state.index;
       if (!index) return { written: [], missing: [], blocked: 'project.json could not be parsed' };
-      const fmt = detectFormat(base);
       const edits: TextEdit[] = [];
       const written: string[] = [];
       const missing: string[] = [];
+      const touched: { span: ShotSpan; record: RenderRecord | undefined; edits: TextEdit[] }[] = [];
       for (const [shotId, record] of batch) {
-        const node = index.shots.get(shotId);
-        if (!node) {
+        const span = index.get(shotId);
+        const node = span && index.node(base, span);
+        if (!span || !node) {
           missing.push(shotId);
           continue;
         }
-        edits.push(...setPropertyEdits(base, node, 'render', record, fmt));
+        state.fmt ??= detectFormat(base);
+        const shotEdits = setPropertyEdits(base, node, 'render', record, state.fmt);
+        edits.push(...shotEdits);
+        touched.push({ span, record, edits: shotEdits });
         written.push(shotId);
       }
       if (edits.length === 0) {
         // A half-typed file can hide every shot from the lenient parser: that is "broken", not "missing".
-        const current = missing.length ? this.options.validate(base) : undefined;
+        const current = missing.length && !state.valid ? this.options.validate(base) : undefined;
         if (current && !current.ok) {
           return notValidYet(current.error.message);
         }
+        if (current?.ok) state.valid = true;
         return { written, missing };
       }
       const after = applyEdits(base, edits);
-      // Only `render` values change, so a valid result proves the user's text was valid too; the text
-      // before is checked only to tell a file the user left mid-edit from a bug of ours.
-      const check = this.options.validate(after);
-      if (!check.ok) {
-        const current = this.options.validate(base);
-        if (!current.ok) {
-          return notValidYet(current.error.message);
+      const inside = touched.every((t) => t.edits.every((e) => insideShot(e, t.span)));
+      const nextIndex = inside ? index.shifted(edits) : undefined;
+      // The file was valid and only these shots' `render` values changed: checking those shots is enough.
+      // When that cannot be shown (an odd file, say with a repeated key), the whole text is validated.
+      const provenLocally = state.valid && nextIndex && !editedShotsProblem(base, after, nextIndex, touched);
+      if (!provenLocally) {
+        // Only `render` values change, so a valid result proves the user's text was valid too; the text
+        // before is checked only to tell a file the user left mid-edit from a bug of ours.
+        const check = this.options.validate(after);
+        if (!check.ok) {
+          const current = this.options.validate(base);
+          if (!current.ok) {
+            return notValidYet(current.error.message);
+          }
+          throw new DailiesError(
+            'internal',
+            `refusing to write an invalid project.json: ${check.error.message}`,
+          );
         }
-        throw new DailiesError(
-          'internal',
-          `refusing to write an invalid project.json: ${check.error.message}`,
-        );
       }
       const outcome = await this.io.write(expected, after, expected === base ? edits : []);
       if (!outcome.ok) {
@@ -207,6 +201,7 @@ export class ProjectWriter {
         expected = outcome.current;
         continue;
       }
+      this.known = { text: after, index: nextIndex ?? ShotIndex.build(after), fmt: state.fmt, valid: true };
       this.options.onWritten?.(after);
       if ('lost' in outcome) {
         // A save went into the file we replaced: redo it on top of ours.
@@ -217,7 +212,7 @@ export class ProjectWriter {
         expected = after;
         continue;
       }
-      return { written, missing };
+      return { written, missing, chars: after.length };
     }
     return {
       written: [],
@@ -231,23 +226,28 @@ export class ProjectWriter {
    * an older text wiped it). Returns how many were re-queued.
    */
   async reconcile(expected: Map<string, RenderRecord>): Promise<number> {
+    if (expected.size === 0) return 0;
     let text: string;
     try {
       text = await this.io.read();
     } catch {
       return 0;
     }
-    const index = indexShots(text);
+    const index = this.stateOf(text).index;
     if (!index) return 0;
     let requeued = 0;
     for (const [shotId, record] of expected) {
-      const node = index.shots.get(shotId);
-      if (!node) continue;
-      const render = node.children?.find((p) => p.children?.[0]?.value === 'render')?.children?.[1];
-      const hash = render?.children?.find((p) => p.children?.[0]?.value === 'inputHash')?.children?.[1]
-        ?.value;
-      const renderedAt = render?.children?.find((p) => p.children?.[0]?.value === 'renderedAt')?.children?.[1]
-        ?.value;
+      const span = index.get(shotId);
+      if (!span) continue;
+      // The common case, without parsing 20,000 shots: both the record's hash and its time (a 64-hex
+      // digest and a millisecond timestamp) are still in the shot's text, quoted as JSON values.
+      // (Searched within the shot's own text only: a wiped record must not cost a scan of the file.)
+      const own = text.slice(span.offset, span.offset + span.length);
+      if (own.includes(`"${record.inputHash}"`) && own.includes(`"${record.renderedAt}"`)) continue;
+      const shot = parseShot(own);
+      const render = shot?.render as { inputHash?: unknown; renderedAt?: unknown } | undefined;
+      const hash = render?.inputHash;
+      const renderedAt = render?.renderedAt;
       if (hash === record.inputHash && renderedAt === record.renderedAt) continue;
       if (typeof renderedAt === 'string' && renderedAt > record.renderedAt) continue;
       this.set(shotId, record);
@@ -255,6 +255,54 @@ export class ProjectWriter {
     }
     return requeued;
   }
+}
+
+/** Strictly inside the shot's braces: the text around every shot stays byte for byte. */
+function insideShot(e: TextEdit, span: ShotSpan): boolean {
+  return e.offset > span.offset && e.offset + e.length < span.offset + span.length;
+}
+
+const JSONC = { allowTrailingComma: true, disallowComments: false } as const;
+
+/** One shot object's value, or undefined when its text is not exactly one JSON(C) object. */
+function parseShot(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const errors: ParseError[] = [];
+    value = parseJsonc(text, errors, JSONC);
+    if (errors.length) return undefined;
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Why the edited text would not be valid, checking only the shots we edited: each must still be one
+ * object with the same id and the same everything but `render`, hold exactly the record we meant, and
+ * pass the shot schema. The rest of the file is unchanged by construction (edits stay inside shots).
+ */
+function editedShotsProblem(
+  before: string,
+  after: string,
+  index: ShotIndex,
+  touched: { span: ShotSpan; record: RenderRecord | undefined }[],
+): string | undefined {
+  for (const { span, record } of touched) {
+    const now = index.get(span.id);
+    const was = parseShot(before.slice(span.offset, span.offset + span.length));
+    const shot = now && parseShot(after.slice(now.offset, now.offset + now.length));
+    if (!was || !shot || shot.id !== span.id) return `shot ${span.id} no longer parses as itself`;
+    if (JSON.stringify(shot.render) !== JSON.stringify(record))
+      return `shot ${span.id}: render not as recorded`;
+    if (JSON.stringify({ ...shot, render: undefined }) !== JSON.stringify({ ...was, render: undefined }))
+      return `shot ${span.id}: a field other than render changed`;
+    const schema = shotSchemaError(shot);
+    if (schema) return `shots[${span.id}].${schema}`;
+  }
+  return undefined;
 }
 
 /** The one region where `b` differs from `a` (common prefix and suffix stripped), as an edit of `a`. */

@@ -3,14 +3,7 @@
 // all consume. Per-shot failures are reported and never stop the batch; cancel works for all or one shot.
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { promises as fs } from 'node:fs';
-import {
-  type BatchSummary,
-  emptySummary,
-  type LogTag,
-  type RenderEvent,
-  type ShotOutcome,
-} from '../../shared/events';
+import { type BatchSummary, emptySummary, type LogTag, type RenderEvent } from '../../shared/events';
 import { ContentStore } from '../cache/contentStore';
 import { RefHasher } from '../cache/refHasher';
 import { ResultCache } from '../cache/resultCache';
@@ -19,7 +12,7 @@ import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
 import { refIssues } from '../project/refs';
-import type { OutputRecord, Project, RenderRecord } from '../project/schema';
+import type { ModelClass, Project } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
@@ -27,11 +20,17 @@ import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
-import { JobRunner, type RefUploader, type VariationOutcome } from './jobRunner';
+import { JobRunner } from './jobRunner';
 import { Journal } from './journal';
 import { type PlannedShot, planBatch } from './plan';
-import { refuseConflicts, spendsInCloud } from './preflight';
+import { confirmSpend, refuseConflicts, type SpendRequest } from './preflight';
+import { type BatchUploader, type PrewarmStats, runPrewarm } from './prewarm';
+import { ResultRecorder } from './recorder';
 import { Scheduler } from './scheduler';
+import { ShotControllers } from './shotControllers';
+import { needsRender, renderShot, type ShotRunDeps } from './shotOutcome';
+import { runWindowed } from './window';
+import { assertWritable } from './writable';
 
 export interface RenderOptions {
   /** Shot ids to consider; all shots when absent. */
@@ -41,39 +40,7 @@ export interface RenderOptions {
   signal?: AbortSignal;
 }
 
-export interface PrewarmStats {
-  new: number;
-  cached: number;
-  revalidated: number;
-  failed: number;
-}
-
-/** Pre-warms every ref a batch needs before its first job; implemented by the upload cache. */
-export interface BatchUploader extends RefUploader {
-  /** Gives the uploader the engine's log and metrics. */
-  attach?(deps: {
-    log: (level: 'debug' | 'info' | 'warn' | 'error', tag: LogTag, message: string) => void;
-    metrics: MetricsStore;
-  }): void;
-  prewarm(
-    jobs: { provider: Provider; shots: PlannedShot[] }[],
-    signal: AbortSignal,
-    onProgress: (p: {
-      done: number;
-      total: number;
-      uploaded: number;
-      cached: number;
-      revalidated: number;
-    }) => void,
-  ): Promise<PrewarmStats>;
-}
-
-/** What a batch is about to spend, asked before its first upload or submit (see `confirmSpend`). */
-export interface SpendRequest {
-  estimate: Estimate;
-  force: boolean;
-  shots?: string[];
-}
+export type { BatchUploader, PrewarmStats, SpendRequest };
 
 export interface EngineOptions {
   projectFile: string;
@@ -116,10 +83,9 @@ export class RenderEngine {
   private readonly io: ProjectIO;
   private config: DailiesConfig;
   private readonly batches = new Map<string, AbortController>();
-  private readonly shotControllers = new Map<string, Set<AbortController>>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  /** Records written by this engine, checked at batch end against what the file really holds. */
-  private readonly recorded = new Map<string, RenderRecord>();
+  private readonly shotControllers = new ShotControllers();
+  private readonly recorder: ResultRecorder;
+  private readonly shotDeps: ShotRunDeps;
   private opened: Promise<void> | undefined;
 
   constructor(private readonly options: EngineOptions) {
@@ -166,6 +132,18 @@ export class RenderEngine {
         log: (level, tag, message) => this.log(level, tag, message),
       },
     });
+    this.recorder = new ResultRecorder(
+      this.writer,
+      (level, tag, message) => this.log(level, tag, message),
+      options.flushDelayMs ?? 400,
+    );
+    this.shotDeps = {
+      runner: this.runner,
+      config: this.config,
+      controllers: this.shotControllers,
+      record: (shotId, record) => this.recorder.record(shotId, record),
+      fire: (event) => this.fire(event),
+    };
   }
 
   get projectFile(): string {
@@ -187,10 +165,12 @@ export class RenderEngine {
 
   /** Reads through the engine's IO: in VS Code that is an open editor's unsaved text when there is one. */
   async load(): Promise<ProjectDocument> {
-    return documentFromText(this.paths, await this.io.read(), {
+    const doc = documentFromText(this.paths, await this.io.read(), {
       modelCheck: this.registry.modelCheck,
       modelIds: this.registry.modelIds,
     });
+    this.writer.trust(doc.text);
+    return doc;
   }
 
   /** Keys were set or cleared: later jobs use the new providers (running ones finish on the old). */
@@ -228,30 +208,6 @@ export class RenderEngine {
     return { doc, shots };
   }
 
-  /** Never pay for a render that could not be saved: check the project folder takes writes first. */
-  private async assertWritable(): Promise<void> {
-    try {
-      // `destination` creates .dailies/ and renders/ inside the project, and refuses either when it is a
-      // link that leads out (a path-escape error, passed on as it is).
-      await this.paths.destination('renders/.probe');
-      const probe = await this.paths.destination(
-        `.dailies/.probe-${process.pid}-${randomBytes(4).toString('hex')}`,
-      );
-      await fs.writeFile(probe, '', { flag: 'wx' });
-      await fs.rm(probe, { force: true });
-    } catch (err) {
-      if (err instanceof DailiesError) throw err;
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      const why =
-        code === 'ENOSPC'
-          ? 'the disk is full'
-          : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOENT'
-            ? 'it is read-only'
-            : code;
-      throw new DailiesError('disk', `Cannot render into ${this.paths.root}: ${why}. Nothing was rendered.`);
-    }
-  }
-
   /** Uploads every ref the stale shots would need (render's first step), rendering nothing. */
   async prewarm(options: RenderOptions = {}): Promise<PrewarmStats> {
     const { shots } = await this.plan(options);
@@ -283,20 +239,6 @@ export class RenderEngine {
     });
   }
 
-  /** Asks the confirmSpend hook when any work would run on an available cloud provider. */
-  private async confirmSpend(
-    shots: PlannedShot[],
-    work: PlannedShot[],
-    options: RenderOptions,
-  ): Promise<void> {
-    const ask = this.options.confirmSpend;
-    if (!ask || !spendsInCloud(work, this.options.providers)) return;
-    const estimate = await this.estimateOf(shots, options.force);
-    if (!(await ask({ estimate, force: options.force ?? false, shots: options.shots }))) {
-      throw new DailiesError('declined', 'Nothing was rendered: the estimated spend was not confirmed.');
-    }
-  }
-
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
     const batchId = randomBytes(6).toString('hex');
     const controller = new AbortController();
@@ -309,69 +251,89 @@ export class RenderEngine {
     const started = Date.now();
     const summary = emptySummary(batchId);
     try {
-      const { shots } = await this.plan(options);
-      refuseConflicts(shots);
-      summary.shots.total = shots.length;
-      const work = shots.filter(needsRender);
-      await this.confirmSpend(shots, work, options);
-      if (work.length) await this.assertWritable();
-      this.fire({
-        type: 'batch-start',
-        batchId,
-        projectFile: this.paths.projectFile,
-        startedAt: started,
-        shots: shots.map((s) => ({
-          shotId: s.shot.id,
-          variations: s.spec?.variations ?? 1,
-          stale: s.freshness !== 'fresh',
-        })),
-        jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
-      });
-      for (const s of shots) {
-        if (s.freshness === 'fresh') {
-          summary.shots.skipped++;
-          this.fire({ type: 'shot', batchId, shotId: s.shot.id, outcome: 'skipped' });
-        } else if (s.freshness === 'invalid') {
-          this.failShot(summary, batchId, s.shot.id, s.error ?? new DailiesError('internal', s.reason));
-        }
-      }
-      if (work.length > 0) {
-        this.log(
-          'info',
-          'RENDER',
-          `${work.length} of ${shots.length} shots to render (${work.reduce((n, s) => n + s.jobs.length, 0)} variations)`,
-        );
-      } else {
-        this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
-      }
+      // Planned in a helper: an async function keeps even dead locals alive across an await, and the
+      // full plan of every shot must not live as long as the batch.
+      const work = await this.startBatch(batchId, started, options, summary);
       const uploads = await this.runPrewarm(batchId, work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
-      await Promise.all(
-        work.map((s) => this.renderShot(batchId, s, controller.signal, options.force ?? false, summary)),
+      await runWindowed(
+        work.splice(0), // handed over: each shot's plan is dropped once it is done
+        (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
+        (group) => this.shotWindow(group),
+        (s) => renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
       );
-      await this.flushNow();
-      await this.reconcileRecords();
+      await this.recorder.flushNow();
+      await this.recorder.reconcile(this.batches.size <= 1);
     } catch (err) {
       const error = toDailiesError(err);
-      this.log(
-        error.code === 'declined' ? 'info' : 'error',
-        error.code === 'declined' ? 'RENDER' : 'ERROR',
-        error.message,
-      );
+      const declined = error.code === 'declined';
+      this.log(declined ? 'info' : 'error', declined ? 'RENDER' : 'ERROR', error.message);
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.batches.delete(batchId);
-      for (const [shotId, set] of this.shotControllers) {
-        for (const c of set)
-          if ((c as AbortController & { batchId?: string }).batchId === batchId) set.delete(c);
-        if (set.size === 0) this.shotControllers.delete(shotId);
-      }
+      this.shotControllers.dropBatch(batchId);
       summary.wallMs = Date.now() - started;
       await this.persist();
     }
     this.fire({ type: 'batch-end', batchId, summary });
     return summary;
+  }
+
+  /** Plans the batch, announces it and settles its fresh and invalid shots; returns what is left to render. */
+  private async startBatch(
+    batchId: string,
+    started: number,
+    options: RenderOptions,
+    summary: BatchSummary,
+  ): Promise<PlannedShot[]> {
+    const { shots } = await this.plan(options);
+    refuseConflicts(shots);
+    summary.shots.total = shots.length;
+    const work = shots.filter(needsRender);
+    await confirmSpend(
+      this.options.confirmSpend,
+      work,
+      this.options.providers,
+      () => this.estimateOf(shots, options.force),
+      options,
+    );
+    if (work.length) await assertWritable(this.paths);
+    // From here on every shot of the batch can be canceled, even while it waits for its turn.
+    this.shotControllers.expect(
+      batchId,
+      work.map((s) => s.shot.id),
+    );
+    this.fire({
+      type: 'batch-start',
+      batchId,
+      projectFile: this.paths.projectFile,
+      startedAt: started,
+      shots: shots.map((s) => ({
+        shotId: s.shot.id,
+        variations: s.spec?.variations ?? 1,
+        stale: s.freshness !== 'fresh',
+      })),
+      jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
+    });
+    for (const s of shots) {
+      if (s.freshness === 'fresh') {
+        summary.shots.skipped++;
+        this.fire({ type: 'shot', batchId, shotId: s.shot.id, outcome: 'skipped' });
+      } else if (s.freshness === 'invalid') {
+        this.failShot(summary, batchId, s.shot.id, s.error ?? new DailiesError('internal', s.reason));
+      }
+    }
+    if (work.length > 0) {
+      this.log(
+        'info',
+        'RENDER',
+        `${work.length} of ${shots.length} shots to render (${work.reduce((n, s) => n + s.jobs.length, 0)} variations)`,
+      );
+    } else {
+      this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
+    }
+    return work;
   }
 
   /** Cancels every running batch of this production. */
@@ -381,22 +343,20 @@ export class RenderEngine {
 
   /** Cancels one shot (its queued and running variations); the rest of the batch goes on. */
   cancelShot(shotId: string): boolean {
-    const set = this.shotControllers.get(shotId);
-    if (!set || set.size === 0) return false;
-    for (const c of set) c.abort();
-    return true;
+    return this.shotControllers.cancel(shotId);
   }
 
   /** The config can change while nothing runs (settings edited); limits apply to waiting jobs at once. */
   configure(config: DailiesConfig): void {
     this.config = config;
+    this.shotDeps.config = config;
     this.scheduler.configure(config);
     this.runner.configure(config);
   }
 
   async dispose(): Promise<void> {
     this.cancelAll();
-    await this.flushNow().catch(() => undefined);
+    await this.recorder.flushNow().catch(() => undefined);
     await this.persist();
     this.journal.close();
     this.emitter.dispose();
@@ -406,112 +366,17 @@ export class RenderEngine {
     return this.registry.withProjectModels(doc?.project.models);
   }
 
-  private async runPrewarm(batchId: string, work: PlannedShot[], signal: AbortSignal): Promise<PrewarmStats> {
-    const none: PrewarmStats = { new: 0, cached: 0, revalidated: 0, failed: 0 };
-    const uploader = this.options.uploader;
-    if (!uploader) return none;
-    const byProvider = new Map<Provider, PlannedShot[]>();
-    for (const s of work) {
-      const provider = s.spec ? this.options.providers[s.spec.model.provider] : undefined;
-      if (!provider?.needsUploads || s.refs.every((r) => r.url)) continue;
-      byProvider.set(provider, [...(byProvider.get(provider) ?? []), s]);
-    }
-    if (byProvider.size === 0) return none;
-    return uploader.prewarm(
-      [...byProvider].map(([provider, shots]) => ({ provider, shots })),
-      signal,
-      (p) => this.fire({ type: 'prewarm', batchId, ...p }),
-    );
+  /** Shots of one limiter's group in flight: twice its limit (and a few), so a slot never waits for work. */
+  private shotWindow(group: string): number {
+    const [provider, cls] = group.split(':') as [ProviderId, ModelClass];
+    if (!provider || !cls) return 16;
+    return this.scheduler.classLimiter(provider, cls).max * 2 + 4;
   }
 
-  private async renderShot(
-    batchId: string,
-    planned: PlannedShot,
-    batchSignal: AbortSignal,
-    force: boolean,
-    summary: BatchSummary,
-  ): Promise<void> {
-    const shotId = planned.shot.id;
-    const controller = this.shotController(shotId, batchId, batchSignal);
-    const started = Date.now();
-    const run = (job: (typeof planned.jobs)[number]) =>
-      this.runner.run({ ...job, batchId }, controller.signal, force);
-    let outcomes: VariationOutcome[];
-    if (this.config.parallelVariations) {
-      outcomes = await Promise.all(planned.jobs.map(run));
-    } else {
-      outcomes = [];
-      for (const job of planned.jobs) outcomes.push(await run(job));
-    }
-    this.shotControllers.get(shotId)?.delete(controller);
-    const outputs = outcomes.map((o) => o.output).filter((o): o is OutputRecord => o !== undefined);
-    const failed = outcomes.filter((o) => o.state === 'failed');
-    const canceled = outcomes.filter((o) => o.state === 'canceled');
-    const cost = outcomes.reduce((n, o) => n + o.costUsd, 0);
-    summary.costUsd += cost;
-    summary.variations.rendered += outcomes.filter((o) => o.state === 'done').length;
-    summary.variations.cached += outcomes.filter((o) => o.state === 'cached').length;
-    summary.variations.failed += failed.length;
-    summary.variations.canceled += canceled.length;
-    outcomes.forEach((o, i) => {
-      if (o.state !== 'failed') return;
-      const variation = planned.jobs[i]?.variation;
-      summary.errors.push({
-        shotId,
-        variation,
-        code: o.error?.code ?? 'internal',
-        message: o.error?.message ?? 'failed',
-      });
-    });
-    let outcome: ShotOutcome;
-    if (failed.length === 0 && canceled.length === 0) {
-      outcome = outcomes.every((o) => o.state === 'cached') ? 'cached' : 'rendered';
-    } else if (outputs.length === 0) {
-      outcome = failed.length > 0 ? 'failed' : 'canceled';
-    } else {
-      outcome = failed.length > 0 ? 'partial' : 'canceled';
-    }
-    if (outcome === 'rendered') summary.shots.rendered++;
-    else if (outcome === 'cached') summary.shots.cached++;
-    else if (outcome === 'canceled') summary.shots.canceled++;
-    else summary.shots.failed++;
-
-    // Paid-for outputs are always recorded, even when a sibling variation failed or was canceled.
-    if (outputs.length > 0 && planned.inputHash && planned.spec) {
-      const firstError =
-        failed[0]?.error?.message ?? (canceled.length ? 'some variations were canceled' : undefined);
-      const record: RenderRecord = {
-        status: outputs.length === planned.spec.variations ? 'done' : 'partial',
-        inputHash: planned.inputHash,
-        provider: planned.spec.model.provider,
-        model: planned.spec.model.id,
-        seed: planned.spec.baseSeed,
-        outputs: outputs.sort((a, b) => a.variation - b.variation),
-        renderedAt: new Date().toISOString(),
-        durationMs: renderDuration(outcomes),
-        queueMs: Math.round(Math.max(0, ...outcomes.map((o) => o.queueMs))),
-        costUsd: cost ? Math.round(cost * 1e6) / 1e6 : undefined,
-        error: outputs.length === planned.spec.variations ? undefined : firstError,
-      };
-      this.writer.set(shotId, record);
-      this.recorded.set(shotId, record);
-      this.scheduleFlush();
-    }
-    const error = failed[0]?.error;
-    this.fire({
-      type: 'shot',
-      batchId,
-      shotId,
-      outcome,
-      outputs: outputs.map((o) => ({
-        variation: o.variation,
-        image: o.image,
-        thumb: o.thumb,
-        sha256: o.sha256,
-      })),
-      error: error ? { code: error.code, message: error.message } : undefined,
-      durationMs: renderDuration(outcomes) ?? Date.now() - started,
-    });
+  private runPrewarm(batchId: string, work: PlannedShot[], signal: AbortSignal): Promise<PrewarmStats> {
+    return runPrewarm(this.options.uploader, this.options.providers, work, signal, (p) =>
+      this.fire({ type: 'prewarm', batchId, ...p }),
+    );
   }
 
   private failShot(summary: BatchSummary, batchId: string, shotId: string, error: DailiesError): void {
@@ -525,60 +390,6 @@ export class RenderEngine {
       outcome: 'failed',
       error: { code: error.code, message: error.message },
     });
-  }
-
-  private shotController(shotId: string, batchId: string, parent: AbortSignal): AbortController {
-    const controller = Object.assign(new AbortController(), { batchId });
-    setMaxListeners(0, controller.signal);
-    if (parent.aborted) controller.abort();
-    else parent.addEventListener('abort', () => controller.abort(), { once: true });
-    let set = this.shotControllers.get(shotId);
-    if (!set) {
-      set = new Set();
-      this.shotControllers.set(shotId, set);
-    }
-    set.add(controller);
-    return controller;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      void this.flushNow();
-    }, this.options.flushDelayMs ?? 400);
-  }
-
-  private async flushNow(): Promise<void> {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-    const report = await this.writer.flush();
-    if (report.written.length)
-      this.log('debug', 'WRITE', `recorded ${report.written.length} shot(s) in project.json`);
-    if (report.missing.length) {
-      this.log(
-        'warn',
-        'WRITE',
-        `shot(s) ${report.missing.join(', ')} are no longer in project.json; their renders stay in the cache`,
-      );
-    }
-    if (report.blocked) this.log('warn', 'WRITE', report.blocked);
-  }
-
-  private async reconcileRecords(): Promise<void> {
-    for (let round = 0; round < 3; round++) {
-      const requeued = await this.writer.reconcile(this.recorded);
-      if (requeued === 0) break;
-      this.log(
-        'warn',
-        'WRITE',
-        `${requeued} result(s) were overwritten by another save of project.json; recording them again`,
-      );
-      await this.flushNow();
-    }
-    if (this.batches.size <= 1) this.recorded.clear();
   }
 
   private async persist(): Promise<void> {
@@ -598,17 +409,4 @@ export class RenderEngine {
   private fire(event: RenderEvent): void {
     this.emitter.fire(event);
   }
-}
-
-/** Wall time from the first variation's start to the last one's end; undefined when nothing rendered. */
-function renderDuration(outcomes: VariationOutcome[]): number | undefined {
-  const starts = outcomes.map((o) => o.startedAt).filter((t): t is number => t !== undefined);
-  const ends = outcomes.map((o) => o.finishedAt).filter((t): t is number => t !== undefined);
-  if (!starts.length || !ends.length) return undefined;
-  return Math.max(...ends) - Math.min(...starts);
-}
-
-/** Stale or never rendered, and renderable: fresh shots are skipped and invalid ones fail without a call. */
-function needsRender(s: PlannedShot): boolean {
-  return s.freshness !== 'fresh' && s.freshness !== 'invalid';
 }

@@ -2,6 +2,7 @@
 // whole, and work on an available cloud provider needs the spend confirmed (see RenderEngine.render).
 import type { Provider, ProviderId } from '../providers/types';
 import { DailiesError } from '../util/errors';
+import type { Estimate } from './estimate';
 import type { PlannedShot } from './plan';
 
 /**
@@ -25,4 +26,28 @@ export function spendsInCloud(
   providers: Partial<Record<ProviderId, Provider>>,
 ): boolean {
   return work.some((s) => s.spec && s.spec.model.provider !== 'draft' && providers[s.spec.model.provider]);
+}
+
+/** What a batch is about to spend, asked before its first upload or submit (see `confirmSpend`). */
+export interface SpendRequest {
+  estimate: Estimate;
+  force: boolean;
+  shots?: string[];
+}
+
+/**
+ * Asks `ask` (the engine's confirmSpend hook) when any of the work would run on an available cloud
+ * provider; a "no" refuses the batch (`declined`) before anything is uploaded or submitted.
+ */
+export async function confirmSpend(
+  ask: ((request: SpendRequest) => Promise<boolean>) | undefined,
+  work: PlannedShot[],
+  providers: Partial<Record<ProviderId, Provider>>,
+  estimate: () => Promise<Estimate>,
+  options: { force?: boolean; shots?: string[] },
+): Promise<void> {
+  if (!ask || !spendsInCloud(work, providers)) return;
+  if (!(await ask({ estimate: await estimate(), force: options.force ?? false, shots: options.shots }))) {
+    throw new DailiesError('declined', 'Nothing was rendered: the estimated spend was not confirmed.');
+  }
 }

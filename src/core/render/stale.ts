@@ -1,68 +1,48 @@
 // A shot is stale when the hash of everything its provider would receive differs from the one recorded.
-// Refs enter by content hash, never by path: renaming an image changes nothing, editing it changes all
-// shots that use it.
-import type { ShotSpec } from '../project/spec';
-import { variationSeed } from '../project/spec';
-import type { Provider, RefInput } from '../providers/types';
+// The hash is taken from the very GenerationRequest that is sent (plan.ts builds each request once), so
+// the fingerprint can never drift from what the provider gets. Refs enter by content hash, never by path:
+// renaming an image changes nothing, editing it changes all shots that use it.
+import type { GenerationRequest, Provider } from '../providers/types';
 import { hashJson } from '../util/hash';
 
 const HASH_VERSION = 1;
 
-function commonInputs(spec: ShotSpec, refs: RefInput[]) {
+// The field set and order are part of the recorded hashes: changing them makes every shot stale.
+function commonInputs(req: GenerationRequest) {
   return {
     v: HASH_VERSION,
-    provider: spec.model.provider,
-    model: spec.model.id,
-    endpoint: spec.model.endpoint,
-    prompt: spec.prompt,
-    negativePrompt: spec.negativePrompt,
-    steps: spec.steps,
-    aspectRatio: spec.aspectRatio,
-    width: spec.width,
-    height: spec.height,
-    params: spec.params,
-    refs: refs.map((r) => ({ role: r.role, sha256: r.sha256 })),
+    provider: req.model.provider,
+    model: req.model.id,
+    endpoint: req.model.endpoint,
+    prompt: req.prompt,
+    negativePrompt: req.negativePrompt,
+    steps: req.steps,
+    aspectRatio: req.aspectRatio,
+    width: req.width,
+    height: req.height,
+    params: req.params,
+    refs: req.refs.map((r) => ({ role: r.role, sha256: r.sha256 })),
   };
 }
 
-/** The shot-level hash recorded in project.json: all variations, all inputs. */
-export function shotInputHash(spec: ShotSpec, refs: RefInput[], extra: Record<string, unknown> = {}): string {
-  return hashJson({ ...commonInputs(spec, refs), seed: spec.baseSeed, variations: spec.variations, extra });
+/** What the provider adds to the hashed inputs for this request (its `fingerprint`), or nothing. */
+export function providerExtras(
+  provider: Provider | undefined,
+  request: GenerationRequest,
+): Record<string, unknown> {
+  return provider?.fingerprint?.(request) ?? {};
+}
+
+/**
+ * The shot-level hash recorded in project.json: all variations, all inputs. `first` is the shot's first
+ * variation's request (its seed is the shot's base seed), `extra` that request's provider extras.
+ */
+export function shotInputHash(first: GenerationRequest, extra: Record<string, unknown> = {}): string {
+  return hashJson({ ...commonInputs(first), seed: first.seed, variations: first.variations, extra });
 }
 
 /** The result-cache key of one variation: going from 2 to 4 variations keeps the first two cached. */
-export function variationKey(
-  spec: ShotSpec,
-  refs: RefInput[],
-  variation: number,
-  extra: Record<string, unknown> = {},
-): string {
+export function variationKey(request: GenerationRequest, extra: Record<string, unknown> = {}): string {
   const { variations: _n, ...rest } = extra;
-  return hashJson({ ...commonInputs(spec, refs), seed: variationSeed(spec, variation), extra: rest });
-}
-
-export function providerExtras(
-  provider: Provider | undefined,
-  spec: ShotSpec,
-  refs: RefInput[],
-  variation = 1,
-) {
-  if (!provider?.fingerprint) return {};
-  return provider.fingerprint({
-    shotId: spec.shot.id,
-    variation,
-    variations: spec.variations,
-    model: spec.model,
-    prompt: spec.prompt,
-    negativePrompt: spec.negativePrompt,
-    seed: variationSeed(spec, variation),
-    steps: spec.steps,
-    width: spec.width,
-    height: spec.height,
-    aspectRatio: spec.aspectRatio,
-    params: spec.params,
-    refs,
-    labels: spec.labels,
-    refUrls: new Map(),
-  });
+  return hashJson({ ...commonInputs(request), seed: request.seed, extra: rest });
 }

@@ -1,0 +1,60 @@
+// Measures write-back flushes on a rendered project.json, alone in its process (see scale.ts):
+//   node --import tsx bench/lib/flushProbe.ts <project.json> <shots>   → JSON on stdout
+// The first flush learns the file; then steady flushes of one result each; then one of 50 results.
+import { parseProjectText } from '../../src/core/project/load';
+import type { RenderRecord } from '../../src/core/project/schema';
+import { FileProjectIO, ProjectWriter } from '../../src/core/project/write';
+import { median } from './report';
+
+const FLUSHES = 15;
+
+function record(i: number): RenderRecord {
+  return {
+    status: 'done',
+    inputHash: (i + 1).toString(16).padStart(64, 'a'),
+    provider: 'fal',
+    model: 'fal-ai/flux-pro/kontext/multi',
+    seed: i,
+    outputs: [{ variation: 1, image: `renders/s${i}/s${i}_v1.png`, width: 512, height: 288 }],
+    renderedAt: new Date(1_900_000_000_000 + i).toISOString(),
+    durationMs: 1,
+  };
+}
+
+/** Write-back on the rendered file: the first flush (index built), then steady flushes of one result. */
+async function measureFlush(file: string, n: number) {
+  const writer = new ProjectWriter(new FileProjectIO(file), { validate: (t) => parseProjectText(t, file) });
+  const flush = async (ids: number[]) => {
+    ids = [...new Set(ids)];
+    for (const i of ids) writer.set(`s${i}`, record(i));
+    const cpu = process.cpuUsage();
+    const elu = performance.eventLoopUtilization();
+    const t = performance.now();
+    const report = await writer.flush();
+    const ms = performance.now() - t;
+    const busyMs = performance.eventLoopUtilization(elu).active;
+    const used = process.cpuUsage(cpu);
+    if (report.written.length !== ids.length) throw new Error(`flush wrote ${report.written.length}`);
+    return { ms, busyMs, cpuMs: (used.user + used.system) / 1000 };
+  };
+  const cold = await flush([0]);
+  const steady: { ms: number; busyMs: number; cpuMs: number }[] = [];
+  for (let k = 1; k <= FLUSHES; k++) steady.push(await flush([Math.floor((k * n) / (FLUSHES + 1))]));
+  const batch = await flush(Array.from({ length: Math.min(50, n) }, (_, k) => Math.floor((k * n) / 50)));
+  return {
+    coldMs: cold.ms,
+    steadyMs: median(steady.map((s) => s.ms)),
+    steadyBusyMs: median(steady.map((s) => s.busyMs)),
+    steadyCpuMs: median(steady.map((s) => s.cpuMs)),
+    batch50Ms: batch.ms,
+  };
+}
+
+const [file, shots] = process.argv.slice(2);
+measureFlush(file!, Number(shots)).then(
+  (result) => process.stdout.write(JSON.stringify(result)),
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,149 @@
+// Where each shot object sits in the project text, kept between write-backs. A full parse tree of a
+// 20,000-shot file is hundreds of MB and most of a second; this index is one offset and length per shot,
+// built by one streaming pass, and moved along with our own edits instead of being rebuilt. A shot's own
+// tree is parsed only when that shot is edited.
+import { type Node as JsonNode, parseTree, visit } from 'jsonc-parser';
+import { excessiveNesting } from './depth';
+import type { TextEdit } from './edit';
+
+export interface ShotSpan {
+  id: string;
+  /** Offset of the shot object's `{` and its length through the matching `}`. */
+  offset: number;
+  length: number;
+}
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
+
+export class ShotIndex {
+  private readonly byId: Map<string, ShotSpan>;
+
+  /** `spans` in text order; the first shot wins when a file repeats an id (as `indexShots` does). */
+  private constructor(private readonly spans: ShotSpan[]) {
+    this.byId = new Map();
+    for (const s of spans) if (!this.byId.has(s.id)) this.byId.set(s.id, s);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): ShotSpan | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * The shots of `text` (same rules as `indexShots`: the root's first `shots` array, its objects whose
+   * first `id` is a string); undefined when there is no such structure or the text nests too deep.
+   */
+  static build(text: string): ShotIndex | undefined {
+    if (excessiveNesting(text) >= 0) return undefined;
+    const spans: ShotSpan[] = [];
+    // depth = open containers: 1 inside the root object, 2 inside `shots`, 3 inside a shot.
+    let depth = 0;
+    let topValues = 0;
+    let rootIsObject = false;
+    let rootKey: string | undefined;
+    let shotsSeen = false;
+    let inShots = false;
+    let shot: { offset: number; id?: string; idSeen: boolean; expectId: boolean } | undefined;
+    /** A value starts at container depth `d` (a literal, or a container about to open). */
+    const value = (d: number, v: unknown, isArray: boolean): void => {
+      if (d === 0) topValues++;
+      if (d === 1 && rootKey !== undefined) {
+        // Like findNodeAtLocation: the first `shots` property that has a value is the one.
+        if (rootKey === 'shots' && !shotsSeen) {
+          shotsSeen = true;
+          inShots = isArray;
+        }
+        rootKey = undefined;
+      }
+      if (d === 3 && shot?.expectId) {
+        if (typeof v === 'string') shot.id = v;
+        shot.expectId = false;
+      }
+    };
+    const begin = (isArray: boolean, offset: number): boolean => {
+      value(depth, undefined, isArray);
+      depth++;
+      if (depth === 1 && topValues === 1) rootIsObject = !isArray;
+      if (depth === 3 && inShots && !isArray) shot = { offset, idSeen: false, expectId: false };
+      // Below a shot's own properties nothing matters here: skip those callbacks.
+      return topValues === 1 && (depth === 1 || (depth === 2 ? inShots : depth === 3 && inShots));
+    };
+    visit(
+      text,
+      {
+        onObjectBegin: (offset) => begin(false, offset),
+        onArrayBegin: (offset) => begin(true, offset),
+        onObjectEnd: (offset, length) => {
+          if (depth === 3 && shot) {
+            if (shot.id !== undefined)
+              spans.push({ id: shot.id, offset: shot.offset, length: offset + length - shot.offset });
+            shot = undefined;
+          }
+          depth--;
+        },
+        onArrayEnd: () => {
+          if (depth === 2) inShots = false;
+          depth--;
+        },
+        onObjectProperty: (name) => {
+          if (depth === 1 && rootIsObject && topValues === 1) rootKey = name;
+          if (depth === 3 && shot) {
+            shot.expectId = name === 'id' && !shot.idSeen;
+            if (name === 'id') shot.idSeen = true;
+          }
+        },
+        onLiteralValue: (v) => value(depth, v, false),
+      },
+      PARSE_OPTIONS,
+    );
+    if (topValues === 0) return undefined;
+    return new ShotIndex(rootIsObject ? spans : []);
+  }
+
+  /**
+   * The index of the text after `edits`, each of which lies inside one indexed shot (what
+   * `setPropertyEdits` produces): spans after an edit move by its size, the edited shot grows or shrinks.
+   */
+  shifted(edits: readonly TextEdit[]): ShotIndex {
+    const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+    const out: ShotSpan[] = new Array(this.spans.length);
+    let e = 0;
+    let shift = 0;
+    for (let i = 0; i < this.spans.length; i++) {
+      const s = this.spans[i]!;
+      // Edits wholly before this shot move it; edits inside it change its length.
+      while (e < sorted.length && sorted[e]!.offset + sorted[e]!.length <= s.offset) {
+        shift += sorted[e]!.content.length - sorted[e]!.length;
+        e++;
+      }
+      let grow = 0;
+      while (e < sorted.length && sorted[e]!.offset < s.offset + s.length) {
+        grow += sorted[e]!.content.length - sorted[e]!.length;
+        e++;
+      }
+      out[i] = { id: s.id, offset: s.offset + shift, length: s.length + grow };
+      shift += grow;
+    }
+    return new ShotIndex(out);
+  }
+
+  /** The shot's object node with offsets in `text` (parsed from its span alone). */
+  node(text: string, span: ShotSpan): JsonNode | undefined {
+    const tree = parseTree(text.slice(span.offset, span.offset + span.length), [], PARSE_OPTIONS);
+    if (tree?.type !== 'object') return undefined;
+    moveNode(tree, span.offset);
+    return tree;
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Our own fresh tree, so moving it in place is safe. */
+function moveNode(node: Mutable<JsonNode>, delta: number): void {
+  node.offset += delta;
+  if (node.colonOffset !== undefined) node.colonOffset += delta;
+  for (const child of node.children ?? []) moveNode(child, delta);
+}
