@@ -24,11 +24,12 @@ afterEach(async () => {
   }
 });
 
-async function rig(project: object, answer: boolean, keys?: { fal?: string }) {
+async function rig(project: object, answer: boolean, keys?: { fal?: string }, viaFake = true) {
   const p = await createProject(project, simpleFiles);
   const asked: SpendRequest[] = [];
   const requestsWhenAsked: number[] = [];
-  const r = cloudEngine(p.file, { fal }, {}, keys, {
+  // Without a base URL and without a key, fal is unavailable (with a base URL it is a keyless proxy).
+  const r = cloudEngine(p.file, viaFake ? { fal } : {}, {}, keys, {
     confirmSpend: async (req) => {
       asked.push(req);
       requestsWhenAsked.push(fal.requests.length);
@@ -81,7 +82,7 @@ describe('confirmSpend', () => {
     const draft = await rig(simpleProject(2), false);
     assert.equal((await draft.engine.render()).shots.rendered, 2);
     assert.equal(draft.asked.length, 0);
-    const keyless = await rig(falShots(1), false, {});
+    const keyless = await rig(falShots(1), false, {}, false);
     const summary = await keyless.engine.render();
     assert.equal(summary.shots.failed, 1);
     assert.equal(keyless.asked.length, 0, 'nothing can be spent without a key: nothing to confirm');
