@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { DailiesApi } from '../../../src/extension/api';
 import { dailies, editorCaughtUp, ensureRendered, example, statuses, until } from './support/dailies';
 import { valueRange } from './support/projectText';
+import { ui, uiAvailable } from './support/ui';
 
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Dailies');
@@ -104,6 +105,12 @@ suite('Every problem is a diagnostic at its line', () => {
         seen: () => api.statusText(),
       });
       assert.doesNotMatch(api.statusText(), /up to date/);
+      if (uiAvailable()) {
+        // For the screenshot tour in docs/: the three broken refs as the user sees them.
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await ui({ kind: 'screenshot', name: '16-broken-refs-in-problems' });
+        await vscode.commands.executeCommand('workbench.action.closePanel');
+      }
     } finally {
       await fs.rm(path.join(root, 'notes.png'), { force: true });
     }

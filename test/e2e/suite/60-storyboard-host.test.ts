@@ -16,6 +16,7 @@ import {
   until,
 } from './support/dailies';
 import { shotValue, valueRange } from './support/projectText';
+import { ui, uiAvailable } from './support/ui';
 
 /** One-variation shots of the example, so re-renders are quick. */
 const SHOT_A = 's01-020';
@@ -157,6 +158,7 @@ suite('Storyboard requests in the workbench', () => {
         /^file:[0-9a-f]{32}\.webp$/.test(api.treeSnapshot().find((i) => i.label === STALE_SHOT)?.icon ?? ''),
       { seen: () => api.treeSnapshot().find((i) => i.label === STALE_SHOT)?.icon },
     );
+    if (uiAvailable()) await ui({ kind: 'screenshot', name: '15-edited-shot-goes-stale' });
 
     const file = await openStoryboard(api);
     assert.deepEqual(await api.storyboardRequest(file, 'runCommand', { command: 'dailies.renderStale' }), {
