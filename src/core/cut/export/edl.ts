@@ -14,19 +14,21 @@ const RESERVED = new Set(['BL', 'BLK', 'BLACK', 'BARS', 'AX', 'AUX']);
 /** Hands out unique ≤ 8 character reel names (letters and digits, upper case), one per media file. */
 export class ReelNames {
   private readonly used = new Set<string>();
-  /** Next suffix to try per name, so thousands of ids sharing 8 characters stay linear. */
+  /** Next suffix to try per 8-character prefix, so thousands of ids sharing one stay linear. */
   private readonly next = new Map<string, number>();
 
   for(name: string): string {
     const base = name.toUpperCase().replace(/[^A-Z0-9]/g, '') || 'SHOT';
     const free = (r: string) => !this.used.has(r) && !RESERVED.has(r);
     let reel = base.slice(0, 8);
-    let n = this.next.get(base) ?? 1;
+    // Every name that shares these 8 characters tries the same candidates: one counter for all of them.
+    const key = reel;
+    let n = this.next.get(key) ?? 1;
     while (!free(reel)) {
       const suffix = (n++).toString(36).toUpperCase();
       reel = base.slice(0, 8 - suffix.length) + suffix;
     }
-    this.next.set(base, n);
+    this.next.set(key, n);
     this.used.add(reel);
     return reel;
   }
