@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode animatic]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode animatic exports]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAnimaticBench } from './animatic';
 import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
+import { runExportsBench } from './exports';
 import { runExtensionBench } from './extension';
 import { type BenchRow, table } from './lib/report';
 import { runOpenProjectBench } from './openProject';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   open: runOpenProjectBench,
   'open-vscode': runOpenVscodeBench,
   animatic: runAnimaticBench,
+  exports: runExportsBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {

@@ -176,6 +176,32 @@ async function check(
     fail(`${label}: reading the export back would change project.json: ${JSON.stringify(back)}`);
 }
 
+/** The example's boards, page 2, as a PNG for the docs (when poppler's pdftoppm is installed). */
+async function boardsPicture(file: string): Promise<void> {
+  const { file: pdf } = await exportCut(file, { format: 'pdf' });
+  const dir = path.join(__dirname, '..', 'test-output');
+  await fs.mkdir(dir, { recursive: true });
+  try {
+    await run('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      '-f',
+      '2',
+      '-l',
+      '2',
+      '-singlefile',
+      pdf,
+      path.join(dir, 'boards-night-train'),
+    ]);
+    console.log(`• pdf boards: page 2 rendered by pdftoppm → test-output/boards-night-train.png`);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') console.log('• pdf boards: pdftoppm not installed, no picture');
+    else fail(`pdftoppm could not render the boards: ${e.stderr ?? e.message}`);
+  }
+}
+
 async function main(): Promise<void> {
   await fs.access(otioRead).catch(() => {
     throw new Error(`otio-read not found at ${otioRead}`);
@@ -184,6 +210,7 @@ async function main(): Promise<void> {
   try {
     for (const fps of [24, 23.976])
       for (const format of ['otio', 'fcpxml', 'edl'] as const) await check(dir, file, voice, format, fps);
+    await boardsPicture(file);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -217,12 +217,12 @@ describe('applying the cut', () => {
     const io: ProjectIO = {
       withLock: (fn) => file.withLock(fn),
       read: () => file.read(),
-      async write(before, after, edits) {
+      async write(before, after) {
         if (!raced) {
           raced = true;
           await p.write((await p.read()).replace('"B"', '"B, re-lit"'));
         }
-        return file.write(before, after, edits);
+        return file.write(before, after);
       },
     };
     assert.equal(await writeCutEdit(io, p.file, { durations: new Map([['b', 3]]) }), true);

@@ -80,7 +80,7 @@ describe('PDF boards', () => {
     }
     for (const [, obj] of doc.context.enumerateIndirectObjects()) {
       if (!(obj instanceof PDFDict) || !(obj.get(PDFName.of('ToUnicode')) instanceof PDFRef)) continue;
-      const cmap = doc.context.lookup(obj.get(PDFName.of('ToUnicode')) as PDFRef, PDFRawStream);
+      const cmap = doc.context.lookup(obj.get(PDFName.of('ToUnicode')) as PDFRef) as PDFRawStream;
       const text = Buffer.from(decodePDFRawStream(cmap).decode()).toString('latin1');
       for (const m of text.matchAll(/<([0-9A-F]{4})>/g)) mapped.add(Number.parseInt(m[1]!, 16));
     }
