@@ -9,7 +9,7 @@ import { canceled } from '../../../util/errors';
 import type { HandoffCut, HandoffShot } from '../handoff';
 import { tc } from '../rate';
 import { drawCover } from './cover';
-import { fpsLabel, GREY, type Painter, rect, STATUS_COLOR, text } from './draw';
+import { fpsLabel, GREY, Painter, rect, STATUS_COLOR, text } from './draw';
 import { embedBoardFonts } from './fonts';
 import { aspectOf, type Grid, type PageLayout, type Paper, pageLayout, TEXT_LEADING } from './layout';
 import { StreamingPdf } from './streamWriter';
@@ -61,7 +61,7 @@ function drawPanel(
     const w = width * scale;
     const h = height * scale;
     const name = p.page.node.newXObject('Im', image);
-    p.page.pushOperators(
+    p.ops.push(
       ...drawImage(name, {
         x: pic.x + (pic.width - w) / 2,
         y: p.height - pic.y - (pic.height + h) / 2,
@@ -166,9 +166,10 @@ export async function writeBoards(
   let next: Promise<PanelPicture[]> | undefined;
   try {
     const cover = out.addPage(layout.width, layout.height);
-    const cp: Painter = { page: cover, fonts, height: layout.height };
+    const cp = new Painter(cover, fonts, layout.height);
     drawCover(cp, layout, cut, date);
     pageFrame(cp, layout, cut, 1, pages, date);
+    cp.flush();
     await out.finishPage(cover, []);
     options.onProgress?.(1, pages);
     const pictures = (n: number) =>
@@ -180,7 +181,7 @@ export async function writeBoards(
       // Convert the next page's pictures while this one is drawn and written.
       next = (n + 1) * perPage < cut.shots.length ? pictures(n + 1) : undefined;
       const page = out.addPage(layout.width, layout.height);
-      const painter: Painter = { page, fonts, height: layout.height };
+      const painter = new Painter(page, fonts, layout.height);
       const images: PDFRef[] = [];
       current.forEach((picture, i) => {
         const shot = cut.shots[n * perPage + i]!;
@@ -202,6 +203,7 @@ export async function writeBoards(
         drawPanel(painter, layout.panels[i]!, shot, picture, cut, ref);
       });
       pageFrame(painter, layout, cut, n + 2, pages, date);
+      painter.flush();
       await out.finishPage(page, images);
       options.onProgress?.(n + 2, pages);
     }

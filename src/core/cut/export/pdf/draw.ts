@@ -1,7 +1,7 @@
 // Drawing in page coordinates from the top-left (as the layout is computed), on a pdf-lib page whose
 // origin is the bottom-left; text always goes through the font's clean() so nothing is drawn that the
 // embedded font cannot show.
-import { type PDFPage, rgb } from 'pdf-lib';
+import { degrees, drawRectangle, drawText, type PDFName, type PDFOperator, type PDFPage, rgb } from 'pdf-lib';
 import type { HandoffCut } from '../handoff';
 import type { BoardFonts } from './fonts';
 import type { Rect } from './layout';
@@ -14,11 +14,36 @@ export const STATUS_COLOR = {
   pending: GREY,
 } as const;
 
-export interface Painter {
-  page: PDFPage;
-  fonts: BoardFonts;
-  height: number;
+/**
+ * Draws into a list of operators pushed to the page once (`flush`): pdf-lib's own draw calls each look
+ * the page's resources up again, which adds up over thousands of pages.
+ */
+export class Painter {
+  readonly ops: PDFOperator[] = [];
+  private readonly keys: { regular: PDFName; bold: PDFName };
+
+  constructor(
+    readonly page: PDFPage,
+    readonly fonts: BoardFonts,
+    readonly height: number,
+  ) {
+    this.keys = {
+      regular: page.node.newFontDictionary(fonts.regular.pdf.name, fonts.regular.pdf.ref),
+      bold: page.node.newFontDictionary(fonts.bold.pdf.name, fonts.bold.pdf.ref),
+    };
+  }
+
+  fontKey(bold: boolean): PDFName {
+    return bold ? this.keys.bold : this.keys.regular;
+  }
+
+  flush(): void {
+    if (this.ops.length) this.page.pushOperators(...this.ops);
+    this.ops.length = 0;
+  }
 }
+
+const NONE = degrees(0);
 
 /** Text with its top at `top` (page coordinates from the top-left). */
 export function text(
@@ -33,23 +58,36 @@ export function text(
   let t = font.clean(s);
   if (o.maxWidth) t = font.fit(t, size, o.maxWidth);
   const w = o.align === 'right' ? font.width(t, size) : 0;
-  p.page.drawText(t, {
-    x: x - w,
-    y: p.height - top - size * 0.8,
-    size,
-    font: font.pdf,
-    color: o.color ?? INK,
-  });
+  if (!t) return;
+  p.ops.push(
+    ...drawText(font.pdf.encodeText(t), {
+      x: x - w,
+      y: p.height - top - size * 0.8,
+      size,
+      font: p.fontKey(o.bold === true),
+      color: o.color ?? INK,
+      rotate: NONE,
+      xSkew: NONE,
+      ySkew: NONE,
+    }),
+  );
 }
 
 export function rect(p: Painter, r: Rect, fill: ReturnType<typeof rgb>): void {
-  p.page.drawRectangle({
-    x: r.x,
-    y: p.height - r.y - r.height,
-    width: r.width,
-    height: r.height,
-    color: fill,
-  });
+  p.ops.push(
+    ...drawRectangle({
+      x: r.x,
+      y: p.height - r.y - r.height,
+      width: r.width,
+      height: r.height,
+      color: fill,
+      borderColor: undefined,
+      borderWidth: 0,
+      rotate: NONE,
+      xSkew: NONE,
+      ySkew: NONE,
+    }),
+  );
 }
 
 export function fpsLabel(cut: HandoffCut): string {

@@ -1,7 +1,9 @@
 // The boards' type: DejaVu Sans regular and bold, shipped in media/fonts (licence beside them), embedded
 // as subsets. They cover Latin with its accents (é, ü, ß, ñ), Greek and Cyrillic; a character neither
 // has (CJK, emoji) is drawn as "?" rather than as an invisible .notdef, so no text vanishes silently.
-// Widths are cached per character: wrapping 10,000 prompts costs a table lookup per letter.
+// Text is laid out one glyph per character (no shaping: boards need neither ligatures nor kerning), with
+// glyphs and widths cached per character: pdf-lib would run fontkit's full OpenType shaping for every
+// string drawn and measured, most of the CPU of a 10,000-shot board.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
@@ -9,8 +11,39 @@ import type { PDFDocument, PDFFont } from 'pdf-lib';
 import { bundledFontsDir } from '../../../media/fonts';
 import { DailiesError } from '../../../util/errors';
 
+interface Glyph {
+  id: number;
+  advanceWidth: number;
+}
+
 interface GlyphSource {
   hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): Glyph;
+  layout: (text: string) => { glyphs: Glyph[] };
+}
+
+/** The fontkit font pdf-lib's embedder holds (its subset is built from the glyphs this font returns). */
+function embedderFont(font: PDFFont): GlyphSource {
+  const f = (font as unknown as { embedder?: { font?: GlyphSource } }).embedder?.font;
+  if (!f || typeof f.glyphForCodePoint !== 'function')
+    throw new DailiesError('internal', 'pdf-lib no longer exposes its font embedder (was it upgraded?)');
+  return f;
+}
+
+/** Replaces shaping with a cached glyph per character, for encoding and measuring alike. */
+function simpleLayout(f: GlyphSource): void {
+  const cache = new Map<number, Glyph>();
+  f.layout = (text: string) => ({
+    glyphs: Array.from(text, (ch) => {
+      const cp = ch.codePointAt(0)!;
+      let g = cache.get(cp);
+      if (!g) {
+        g = f.glyphForCodePoint(cp);
+        cache.set(cp, g);
+      }
+      return g;
+    }),
+  });
 }
 
 export class BoardFont {
@@ -92,8 +125,10 @@ export async function embedBoardFonts(doc: PDFDocument, dir = bundledFontsDir())
   doc.registerFontkit(fontkit);
   const load = async (file: string) => {
     const bytes = await fs.readFile(path.join(dir, file));
-    const glyphs = fontkit.create(bytes) as unknown as GlyphSource;
-    return new BoardFont(await doc.embedFont(bytes, { subset: true }), glyphs);
+    const pdf = await doc.embedFont(bytes, { subset: true });
+    const glyphs = embedderFont(pdf);
+    simpleLayout(glyphs);
+    return new BoardFont(pdf, glyphs);
   };
   return { regular: await load('DejaVuSans.ttf'), bold: await load('DejaVuSans-Bold.ttf') };
 }

@@ -16,8 +16,8 @@ export interface PanelJpeg {
 
 export type PanelPicture = { jpeg: PanelJpeg } | { missing: string };
 
-/** Longest side of a panel's picture (px): sharp at 200 dpi for the largest panel of a 1×1 grid is more. */
-export const PANEL_PX = 480;
+/** Longest side of a panel's picture (px): ~130 dpi across a 2×3 panel; thumbnails are 400 px anyway. */
+export const PANEL_PX = 400;
 
 export async function panelPicture(shot: HandoffShot, paths: ProjectPaths): Promise<PanelPicture> {
   const media = shot.media;
@@ -31,7 +31,7 @@ export async function panelPicture(shot: HandoffShot, paths: ProjectPaths): Prom
       .resize({ width: PANEL_PX, height: PANEL_PX, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#000000' })
       .toColourspace('srgb')
-      .jpeg({ quality: 82, progressive: false, chromaSubsampling: '4:2:0' })
+      .jpeg({ quality: 80, progressive: false, chromaSubsampling: '4:2:0', optimiseCoding: false })
       .toBuffer({ resolveWithObject: true });
     return { jpeg: { bytes: data, width: info.width, height: info.height } };
   } catch (err) {
