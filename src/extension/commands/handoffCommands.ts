@@ -2,18 +2,13 @@
 // and "Dailies: Import Editorial Cut…" (an open dialog, durations only or durations and order, a summary
 // to confirm, then one edit through the editor-aware IO so an open, unsaved project.json is edited in
 // place). Both also take `{ projectFile, … }` so tests and other extensions can run them without dialogs;
-// they resolve with the result.
+// they resolve with the result. The exporters (pdf-lib, fontkit, sharp) load on first use, never at
+// activation.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  defaultExportName,
-  EXPORT_FORMATS,
-  type ExportFormat,
-  type ExportResult,
-  exportCut,
-  isExportFormat,
-} from '../../core/cut/export/exportCut';
-import { type ImportReport, importCut } from '../../core/cut/export/importCut';
+import type { ExportFormat, ExportResult } from '../../core/cut/export/exportCut';
+import { defaultExportName, EXPORT_FORMATS, isExportFormat } from '../../core/cut/export/formats';
+import type { ImportReport } from '../../core/cut/export/importCut';
 import { toDailiesError } from '../../core/util/errors';
 import { readCutSettings } from '../cut/cutSettings';
 import type { DailiesLog } from '../log';
@@ -101,6 +96,7 @@ async function runExport(registry: ProductionRegistry, log: DailiesLog, arg: unk
         const sub = token.onCancellationRequested(() => controller.abort());
         let last = 0;
         try {
+          const { exportCut } = await import('../../core/cut/export/exportCut');
           return await exportCut(production.file, {
             format: chosen,
             out,
@@ -171,6 +167,7 @@ async function runImport(registry: ProductionRegistry, log: DailiesLog, arg: unk
   }
   const options = { fps: fpsOf(production), reorder, io: new DocumentAwareIO(production.uri) };
   try {
+    const { importCut } = await import('../../core/cut/export/importCut');
     if (!given.cutFile) {
       const preview = await importCut(production.file, cutFile, { ...options, dryRun: true });
       if (!preview.changes.length && !preview.order) {

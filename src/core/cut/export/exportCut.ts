@@ -14,23 +14,12 @@ import { CutError } from '../errors';
 import { writeCsv } from './csv';
 import { writeEdl } from './edl';
 import { writeFcpXml } from './fcpxml';
+import { defaultExportName, EXPORT_FORMATS, type ExportFormat } from './formats';
 import { buildHandoff, type HandoffCut } from './handoff';
 import { writeOtio } from './otio';
 import { type BoardOptions, DEFAULT_BOARDS, writeBoards } from './pdf/boards';
 
-export const EXPORT_FORMATS = {
-  otio: { ext: '.otio', label: 'OpenTimelineIO', timeline: true },
-  fcpxml: { ext: '.xml', label: 'Final Cut Pro 7 XML (Premiere, Resolve)', timeline: true },
-  edl: { ext: '.edl', label: 'CMX 3600 EDL', timeline: true },
-  pdf: { ext: '.pdf', label: 'PDF boards', timeline: false },
-  csv: { ext: '.csv', label: 'Shot list (CSV)', timeline: false },
-} as const;
-
-export type ExportFormat = keyof typeof EXPORT_FORMATS;
-
-export function isExportFormat(v: unknown): v is ExportFormat {
-  return typeof v === 'string' && Object.hasOwn(EXPORT_FORMATS, v);
-}
+export { defaultExportName, EXPORT_FORMATS, type ExportFormat, isExportFormat } from './formats';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -58,18 +47,6 @@ export interface ExportResult {
 
 /** Where the TTS scratch voice is laid as one track as long as the cut (the animatic muxes the same file). */
 export const DEFAULT_VOICE_TRACK = 'cut/voice.mp3';
-
-export function defaultExportName(cut: Pick<HandoffCut, 'title'>, format: ExportFormat): string {
-  const slug =
-    cut.title
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 80) || 'cut';
-  return `${slug}${EXPORT_FORMATS[format].ext}`;
-}
 
 /** Shots whose duration cannot be cut, named: a timeline with them would be malformed. */
 export function timelineProblems(cut: HandoffCut): string | undefined {
