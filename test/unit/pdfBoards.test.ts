@@ -8,7 +8,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import {
+  decodePDFRawStream,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  type PDFRawStream,
+  PDFRef,
+} from 'pdf-lib';
 import sharp from 'sharp';
 import { exportCut } from '../../src/core/cut/export/exportCut';
 import { embedBoardFonts } from '../../src/core/cut/export/pdf/fonts';
