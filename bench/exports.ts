@@ -1,5 +1,5 @@
-// 9. Hand-off exports of the 10,000-shot project (bench/lib/bigProject.ts, every circled take with a real
-// 400 px WebP thumbnail), each figure beside a baseline measured in the same run:
+// 9. Hand-off exports of the 10,000-shot project (bench/lib/bigProject.ts; DAILIES_BENCH_EXPORTS_SHOTS
+// for another size), every circled take with a real 400 px WebP thumbnail, each figure beside a baseline measured in the same run:
 //   - OTIO, FCP 7 XML, EDL, CSV: the whole `exportCut` (load + validate project.json, stat every take,
 //     write atomically) against loading and validating the project alone; goal ≤ 1 s for OTIO/EDL/CSV;
 //   - PDF boards with thumbnails, in a child process: wall time (goal ≤ 30 s) against converting the
@@ -20,7 +20,7 @@ import { makeBigProject } from './lib/bigProject';
 import { type BenchRow, ratio, timed } from './lib/report';
 
 const run = promisify(execFile);
-const SHOTS = 10_000;
+const SHOTS = Number(process.env.DAILIES_BENCH_EXPORTS_SHOTS ?? 10_000);
 const REPEATS = 3;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
