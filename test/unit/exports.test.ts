@@ -125,6 +125,9 @@ describe('the hand-off model', () => {
 describe('OpenTimelineIO (.otio)', () => {
   it('is an OTIO 0.18 Timeline: Stack > Track(Video) > Clip.2 with DEFAULT_MEDIA, RationalTime at the rate', async () => {
     const p = await threeShots();
+    const json = await p.json();
+    (json.shots[0]!.render as unknown as Record<string, unknown>).seed = 4242;
+    await p.write(JSON.stringify(json, null, 2));
     const cut = await handoff(p);
     const t = JSON.parse(writeOtio(cut));
     assert.equal(t.OTIO_SCHEMA, 'Timeline.1');
@@ -149,6 +152,8 @@ describe('OpenTimelineIO (.otio)', () => {
     assert.equal(ref.OTIO_SCHEMA, 'ExternalReference.1');
     assert.equal(ref.target_url, pathToFileURL(path.join(p.dir, 'renders/s01-010/s01-010_v2.png')).href);
     assert.equal(a.metadata.dailies.take, 2);
+    assert.equal(a.metadata.dailies.model, 'draft/storyboard');
+    assert.equal(a.metadata.dailies.seed, 4242);
     assert.equal(a.metadata.dailies.reviewStatus, 'changes-requested');
     assert.equal(a.metadata.dailies.prompt, 'The prompt of s01-010, a wide frame of the platform at night');
     assert.deepEqual(

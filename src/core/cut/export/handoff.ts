@@ -44,6 +44,7 @@ export interface HandoffShot {
   prompt: string;
   notes?: string;
   model?: string;
+  /** The seed that made the circled take when recorded (like `model`), else the one the shot asks for. */
   seed?: number;
   review: ShotReview;
   costUsd?: number;
@@ -175,6 +176,7 @@ function linkTake(out: HandoffShot, shot: Shot, paths: ProjectPaths): void {
     return;
   }
   out.take = take.take;
+  if (take.seed !== undefined) out.seed = take.seed;
   let media: { rel: string; abs: string };
   try {
     media = paths.resolveFile(take.media);
