@@ -157,6 +157,51 @@ describe('PDF boards', () => {
     );
   });
 
+  it('pdftotext reads the cover totals (shots, running time, spend, review), page numbers and every panel field', async (t) => {
+    const probe = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' });
+    if (probe.error) {
+      if (process.env.DAILIES_REQUIRE_POPPLER === '1')
+        assert.fail('pdftotext (poppler-utils) is required here but missing');
+      t.skip('pdftotext (Debian poppler-utils) is not installed: the text check is skipped');
+      return;
+    }
+    const p = await boardsProject();
+    const json = await p.json();
+    const record = (i: number) => json.shots[i]!.render as unknown as Record<string, unknown>;
+    record(0).costUsd = 0.25;
+    record(2).costUsd = 0.5;
+    (json.shots[4] as unknown as Record<string, unknown>).notes = 'Hold on the lamp.';
+    await p.write(JSON.stringify(json, null, 2));
+    const { file, pages } = await exportCut(p.file, {
+      format: 'pdf',
+      boards: { now: new Date('2026-03-04T12:00:00Z') },
+    });
+    const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const pageTexts = stdout.split('\f').filter((x) => x.trim());
+    assert.equal(pageTexts.length, pages);
+    for (const [i, text] of pageTexts.entries()) assert.match(text, new RegExp(`Page ${i + 1} of ${pages}`));
+    const cover = pageTexts[0]!.replace(/ +/g, ' ');
+    assert.match(cover, /Поезд · Night Train/);
+    // 1+2+3+4+5+2 s = 17 s = 408 frames at 24 fps.
+    assert.match(cover, /Shots 6 \(5 with a take, 1 not rendered\)/);
+    assert.match(cover, /Running time 17 s · 00:00:17:00 \(408 frames at 24 fps\)/);
+    assert.match(cover, /Spend \$0\.75 \(recorded render costs of 2 shots\)/);
+    assert.match(cover, /1 approved · 0 changes requested · 5 pending/);
+    const board = pageTexts[1]!.replace(/ +/g, ' ');
+    for (const expected of [
+      /s01-010 1 s · 24 fr/,
+      /TC 00:00:00:00 – 00:00:01:00/,
+      /TC 00:00:03:00 – 00:00:06:00/,
+      /take 1 · approved/,
+      /no take · pending/,
+      /Café über Straße, mañana/,
+      /Поезд уходит в полночь/,
+      /Lovely; keep it\./,
+      /Hold on the lamp\./,
+    ])
+      assert.match(board, expected);
+  });
+
   it('writes page by page: the document holds one page of objects however many pages were written', async () => {
     const dir = tempDir('dailies-pdf-');
     try {
