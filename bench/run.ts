@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark; a markdown table (with the date, the machine and its load, ready for
 // the README) on stdout, and the same as JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic open
-//                                   storyboard extension activation open-vscode]
+//   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic exports
+//                                   open storyboard extension activation open-vscode]
 //   node --import tsx bench/run.ts --smoke      every bench at a tiny scale, goals not judged (a quick check
 //                                               that the benchmarks still run; `npm test` does this for scale)
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { runActivationBench } from './activation';
 import { runAnimaticBench } from './animatic';
 import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
+import { runExportsBench } from './exports';
 import { runExtensionBench } from './extension';
 import { describeRun, loadAverage, machineInfo, type RunInfo } from './lib/machine';
 import { type BenchRow, table } from './lib/report';
@@ -31,6 +32,7 @@ export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   overhead: runEngineOverheadBench,
   downloads: runDownloadsBench,
   animatic: runAnimaticBench,
+  exports: runExportsBench,
   open: runOpenProjectBench,
   storyboard: storyboardBenchRows,
   extension: runExtensionBench,
@@ -45,6 +47,7 @@ const SMOKE_ENV: Record<string, string> = {
   DAILIES_BENCH_THUMBS: '6',
   DAILIES_BENCH_SCHEDULE_SHOTS: '8',
   DAILIES_BENCH_ACTIVATION_RUNS: '1',
+  DAILIES_BENCH_EXPORTS_SHOTS: '60',
 };
 /** Benches that need a browser, a VS Code or a package build: not part of a smoke run. */
 const HEAVY = new Set(['storyboard', 'extension', 'activation', 'open-vscode']);

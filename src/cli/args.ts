@@ -53,6 +53,8 @@ Commands:
   metrics    Latency, cache and cost metrics of this production
   migrate    Download remote images the project links to and point it at the local copies
   animatic   Cut the circled takes (slates for shots not rendered) into an H.264 MP4
+  export     Hand off: --format otio|fcpxml|edl|pdf|csv (see dailies export --help)
+  import-cut Read an editor's .otio/.xml/.edl back: new durations, --reorder (dailies import-cut --help)
 
 Options:
   --shots a,b,c          Only these shots

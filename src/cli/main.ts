@@ -6,6 +6,8 @@ import { DailiesError, toDailiesError } from '../core/util/errors';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args';
 import { animaticCommand } from './commands/animatic';
 import { estimateCommand } from './commands/estimate';
+import { exportCommand } from './commands/export';
+import { importCutCommand } from './commands/importCut';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
@@ -27,6 +29,9 @@ export interface CliIO {
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  // The hand-off commands take their own options (and import-cut a second file).
+  if (argv[0] === 'export') return exportCommand(argv.slice(1), io);
+  if (argv[0] === 'import-cut') return importCutCommand(argv.slice(1), io);
   let args: CliArgs | 'help' | 'version';
   try {
     args = parseCli(argv);

@@ -6,6 +6,7 @@ import { SharedLimits } from '../core/render/scheduler';
 import type { DailiesApi } from './api';
 import { registerAnimaticCommands } from './commands/animaticCommands';
 import { registerBatchCommands } from './commands/batchCommands';
+import { registerHandoffCommands } from './commands/handoffCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
 import { SelectionTracker } from './commands/selection';
@@ -81,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     ...registerKeyCommands(keys, registry),
     ...registerViewCommands(registry, panels, log),
     ...registerAnimaticCommands({ registry, log, extensionUri: context.extensionUri }),
+    ...registerHandoffCommands(registry, log),
   ]) {
     add(d);
   }
