@@ -3,6 +3,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
+import { reviewIssues } from '../review/validate';
 import { type Project, ProjectSchema } from './schema';
 import { LineIndex, pointerSegments, pointerToJsonPath } from './textPosition';
 
@@ -40,7 +41,10 @@ export type IssueCode =
   | 'unknown-scene'
   | 'unknown-cast'
   | 'unknown-model'
-  | 'ref';
+  | 'ref'
+  | 'take'
+  | 'review-status'
+  | 'review-note';
 
 const MAX_ISSUES = 100;
 let compiled: TypeCheck<typeof ProjectSchema> | undefined;
@@ -83,7 +87,7 @@ export function validateProjectValue(
       if (raw.length >= MAX_ISSUES) break;
     }
   } else {
-    raw.push(...semanticIssues(value as Project, options));
+    raw.push(...semanticIssues(value as Project, options), ...reviewIssues(value as Project));
   }
   if (raw.length === 0) return [];
   return locateIssues(text, raw);

@@ -3,12 +3,19 @@
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
 import { promises as fs } from 'node:fs';
-import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
+import { type Node as JsonNode, type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { sleep } from '../util/abort';
 import { stageAtomicWrite } from '../util/atomicWrite';
 import { DailiesError, errorMessage } from '../util/errors';
 import { withFileLock } from '../util/lock';
-import { applyEdits, detectFormat, indexShots, setPropertyEdits, type TextEdit } from './edit';
+import {
+  applyEdits,
+  detectFormat,
+  indexShots,
+  propertyValue,
+  setPropertiesEdits,
+  type TextEdit,
+} from './edit';
 import { type ParseOutcome, readProjectText } from './load';
 import type { RenderRecord } from './schema';
 
@@ -104,8 +111,19 @@ export interface WriterOptions {
   onWritten?: (text: string) => void;
 }
 
+/**
+ * A change to one property of a shot, computed from its value in the very text being edited (undefined
+ * when absent; `read` gives the shot's other properties): the new value, undefined to remove it, or KEEP
+ * to leave it as it is.
+ */
+export type PropertyUpdate = (current: unknown, read: (key: string) => unknown) => unknown;
+export const KEEP: unique symbol = Symbol('keep');
+
+type Updates = Map<string, Map<string, PropertyUpdate>>;
+
 export class ProjectWriter {
   private pending = new Map<string, RenderRecord | undefined>();
+  private updates: Updates = new Map();
   private running: Promise<FlushReport> | undefined;
 
   constructor(
@@ -118,14 +136,37 @@ export class ProjectWriter {
     this.pending.set(shotId, record);
   }
 
+  /**
+   * Queues a change of one property of a shot (review: `take`, `review`), written with the next flush in
+   * the same minimal, locked, atomic edit as render records. Updates of one key compose in order.
+   */
+  update(shotId: string, key: string, fn: PropertyUpdate): void {
+    let keys = this.updates.get(shotId);
+    if (!keys) {
+      keys = new Map();
+      this.updates.set(shotId, keys);
+    }
+    const before = keys.get(key);
+    keys.set(
+      key,
+      before
+        ? (v, read) => {
+            const mid = before(v, read);
+            const next = fn(mid === KEEP ? v : mid, read);
+            return next === KEEP ? mid : next;
+          }
+        : fn,
+    );
+  }
+
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pending.size + this.updates.size;
   }
 
   /** Flushes everything queued so far; concurrent callers share one flush, then a follow-up runs. */
   async flush(): Promise<FlushReport> {
     while (this.running) await this.running.catch(() => undefined);
-    if (this.pending.size === 0) return { written: [], missing: [] };
+    if (this.pending.size === 0 && this.updates.size === 0) return { written: [], missing: [] };
     this.running = this.flushOnce();
     try {
       return await this.running;
@@ -137,22 +178,33 @@ export class ProjectWriter {
   private async flushOnce(): Promise<FlushReport> {
     const batch = new Map(this.pending);
     this.pending.clear();
+    const updates = this.updates;
+    this.updates = new Map();
     try {
-      const report = await this.io.withLock(() => this.applyBatch(batch));
-      if (report.blocked) this.requeue(batch);
+      const report = await this.io.withLock(() => this.applyBatch(batch, updates));
+      if (report.blocked) this.requeue(batch, updates);
       return report;
     } catch (err) {
-      this.requeue(batch);
+      this.requeue(batch, updates);
       const message = errorMessage(err);
       return { written: [], missing: [], blocked: message };
     }
   }
 
-  private requeue(batch: Map<string, RenderRecord | undefined>): void {
+  private requeue(batch: Map<string, RenderRecord | undefined>, updates: Updates = new Map()): void {
     for (const [id, rec] of batch) if (!this.pending.has(id)) this.pending.set(id, rec);
+    // Earlier updates go first: a newer one queued meanwhile applies on top of them.
+    for (const [id, keys] of updates) {
+      const later = this.updates.get(id);
+      this.updates.set(id, keys);
+      for (const [key, fn] of later ?? []) this.update(id, key, fn);
+    }
   }
 
-  private async applyBatch(batch: Map<string, RenderRecord | undefined>): Promise<FlushReport> {
+  private async applyBatch(
+    batch: Map<string, RenderRecord | undefined>,
+    updates: Updates = new Map(),
+  ): Promise<FlushReport> {
     // Editors do not take our lock. `base` is the text our edits apply to; `expected` is what we believe
     // the file holds. When a save slips in before our write, we start over from the saved text. When one
     // lands in the file our write replaced, its change is carried (`owed`) onto whatever the file holds
@@ -167,13 +219,15 @@ export class ProjectWriter {
       const edits: TextEdit[] = [];
       const written: string[] = [];
       const missing: string[] = [];
-      for (const [shotId, record] of batch) {
+      for (const shotId of new Set([...batch.keys(), ...updates.keys()])) {
         const node = index.shots.get(shotId);
         if (!node) {
           missing.push(shotId);
           continue;
         }
-        edits.push(...setPropertyEdits(base, node, 'render', record, fmt));
+        const entries = changesOf(node, batch, shotId, updates.get(shotId));
+        if (entries.length === 0) continue;
+        edits.push(...setPropertiesEdits(base, node, entries, fmt));
         written.push(shotId);
       }
       if (edits.length === 0) {
@@ -185,7 +239,7 @@ export class ProjectWriter {
         return { written, missing };
       }
       const after = applyEdits(base, edits);
-      // Only `render` values change, so a valid result proves the user's text was valid too; the text
+      // Only Dailies' own values change, so a valid result proves the user's text was valid too; the text
       // before is checked only to tell a file the user left mid-edit from a bug of ours.
       const check = this.options.validate(after);
       if (!check.ok) {
@@ -255,6 +309,23 @@ export class ProjectWriter {
     }
     return requeued;
   }
+}
+
+/** A shot's property changes in this batch: its render record, then its updates (skipping no-ops). */
+function changesOf(
+  node: JsonNode,
+  batch: Map<string, RenderRecord | undefined>,
+  shotId: string,
+  updates: Map<string, PropertyUpdate> | undefined,
+): [string, unknown][] {
+  const entries: [string, unknown][] = batch.has(shotId) ? [['render', batch.get(shotId)]] : [];
+  for (const [key, fn] of updates ?? []) {
+    const current = propertyValue(node, key);
+    const next = fn(current, (other) => propertyValue(node, other));
+    if (next === KEEP || JSON.stringify(next) === JSON.stringify(current)) continue;
+    entries.push([key, next]);
+  }
+  return entries;
 }
 
 /** The one region where `b` differs from `a` (common prefix and suffix stripped), as an edit of `a`. */

@@ -23,6 +23,7 @@ import type { OutputRecord, RenderRecord } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
+import { ReviewRecorder } from '../review/recorder';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
@@ -92,6 +93,8 @@ export class RenderEngine {
   readonly scheduler: Scheduler;
   readonly metrics: MetricsStore;
   readonly writer: ProjectWriter;
+  /** Versions of every recorded render, and review status back to pending after a re-render. */
+  readonly review: ReviewRecorder;
   private readonly hasher: RefHasher;
   private readonly store: ContentStore;
   private readonly results: ResultCache;
@@ -121,6 +124,7 @@ export class RenderEngine {
       validate: (text) => parseProjectText(text, this.paths.projectFile),
       onWritten: options.onWritten,
     });
+    this.review = new ReviewRecorder(this.paths, this.writer, (m) => this.log('warn', 'WRITE', m));
     options.uploader?.attach?.({
       log: (level, tag, message) => this.log(level, tag, message),
       metrics: this.metrics,
@@ -312,6 +316,7 @@ export class RenderEngine {
       );
       await this.flushNow();
       await this.reconcileRecords();
+      await this.review.idle();
     } catch (err) {
       const error = toDailiesError(err);
       this.log('error', 'ERROR', error.message);
@@ -353,6 +358,7 @@ export class RenderEngine {
   async dispose(): Promise<void> {
     this.cancelAll();
     await this.flushNow().catch(() => undefined);
+    await this.review.idle();
     await this.persist();
     this.journal.close();
     this.emitter.dispose();
@@ -450,6 +456,7 @@ export class RenderEngine {
         error: outputs.length === planned.spec.variations ? undefined : firstError,
       };
       this.writer.set(shotId, record);
+      this.review.rendered(planned, record);
       this.recorded.set(shotId, record);
       this.scheduleFlush();
     }
