@@ -60,7 +60,11 @@ const targets = [
     name: 'webviews',
     options: {
       ...webview,
-      entryPoints: { storyboard: 'webview-ui/storyboard/main.ts', metrics: 'webview-ui/metrics/main.ts' },
+      entryPoints: {
+        storyboard: 'webview-ui/storyboard/main.ts',
+        metrics: 'webview-ui/metrics/main.ts',
+        viewer: 'webview-ui/viewer/main.ts',
+      },
       outdir: 'dist/webview',
     },
   },

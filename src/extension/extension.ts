@@ -7,6 +7,7 @@ import type { DailiesApi } from './api';
 import { registerBatchCommands } from './commands/batchCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { registerViewCommands } from './commands/viewCommands';
 import { DailiesLog } from './log';
 import { ProjectDiagnostics } from './productions/diagnostics';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     ...registerBatchCommands(registry, log),
     ...registerKeyCommands(keys, registry),
     ...registerViewCommands(registry, panels, log),
+    ...registerReviewCommands(context.extensionUri, registry, log),
   ]) {
     add(d);
   }

@@ -24,7 +24,13 @@ function project() {
   return {
     dailies: 1,
     shots: [
-      { id: 'a', prompt: 'The platform at night, rain', seed: 10, variations: 2, model: 'fal-ai/flux/schnell' },
+      {
+        id: 'a',
+        prompt: 'The platform at night, rain',
+        seed: 10,
+        variations: 2,
+        model: 'fal-ai/flux/schnell',
+      },
       { id: 'b', prompt: 'The café car', seed: 20, model: 'fal-ai/flux/schnell' },
     ],
   };
@@ -37,7 +43,11 @@ interface Json {
     seed?: number;
     take?: number;
     review?: unknown;
-    render?: { renderedAt: string; inputHash: string; outputs: { variation: number; image: string; thumb?: string; sha256: string }[] };
+    render?: {
+      renderedAt: string;
+      inputHash: string;
+      outputs: { variation: number; image: string; thumb?: string; sha256: string }[];
+    };
   }[];
 }
 
@@ -78,7 +88,11 @@ describe('review loop (fal fake)', () => {
 
   async function editPrompt(p: TempProject, prompt: string, seed: number) {
     const text = await p.read();
-    await p.write(text.replace('"The platform at night, rain"', JSON.stringify(prompt)).replace('"seed": 10', `"seed": ${seed}`));
+    await p.write(
+      text
+        .replace('"The platform at night, rain"', JSON.stringify(prompt))
+        .replace('"seed": 10', `"seed": ${seed}`),
+    );
   }
 
   it('re-render after changes requested: pending again, notes kept, old render kept as a version', async () => {
@@ -123,11 +137,16 @@ describe('review loop (fal fake)', () => {
     assert.equal(Object.keys(versions[0]!.thumbs ?? {}).length, 2);
     // No duplicate bytes: every image and thumbnail of every version is one object in the store, and
     // the versions folder holds only JSON lines.
-    const shas = new Set(versions.flatMap((v) => [...v.render.outputs.map((o) => o.sha256), ...Object.values(v.thumbs ?? {})]));
+    const shas = new Set(
+      versions.flatMap((v) => [...v.render.outputs.map((o) => o.sha256), ...Object.values(v.thumbs ?? {})]),
+    );
     const objects = await storeObjects(p.dir);
-    for (const sha of shas) assert.equal(objects.filter((o) => o.startsWith(sha)).length, 1, sha);
+    for (const sha of shas) assert.equal(objects.filter((o) => sha && o.startsWith(sha)).length, 1, sha);
     const kept = await fs.readdir(path.join(p.dir, '.dailies', 'versions'));
-    assert.ok(kept.every((f) => f.endsWith('.jsonl')), kept.join(', '));
+    assert.ok(
+      kept.every((f) => f.endsWith('.jsonl')),
+      kept.join(', '),
+    );
   });
 
   it('restores an old version from the store with no provider call, prompt and all', async () => {

@@ -108,8 +108,18 @@ describe('review data in project.json', () => {
     const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     assert.deepEqual(issues, [
       { path: 'shots[0].take', line: lineOf('"take": 5'), severity: 'warning', code: 'take' },
-      { path: 'shots[1].review.status', line: lineOf('"aproved"'), severity: 'warning', code: 'review-status' },
-      { path: 'shots[1].review.notes[1]', line: lineOf('          42'), severity: 'warning', code: 'review-note' },
+      {
+        path: 'shots[1].review.status',
+        line: lineOf('"aproved"'),
+        severity: 'warning',
+        code: 'review-status',
+      },
+      {
+        path: 'shots[1].review.notes[1]',
+        line: lineOf('          42'),
+        severity: 'warning',
+        code: 'review-note',
+      },
       {
         path: 'shots[1].review.notes[2].text',
         line: lineOf('"text": 7'),
@@ -146,9 +156,15 @@ describe('review data in project.json', () => {
 
 describe('setPropertiesEdits', () => {
   const cases: [string, string][] = [
-    ['multi-line with a trailing comment', '{\n  "shots": [\n    {\n      "id": "a",\n      "prompt": "p" // keep\n    }\n  ]\n}\n'],
+    [
+      'multi-line with a trailing comment',
+      '{\n  "shots": [\n    {\n      "id": "a",\n      "prompt": "p" // keep\n    }\n  ]\n}\n',
+    ],
     ['one line', '{ "shots": [ { "id": "a", "prompt": "p" } ] }'],
-    ['CRLF and tabs', '{\r\n\t"shots": [\r\n\t\t{\r\n\t\t\t"id": "a",\r\n\t\t\t"prompt": "p"\r\n\t\t}\r\n\t]\r\n}\r\n'],
+    [
+      'CRLF and tabs',
+      '{\r\n\t"shots": [\r\n\t\t{\r\n\t\t\t"id": "a",\r\n\t\t\t"prompt": "p"\r\n\t\t}\r\n\t]\r\n}\r\n',
+    ],
   ];
   for (const [name, text] of cases) {
     it(`inserts several new properties at once (${name})`, () => {
@@ -198,7 +214,9 @@ describe('circling and reviewing in project.json', () => {
       notes: [{ text: 'Lovely light.', author: CTX.who, at: CTX.at, status: 'approved' }],
     });
     // The user's text survives: only new properties were added after each shot's last one.
-    const stripped = after.replace(/,\n {6}"take": 2/g, '').replace(/,\n {6}"review": \{[\s\S]*?\n {6}\}/g, '');
+    const stripped = after
+      .replace(/,\n {6}"take": 2/g, '')
+      .replace(/,\n {6}"review": \{[\s\S]*?\n {6}\}/g, '');
     assert.equal(stripped, text);
   });
 
@@ -262,11 +280,14 @@ describe('circling and reviewing in project.json', () => {
   it('a new render sends a shot with changes requested back to pending, its notes kept', () => {
     const reopen = reopenAfterRender('2026-03-02T00:00:00.000Z');
     const notes = [{ text: 'Warmer, please', author: 'Ana', status: 'changes-requested' }];
-    assert.deepEqual(reopen({ status: 'changes-requested', by: 'Ana', at: 'x', notes }, () => undefined), {
-      status: 'pending',
-      at: '2026-03-02T00:00:00.000Z',
-      notes,
-    });
+    assert.deepEqual(
+      reopen({ status: 'changes-requested', by: 'Ana', at: 'x', notes }, () => undefined),
+      {
+        status: 'pending',
+        at: '2026-03-02T00:00:00.000Z',
+        notes,
+      },
+    );
     const keep = reopen({ status: 'approved' }, () => undefined);
     assert.equal(typeof keep, 'symbol');
   });

@@ -40,7 +40,12 @@ export function ensureWebviewsBuilt(): void {
   const newest = Math.max(
     ...[path.join(REPO, 'webview-ui'), path.join(REPO, 'src/shared')].flatMap((dir) => mtimes(dir)),
   );
-  if (built >= newest && existsSync(path.join(DIST, 'metrics.js'))) return;
+  if (
+    built >= newest &&
+    existsSync(path.join(DIST, 'metrics.js')) &&
+    existsSync(path.join(DIST, 'viewer.js'))
+  )
+    return;
   execFileSync(process.execPath, ['esbuild.mjs', '--only=webviews'], { cwd: REPO, stdio: 'pipe' });
 }
 
@@ -55,10 +60,18 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch(await chromiumLaunchOptions());
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Files a test serves under /p/ besides the generated frames (e.g. full-size takes for the viewer). */
+export type ExtraFiles = Map<string, { body: Buffer; type: string; gate?: () => Promise<void> }>;
+
+export async function startHarness(extra: ExtraFiles = new Map()): Promise<Harness> {
   const thumbs = await makeThumbnails(THUMB_COUNT);
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
+    const file = extra.get(new URL(req.url ?? '/', origin).pathname);
+    if (file) {
+      void (file.gate?.() ?? Promise.resolve()).then(() => send(res, file.body, file.type));
+      return;
+    }
     serve(req, res, origin, thumbs).catch((err: unknown) => {
       res.writeHead(500).end(String(err));
     });
@@ -90,8 +103,8 @@ async function serve(
   thumbs: Buffer[],
 ): Promise<void> {
   const url = new URL(req.url ?? '/', origin);
-  const view = /^\/(storyboard|metrics)\.html$/.exec(url.pathname)?.[1];
-  if (view === 'storyboard' || view === 'metrics') {
+  const view = /^\/(storyboard|metrics|viewer)\.html$/.exec(url.pathname)?.[1];
+  if (view === 'storyboard' || view === 'metrics' || view === 'viewer') {
     const timeout = Number(url.searchParams.get('timeout'));
     const html = harnessPage(
       view,
@@ -129,13 +142,13 @@ function send(res: ServerResponse, body: Buffer, type: string): void {
 
 /** The page the extension would serve, with the VS Code API stand-in and one script the CSP must block. */
 export function harnessPage(
-  view: 'storyboard' | 'metrics',
+  view: 'storyboard' | 'metrics' | 'viewer',
   origin: string,
   options: PageOptions = {},
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const page = webviewPage({
-    title: view === 'storyboard' ? 'Storyboard' : 'Metrics',
+    title: view === 'storyboard' ? 'Storyboard' : view === 'viewer' ? 'Takes' : 'Metrics',
     cspSource: origin,
     nonce,
     scriptUri: `${origin}/dist/webview/${view}.js`,

@@ -28,7 +28,7 @@ export interface OpenOptions {
 export async function openView(
   browser: Browser,
   harness: Harness,
-  view: 'storyboard' | 'metrics',
+  view: 'storyboard' | 'metrics' | 'viewer',
   handlers: Record<string, HostHandler>,
   options: OpenOptions = {},
 ): Promise<ViewSession> {

@@ -227,7 +227,8 @@ export function setPropertiesEdits(
   const fresh: (readonly [string, unknown])[] = [];
   for (const entry of entries) {
     const [key, value] = entry;
-    if (value === undefined || propertyNode(object, key)) edits.push(...setPropertyEdits(text, object, key, value, fmt));
+    if (value === undefined || propertyNode(object, key))
+      edits.push(...setPropertyEdits(text, object, key, value, fmt));
     else fresh.push(entry);
   }
   if (fresh.length === 0) return edits;

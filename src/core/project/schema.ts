@@ -92,7 +92,9 @@ export const RenderRecordSchema = Type.Object(
 // lenient here (an unknown status or a malformed note is a warning at its line, see review/validate.ts),
 // so a teammate's typo never makes the production unrenderable.
 export const ReviewNoteSchema = Type.Unknown({
-  ...md('A note: `{ "text": "…", "author": "…", "at": "ISO time", "status": "changes-requested" }`, or plain text.'),
+  ...md(
+    'A note: `{ "text": "…", "author": "…", "at": "ISO time", "status": "changes-requested" }`, or plain text.',
+  ),
 });
 
 export const ReviewSchema = Type.Object(

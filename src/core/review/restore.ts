@@ -78,7 +78,9 @@ export async function restoreVersion(
     if (!thumbSha || !(await store.verify(thumbSha, 'webp'))) {
       // A thumbnail is made again from the verified image: never a reason to fail a restore.
       const bytes = await store.read(o.sha256!, ext!);
-      thumbSha = bytes ? await store.put((await verifyAndThumbnail(bytes, options.thumbnails)).thumbnail, 'webp') : undefined;
+      thumbSha = bytes
+        ? await store.put((await verifyAndThumbnail(bytes, options.thumbnails)).thumbnail, 'webp')
+        : undefined;
     }
     if (thumbSha) {
       thumb = `${base}.thumb.webp`;
@@ -102,7 +104,11 @@ function extOf(image: string): string | undefined {
  * The restore as one text edit of the shot's object (for an editor: one undo step), computed against
  * `text`; undefined when the shot is not in it.
  */
-export function restoreTextEdit(text: string, shotId: string, changes: [string, unknown][]): TextEdit | undefined {
+export function restoreTextEdit(
+  text: string,
+  shotId: string,
+  changes: [string, unknown][],
+): TextEdit | undefined {
   const node = indexShots(text)?.shots.get(shotId);
   if (!node) return undefined;
   const edits = setPropertiesEdits(text, node, changes, detectFormat(text));

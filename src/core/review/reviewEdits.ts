@@ -39,7 +39,10 @@ export function checkNote(note: string): string {
   const text = note.trim();
   if (!text) throw new DailiesError('validation', 'A note cannot be empty');
   if (text.length > MAX_NOTE_CHARS)
-    throw new DailiesError('validation', `A note is limited to ${MAX_NOTE_CHARS.toLocaleString('en-US')} characters`);
+    throw new DailiesError(
+      'validation',
+      `A note is limited to ${MAX_NOTE_CHARS.toLocaleString('en-US')} characters`,
+    );
   return text;
 }
 
@@ -56,7 +59,10 @@ export async function applyReview(
   if (action.kind !== 'circle') {
     const note = action.note;
     if (note !== undefined) action = { ...action, note: checkNote(note) } as ReviewAction;
-  } else if (action.take !== undefined && !(Number.isInteger(action.take) && action.take >= 1 && action.take <= 16)) {
+  } else if (
+    action.take !== undefined &&
+    !(Number.isInteger(action.take) && action.take >= 1 && action.take <= 16)
+  ) {
     throw new DailiesError('validation', `A take is a variation number from 1 to 16, not ${action.take}`);
   }
   const refused = new Map<string, string>();
@@ -67,7 +73,10 @@ export async function applyReview(
       refused.set(id, reason);
       return KEEP;
     };
-    const guarded = (fn: PropertyUpdate): PropertyUpdate => (v, read) => (live ? fn(v, read) : KEEP);
+    const guarded =
+      (fn: PropertyUpdate): PropertyUpdate =>
+      (v, read) =>
+        live ? fn(v, read) : KEEP;
     if (action.kind === 'circle') writer.update(id, 'take', guarded(circleUpdate(action.take, refuse)));
     else writer.update(id, 'review', guarded(reviewUpdate(action, ctx, refuse)));
   }
@@ -77,7 +86,9 @@ export async function applyReview(
   return {
     written: report.written.filter((id) => wanted.has(id)),
     missing: report.missing.filter((id) => wanted.has(id)),
-    refused: [...refused].filter(([id]) => !report.blocked && wanted.has(id)).map(([shotId, reason]) => ({ shotId, reason })),
+    refused: [...refused]
+      .filter(([id]) => !report.blocked && wanted.has(id))
+      .map(([shotId, reason]) => ({ shotId, reason })),
     ...(report.blocked ? { blocked: report.blocked } : {}),
   };
 }

@@ -60,8 +60,7 @@ function statusAndNoteIssues(shot: Shot, i: number, out: RawIssue[]): void {
       if (v === undefined ? key !== 'text' : typeof v === 'string') continue;
       out.push({
         pointer: v === undefined ? at : `${at}/${key}`,
-        message:
-          v === undefined ? `note ${j + 1} has no "text"` : `note ${j + 1}: "${key}" must be a string`,
+        message: v === undefined ? `note ${j + 1} has no "text"` : `note ${j + 1}: "${key}" must be a string`,
         severity: 'warning',
         code: 'review-note',
       });

@@ -5,7 +5,7 @@
 // is skipped on read). `index.jsonl` beside them holds one tiny line per version so the tree and the
 // storyboard can count every shot's versions with one read. Everything read back is checked: these are
 // files on disk, not trusted input.
-import { closeSync, constants, fstatSync, promises as fs, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, promises as fs, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectPaths } from '../project/paths';
 import type { RenderRecord } from '../project/schema';
@@ -220,7 +220,10 @@ export function parseEntry(line: string): VersionEntry | undefined {
     if (typeof o['sha256'] !== 'string' || !SHA.test(o['sha256'])) return undefined;
   }
   const thumbs = v['thumbs'];
-  if (thumbs !== undefined && (!isRecord(thumbs) || Object.values(thumbs).some((s) => typeof s !== 'string' || !SHA.test(s))))
+  if (
+    thumbs !== undefined &&
+    (!isRecord(thumbs) || Object.values(thumbs).some((s) => typeof s !== 'string' || !SHA.test(s)))
+  )
     return undefined;
   if (v['fields'] !== undefined && !isRecord(v['fields'])) return undefined;
   if (v['inputs'] !== undefined && !isRecord(v['inputs'])) return undefined;

@@ -150,7 +150,11 @@ export class Production implements vscode.Disposable {
         );
       }
       engine.configure(resolveConfig(projectLayer(doc.project), readSettings(this.uri).layer, envLayer()));
-      const change = this.state.applyPlan(doc, shots);
+      const change = this.state.applyPlan(
+        doc,
+        shots,
+        await engine.review.versions.counts().catch(() => undefined),
+      );
       changed = change.structural ? undefined : change.ids;
       this.services.diagnostics.set(this.uri, doc.issues);
     } catch (err) {
