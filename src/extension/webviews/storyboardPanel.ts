@@ -11,6 +11,7 @@ import {
 } from '../../shared/protocol';
 import type { Production } from '../productions/production';
 import { Disposable } from '../util/disposable';
+import { storyboardReviewHandlers } from './storyboardReview';
 import { StoryboardSync } from './storyboardSync';
 import { WebviewHost } from './webviewHost';
 
@@ -88,6 +89,7 @@ export class StoryboardPanel extends Disposable {
           copyPrompt: async ({ shotId }) => ({
             copied: await actions.copyPrompt(production, String(shotId)),
           }),
+          ...storyboardReviewHandlers(production),
         },
       }),
     );
