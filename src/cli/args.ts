@@ -2,7 +2,20 @@ import { parseArgs } from 'node:util';
 import type { ConfigLayer } from '../core/config';
 import type { ProviderId } from '../core/project/schema';
 
-export const COMMANDS = ['render', 'prewarm', 'validate', 'migrate', 'estimate', 'metrics'] as const;
+export const COMMANDS = [
+  'render',
+  'prewarm',
+  'validate',
+  'migrate',
+  'estimate',
+  'metrics',
+  'take',
+  'review',
+  'versions',
+  'restore',
+] as const;
+/** Commands that take positional arguments after <project.json>. */
+const WITH_OPERANDS: readonly CommandName[] = ['take', 'review', 'versions', 'restore'];
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -15,6 +28,12 @@ export interface CliArgs {
   quiet: boolean;
   reset: boolean;
   config: ConfigLayer;
+  /** Positional arguments after <project.json> (review commands: shots, a take, a version). */
+  operands: string[];
+  /** (review) pending | approved | changes-requested. */
+  status?: string;
+  /** (review) a note to add. */
+  note?: string;
 }
 
 export class UsageError extends Error {}
@@ -28,6 +47,12 @@ Commands:
   estimate   Shots to render vs cached, uploads needed, estimated time and cost
   metrics    Latency, cache and cost metrics of this production
   migrate    Download remote images the project links to and point it at the local copies
+  take       <shot[,shot…]> <n>   Circle take n (a rendered variation) of the shot(s)
+  review     <shot[,shot…]> --status approved|changes-requested|pending [--note TEXT]
+                                  Set the review status (and/or add a note) of the shot(s)
+  versions   <shot>               List the kept versions of a shot (every render is kept)
+  restore    <shot> <version>     Bring a version back: its images from the content store and the
+                                  prompt and params it was made with (no render, no upload)
 
 Options:
   --shots a,b,c          Only these shots
@@ -38,6 +63,8 @@ Options:
   --draft-latency <ms>   Simulated time per draft variation
   --json                 Print one machine-readable JSON document on stdout
   --reset                (metrics) clear the stored metrics
+  --status <status>      (review) pending | approved | changes-requested
+  --note <text>          (review) a note, saved with your git user.name and the time
   --verbose, --quiet     More or less output on stderr
   -h, --help, --version
 
@@ -63,7 +90,8 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
   if (!command) throw new UsageError('missing command');
   if (!COMMANDS.includes(command as CommandName)) throw new UsageError(`unknown command "${command}"`);
   if (!projectFile) throw new UsageError(`missing <project.json> for "${command}"`);
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (rest.length && !WITH_OPERANDS.includes(command as CommandName))
+    throw new UsageError(`unexpected argument "${rest[0]}"`);
   const config: ConfigLayer = {};
   if (values.provider !== undefined) {
     if (!['draft', 'fal', 'replicate'].includes(values.provider))
@@ -91,6 +119,9 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     quiet: values.quiet ?? false,
     reset: values.reset ?? false,
     config,
+    operands: rest,
+    ...(values.status !== undefined ? { status: values.status } : {}),
+    ...(values.note !== undefined ? { note: values.note } : {}),
   };
 }
 
@@ -107,6 +138,8 @@ function parse(argv: string[]) {
       limit: { type: 'string' },
       'draft-latency': { type: 'string' },
       reset: { type: 'boolean' },
+      status: { type: 'string' },
+      note: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
