@@ -13,6 +13,7 @@ import { buildRunner, ensureVsix } from './harness/build';
 import { type CodeServer, installCodeServer, installExtensions, startCodeServer } from './harness/codeServer';
 import { DRAFT_LATENCY_MS, elapsedMs, OUT_DIR, say, VSIX } from './harness/env';
 import { cleanupAll, exitOnSignals, onCleanup } from './harness/processes';
+import { reviewThroughTheUi } from './harness/reviewScenario';
 import { type Expected, renderThroughTheUi, type UiReport } from './harness/scenario';
 import { waitFor } from './harness/wait';
 import { Workbench } from './harness/workbench';
@@ -76,12 +77,26 @@ async function main(): Promise<number> {
 
   let ui: UiReport | undefined;
   let suite: SuiteResults | undefined;
+  let reviewed = false;
   try {
     await wb.open(server.url, world.folder);
     say('workbench ready');
     if (!SUITE_ONLY) ui = await renderThroughTheUi(wb, expectedFrom(world.pristineFile));
     suite = await runInHostSuite(wb, world);
     await wb.screenshot('09-after-in-host-suite');
+    if (ui) {
+      // After the suite: the review loop leaves takes, notes and a restored prompt in the example.
+      const checks = ui.checks;
+      await reviewThroughTheUi(wb, world.projectFile, (name, ok, detail) => {
+        if (!ok)
+          throw new Error(
+            `UI check failed: ${name}${detail === undefined ? '' : ` — ${JSON.stringify(detail)}`}`,
+          );
+        checks.push(name);
+        say(`✓ ${name}`);
+      });
+      reviewed = true;
+    }
   } catch (err) {
     keep = true;
     await wb.screenshot('failure').catch(() => undefined);
@@ -89,7 +104,10 @@ async function main(): Promise<number> {
   }
   printSummary(ui, suite);
   const green =
-    (SUITE_ONLY || ui !== undefined) && suite !== undefined && suite.failures === 0 && suite.passes > 0;
+    (SUITE_ONLY || (ui !== undefined && reviewed)) &&
+    suite !== undefined &&
+    suite.failures === 0 &&
+    suite.passes > 0;
   if (!green) keep = true;
   return green ? 0 : 1;
 }

@@ -91,8 +91,8 @@ export class Workbench {
   }
 
   /** The content frame of a Dailies webview, recognised by what only it contains. */
-  async webview(kind: 'storyboard' | 'metrics', timeoutMs = 30_000): Promise<Frame> {
-    const marker = kind === 'storyboard' ? '.card[data-shot-id]' : 'h1.title';
+  async webview(kind: 'storyboard' | 'metrics' | 'viewer', timeoutMs = 30_000): Promise<Frame> {
+    const marker = kind === 'storyboard' ? '.card[data-shot-id]' : kind === 'viewer' ? '.stage' : 'h1.title';
     return waitFor(
       `the ${kind} webview`,
       async () => {
