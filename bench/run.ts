@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode review]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { type BenchRow, table } from './lib/report';
 import { runOpenProjectBench } from './openProject';
 import { runOpenVscodeBench } from './openVscode';
 import { runProjectIOBench } from './projectIO';
+import { runReviewBench } from './review';
 import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
 import { runThumbnailBench } from './thumbnails';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   downloads: runDownloadsBench,
   open: runOpenProjectBench,
   'open-vscode': runOpenVscodeBench,
+  review: runReviewBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {

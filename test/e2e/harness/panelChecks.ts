@@ -29,7 +29,9 @@ export async function checkStoryboardAfter(wb: Workbench, frame: Frame, check: C
       const decoded = await frame
         .locator('.card[data-shot-id] img.thumb')
         .evaluateAll((els: ImageLike[]) => els.filter((i) => i.complete && i.naturalWidth > 0).length);
-      return statuses.every((s) => s === 'fresh') && empty === 0 && decoded === n ? n : undefined;
+      return statuses.every((s) => s === 'done' || s === 'cached') && empty === 0 && decoded === n
+        ? n
+        : undefined;
     },
     { timeoutMs: 15_000 },
   );

@@ -164,7 +164,7 @@ suite('Storyboard requests in the workbench', () => {
     });
     await until(
       `${STALE_SHOT} re-rendered by Render Stale`,
-      () => statuses(api).get(STALE_SHOT) === 'fresh' && !example(api).rendering,
+      () => statuses(api).get(STALE_SHOT) === 'done' && !example(api).rendering,
       { timeoutMs: 60_000, everyMs: 200, seen: () => summary(api) },
     );
     await editorCaughtUp(doc);
