@@ -9,6 +9,7 @@ import { registerBatchCommands } from './commands/batchCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
 import { SelectionTracker } from './commands/selection';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { registerViewCommands } from './commands/viewCommands';
 import { DailiesLog } from './log';
 import { ProjectDiagnostics } from './productions/diagnostics';
@@ -81,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     ...registerKeyCommands(keys, registry),
     ...registerViewCommands(registry, panels, log),
     ...registerAnimaticCommands({ registry, log, extensionUri: context.extensionUri }),
+    ...registerReviewCommands(context.extensionUri, registry, log),
   ]) {
     add(d);
   }

@@ -91,8 +91,13 @@ export class Workbench {
   }
 
   /** The content frame of a Dailies webview, recognised by what only it contains. */
-  async webview(kind: 'storyboard' | 'metrics' | 'cut', timeoutMs = 30_000): Promise<Frame> {
-    const marker = { storyboard: '.card[data-shot-id]', metrics: 'h1.title', cut: '.cut-toolbar' }[kind];
+  async webview(kind: 'storyboard' | 'metrics' | 'cut' | 'viewer', timeoutMs = 30_000): Promise<Frame> {
+    const marker = {
+      storyboard: '.card[data-shot-id]',
+      metrics: 'h1.title',
+      cut: '.cut-toolbar',
+      viewer: '.stage',
+    }[kind];
     return waitFor(
       `the ${kind} webview`,
       async () => {
