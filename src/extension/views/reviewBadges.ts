@@ -25,7 +25,7 @@ export function isCircled(shot: ShotView | undefined, variation: number): boolea
 export function appendReviewTooltip(
   md: vscode.MarkdownString,
   shot: ShotView,
-  escape: (s: string) => string,
+  escapeMarkdown: (s: string) => string,
 ): void {
   const review = shot.review;
   const status = reviewStatusOf(shot);
@@ -33,8 +33,11 @@ export function appendReviewTooltip(
   const by = [review?.by, review?.at ? new Date(review.at).toLocaleString() : undefined]
     .filter(Boolean)
     .join(', ');
-  md.appendMarkdown(`\n\n$(${info.icon}) ${escape(info.label)}${by ? ` — ${escape(by)}` : ''}`);
-  if (review?.unknownStatus) md.appendMarkdown(` (project.json says "${escape(review.unknownStatus)}")`);
+  md.appendMarkdown(
+    `\n\n$(${info.icon}) ${escapeMarkdown(info.label)}${by ? ` — ${escapeMarkdown(by)}` : ''}`,
+  );
+  if (review?.unknownStatus)
+    md.appendMarkdown(` (project.json says "${escapeMarkdown(review.unknownStatus)}")`);
   const take = circled(shot);
   if (take && shot.outputs.length > 1)
     md.appendMarkdown(` · take ${take.variation}${shot.take === take.variation ? ' circled' : ''}`);
