@@ -37,6 +37,8 @@ export interface ShotView {
   review?: ReviewView;
   /** Kept versions (every recorded render). */
   versions?: number;
+  /** The input hash of the render recorded in project.json (which kept version it is: hash + bytes). */
+  renderHash?: string;
 }
 
 export function reviewStatusOf(shot: ShotView): ReviewStatus {
@@ -164,6 +166,7 @@ export class ProductionState {
         line: lines[p.index] ?? -1,
         take: typeof p.shot.take === 'number' ? p.shot.take : undefined,
         review: p.shot.review === undefined ? undefined : readReview(p.shot.review),
+        renderHash: render?.inputHash,
         versions: versions?.get(id) ?? prev?.versions ?? 0,
       };
       const key = view.sceneId !== undefined && declared.has(view.sceneId) ? view.sceneId : LOOSE_SCENE;
@@ -348,6 +351,7 @@ function differs(a: ShotView, b: ShotView): boolean {
     a.outputs.length !== b.outputs.length ||
     a.take !== b.take ||
     a.versions !== b.versions ||
+    a.renderHash !== b.renderHash ||
     JSON.stringify(a.review) !== JSON.stringify(b.review)
   )
     return true;

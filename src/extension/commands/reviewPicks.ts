@@ -69,10 +69,14 @@ export async function pickVersion(
     );
     return undefined;
   }
-  const shas = new Set(production.state.get(shotId)?.outputs.map((o) => o.sha256));
+  const shot = production.state.get(shotId);
+  const shas = new Set(shot?.outputs.map((o) => o.sha256));
   const items = versions
     .map((v, i) => {
-      const current = v.render.outputs.every((o) => shas.has(o.sha256));
+      const current =
+        v.render.inputHash === shot?.renderHash &&
+        v.render.outputs.length === shas.size &&
+        v.render.outputs.every((o) => shas.has(o.sha256));
       const prompt =
         typeof v.fields?.['prompt'] === 'string' ? String(v.fields['prompt']) : '(prompt not recorded)';
       return {

@@ -35,7 +35,9 @@ export function buildViewerShot(
     if (!image) continue;
     takes.push(take(o.variation, image, url(o.thumb), o));
   }
-  const current = outputKey(shot.outputs);
+  // Which kept version project.json holds: the same inputs and the very same bytes (two versions can
+  // share bytes — a prompt edit a draft frame does not show — but not both).
+  const current = `${shot.renderHash ?? ''}|${outputKey(shot.outputs)}`;
   const infos: VersionInfo[] = versions.map((v, i) => versionInfo(v, i + 1, current, url));
   const renderedAt = infos.find((v) => v.current)?.renderedAt;
   const review = shot.review;
@@ -114,7 +116,7 @@ function versionInfo(
     model: v.inputs?.model ?? v.render.model,
     ...(typeof prompt === 'string' ? { prompt } : {}),
     legacy: v.legacy === true,
-    current: outputKey(v.render.outputs) === current,
+    current: `${v.render.inputHash}|${outputKey(v.render.outputs)}` === current,
     takes,
   };
 }

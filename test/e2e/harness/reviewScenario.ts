@@ -3,7 +3,7 @@
 // in the note box, edit the prompt and re-render, compare the two versions as a wipe, restore the first
 // one with its button. Each step is checked on disk and on screen, with a screenshot.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, parseTree } from 'jsonc-parser';
 import type { Frame } from 'playwright-core';
 import { say } from './env';
 import type { Check } from './panelChecks';
@@ -18,7 +18,8 @@ function shotValue(file: string, key: string): unknown {
   const shot = findNodeAtLocation(root!, ['shots'])?.children?.find(
     (s) => findNodeAtLocation(s, ['id'])?.value === SHOT,
   );
-  return shot ? findNodeAtLocation(shot, [key])?.value : undefined;
+  const node = shot ? findNodeAtLocation(shot, [key]) : undefined;
+  return node ? getNodeValue(node) : undefined;
 }
 
 /** The DOM bits read in the page (this tsconfig has no DOM lib). */
@@ -43,7 +44,7 @@ async function fullImages(frame: Frame, n: number): Promise<void> {
 
 export async function reviewThroughTheUi(wb: Workbench, projectFile: string, check: Check): Promise<void> {
   await wb.runCommand('View: Close All Editors');
-  await wb.runCommand('Dailies: Open Take Viewer');
+  await wb.runCommand('Dailies: Open Take Viewer', { asks: true });
   // No shot under a cursor: the command asks which one.
   const input = wb.page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });

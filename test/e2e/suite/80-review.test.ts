@@ -29,7 +29,11 @@ suite('Review: circle, send back, re-render, compare, restore', () => {
   /** Earlier suites may have rendered the shot more than once: counts are taken relative to these. */
   let versionsBefore: number;
   let currentBefore: number;
-  const onDisk = (key: string) => shotValue(readFileSync(file, 'utf8'), SHOT, key);
+  // Whole values (objects too), parsed from the file as it is on disk.
+  const onDisk = (key: string) =>
+    (JSON.parse(readFileSync(file, 'utf8')) as { shots: Record<string, unknown>[] }).shots.find(
+      (s) => s['id'] === SHOT,
+    )?.[key];
   const view = () => example(api).shots.find((s) => s.id === SHOT);
 
   suiteSetup(async () => {
@@ -50,10 +54,13 @@ suite('Review: circle, send back, re-render, compare, restore', () => {
     versionsBefore = before.versions.length;
     currentBefore = before.versions.find((v) => v.current)?.n ?? 0;
     assert.ok(currentBefore > 0, 'the rendered shot has its render kept as a version');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   suiteTeardown(async () => {
+    // The next suite edits project.json in the editor: leave it saved, on disk and planned.
+    if (doc.isDirty) await doc.save();
+    await editorCaughtUp(doc);
+    await api.refresh();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
