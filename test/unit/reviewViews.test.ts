@@ -142,6 +142,7 @@ describe('take viewer shot', () => {
   it('marks the current version by its bytes and older notes as history; old takes come from the store', () => {
     const shot = view({
       take: 2,
+      renderHash: 'f'.repeat(64),
       review: {
         status: 'pending',
         notes: [
@@ -168,6 +169,22 @@ describe('take viewer shot', () => {
     assert.equal(v.take, 2);
     assert.equal(v.circled, true);
     assert.match(v.versions[0]!.takes[0]!.image, /^vscode-resource:\/p\/\.dailies\/store\/b1\/b10+\.png$/);
+  });
+
+  it('two versions with the same bytes (a prompt edit the frame does not show): only the recorded inputs are current', () => {
+    const edited = entry('000000000003', 'a', {
+      render: { ...entry('x', 'a').render, inputHash: 'e'.repeat(64) },
+      fields: { prompt: 'prompt edited' },
+    });
+    const versions = [entry('000000000002', 'a'), edited];
+    const current = (hash: string) =>
+      buildViewerShot(
+        src(),
+        view({ renderHash: hash, outputs: outputs('s1', 3, 'a') }),
+        versions,
+      ).versions.map((x) => x.current);
+    assert.deepEqual(current('f'.repeat(64)), [true, false]);
+    assert.deepEqual(current('e'.repeat(64)), [false, true]);
   });
 
   it('never hands the page a path outside the project', () => {
