@@ -277,6 +277,25 @@ describe('circling and reviewing in project.json', () => {
     assert.equal(parsed(await fs.readFile(file, 'utf8')).project.shots[0]!.review, undefined);
   });
 
+  it('an update that would break the shot schema is refused, even from a text the writer trusts', async () => {
+    // The writer may prove a flush by checking only the edited shots: that check must cover every key an
+    // update writes (a restored value, a take), not only the render record.
+    const text = projectText([shotText('s1'), shotText('s2')]);
+    const file = await tempProject(text);
+    for (const [key, bad] of [
+      ['steps', -3],
+      ['take', 'two'],
+    ] as const) {
+      const w = writerFor(new FileProjectIO(file), file);
+      w.trust(text);
+      w.update('s1', key, () => bad);
+      const r = await w.flush();
+      assert.deepEqual(r.written, [], key);
+      assert.match(r.blocked ?? '', /refusing to write an invalid project\.json/, key);
+      assert.equal(await fs.readFile(file, 'utf8'), text, `${key}: nothing written`);
+    }
+  });
+
   it('a new render sends a shot with changes requested back to pending, its notes kept', () => {
     const reopen = reopenAfterRender('2026-03-02T00:00:00.000Z');
     const notes = [{ text: 'Warmer, please', author: 'Ana', status: 'changes-requested' }];
