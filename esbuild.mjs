@@ -71,6 +71,7 @@ const targets = [
         storyboard: 'webview-ui/storyboard/main.ts',
         metrics: 'webview-ui/metrics/main.ts',
         cut: 'webview-ui/cut/main.ts',
+        viewer: 'webview-ui/viewer/main.ts',
       },
       outdir: 'dist/webview',
     },

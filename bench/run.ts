@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark; a markdown table (with the date, the machine and its load, ready for
 // the README) on stdout, and the same as JSON in test-output/bench/results.json.
 //   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic exports
-//                                   open storyboard extension activation open-vscode]
+//                                   open storyboard extension activation open-vscode review]
 //   node --import tsx bench/run.ts --smoke      every bench at a tiny scale, goals not judged (a quick check
 //                                               that the benchmarks still run; `npm test` does this for scale)
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { type BenchRow, table } from './lib/report';
 import { runOpenProjectBench } from './openProject';
 import { runOpenVscodeBench } from './openVscode';
 import { runProjectIOBench } from './projectIO';
+import { runReviewBench } from './review';
 import { runScaleBench } from './scale';
 import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
@@ -38,6 +39,7 @@ export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   extension: runExtensionBench,
   activation: runActivationBench,
   'open-vscode': runOpenVscodeBench,
+  review: runReviewBench,
 };
 
 /** Tiny sizes for a smoke run (each bench reads its own variable; explicit settings win). */
@@ -50,7 +52,7 @@ const SMOKE_ENV: Record<string, string> = {
   DAILIES_BENCH_EXPORTS_SHOTS: '60',
 };
 /** Benches that need a browser, a VS Code or a package build: not part of a smoke run. */
-const HEAVY = new Set(['storyboard', 'extension', 'activation', 'open-vscode']);
+const HEAVY = new Set(['storyboard', 'extension', 'activation', 'open-vscode', 'review']);
 
 export interface BenchReport {
   run: RunInfo;

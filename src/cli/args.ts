@@ -10,7 +10,13 @@ export const COMMANDS = [
   'estimate',
   'metrics',
   'animatic',
+  'take',
+  'review',
+  'versions',
+  'restore',
 ] as const;
+/** Commands that take positional arguments after <project.json>. */
+const WITH_OPERANDS: readonly CommandName[] = ['take', 'review', 'versions', 'restore'];
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -29,6 +35,12 @@ export interface CliArgs {
   config: ConfigLayer;
   /** `animatic`, and `render --animatic`: what to cut (values checked by the animatic itself). */
   cut: AnimaticFlags;
+  /** Positional arguments after <project.json> (review commands: shots, a take, a version). */
+  operands: string[];
+  /** (review) pending | approved | changes-requested. */
+  status?: string;
+  /** (review) a note to add. */
+  note?: string;
 }
 
 export interface AnimaticFlags {
@@ -55,6 +67,12 @@ Commands:
   animatic   Cut the circled takes (slates for shots not rendered) into an H.264 MP4
   export     Hand off: --format otio|fcpxml|edl|pdf|csv (see dailies export --help)
   import-cut Read an editor's .otio/.xml/.edl back: new durations, --reorder (dailies import-cut --help)
+  take       <shot[,shot…]> <n>   Circle take n (a rendered variation) of the shot(s)
+  review     <shot[,shot…]> --status approved|changes-requested|pending [--note TEXT]
+                                  Set the review status (and/or add a note) of the shot(s)
+  versions   <shot>               List the kept versions of a shot (every render is kept)
+  restore    <shot> <version>     Bring a version back: its images from the content store and the
+                                  prompt and params it was made with (no render, no upload)
 
 Options:
   --shots a,b,c          Only these shots
@@ -73,6 +91,8 @@ Options:
   --fps <n>              (animatic) frames per second (default 24)
   --burn-in              (animatic) shot id, scene, take and timecode in the picture
   --ken-burns            (animatic) slow push-in on every still
+  --status <status>      (review) pending | approved | changes-requested
+  --note <text>          (review) a note, saved with your git user.name and the time
   --verbose, --quiet     More or less output on stderr
   -h, --help, --version
 
@@ -99,7 +119,8 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
   if (!command) throw new UsageError('missing command');
   if (!COMMANDS.includes(command as CommandName)) throw new UsageError(`unknown command "${command}"`);
   if (!projectFile) throw new UsageError(`missing <project.json> for "${command}"`);
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (rest.length && !WITH_OPERANDS.includes(command as CommandName))
+    throw new UsageError(`unexpected argument "${rest[0]}"`);
   const config: ConfigLayer = {};
   if (values.provider !== undefined) {
     if (!['draft', 'fal', 'replicate'].includes(values.provider))
@@ -143,6 +164,9 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
       burnIn: values['burn-in'] ?? false,
       kenBurns: values['ken-burns'] ?? false,
     },
+    operands: rest,
+    ...(values.status !== undefined ? { status: values.status } : {}),
+    ...(values.note !== undefined ? { note: values.note } : {}),
   };
 }
 
@@ -167,6 +191,8 @@ function parse(argv: string[]) {
       'ken-burns': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       'max-cost': { type: 'string' },
+      status: { type: 'string' },
+      note: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },

@@ -12,7 +12,9 @@ import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
 import { renderCommand } from './commands/render';
+import { reviewCommand } from './commands/review';
 import { validateCommand } from './commands/validate';
+import { versionsCommand } from './commands/versions';
 import { cliSpendGate } from './confirm';
 import { type CliContext, createContext } from './context';
 
@@ -54,6 +56,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (args.command === 'animatic') return animaticCommand(args, io);
   let ctx: CliContext | undefined;
   try {
+    // Review needs no engine and no keys: it only reads and writes project.json and .dailies/.
+    if (args.command === 'take' || args.command === 'review') return await reviewCommand(args, io);
+    if (args.command === 'versions' || args.command === 'restore') return await versionsCommand(args, io);
     ctx = await createContext(args, io.env, args.command === 'render' ? cliSpendGate(args, io) : undefined);
     switch (args.command) {
       case 'render':
@@ -81,6 +86,10 @@ function assertNever(command: never): never {
 }
 
 function reportError(err: unknown, args: CliArgs, io: CliIO): number {
+  if (err instanceof UsageError) {
+    io.stderr.write(`dailies: ${err.message}\n\n${USAGE}\n`);
+    return 2;
+  }
   const error = toDailiesError(err);
   const lines =
     err instanceof ProjectLoadError && err.issues.length > 0

@@ -9,6 +9,7 @@ import { registerBatchCommands } from './commands/batchCommands';
 import { registerHandoffCommands } from './commands/handoffCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerRenderCommands, renderTargets } from './commands/renderCommands';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { SelectionTracker } from './commands/selection';
 import { registerViewCommands } from './commands/viewCommands';
 import { DailiesLog } from './log';
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
     ...registerViewCommands(registry, panels, log),
     ...registerAnimaticCommands({ registry, log, extensionUri: context.extensionUri }),
     ...registerHandoffCommands(registry, log),
+    ...registerReviewCommands(context.extensionUri, registry, log),
   ]) {
     add(d);
   }

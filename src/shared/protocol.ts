@@ -2,6 +2,7 @@
 // direction per webview. The storyboard's `ready` is answered with a complete snapshot; after it the host
 // sends deltas against the webview's last revision (≤ 10 per second while visible, one on re-show).
 import type { MetricsSnapshot } from './metrics';
+import type { ReviewStatus } from './review';
 import type { ShotState } from './shotState';
 
 /** A card's status: the one shot-state vocabulary (see shotState.ts). */
@@ -41,6 +42,20 @@ export type ShotRow = [
   reason?: string,
   /** Bit 1: served from the result cache. */
   flags?: number,
+  /** Review, when the shot has any to show (absent: pending, nothing circled, one take, no notes). */
+  review?: ReviewCell,
+];
+
+/** A shot's review in a row: small numbers only (50,000 rows travel in one message). */
+export type ReviewCell = [
+  /** Index in REVIEW_STATUSES. */
+  status: number,
+  /** The circled take when it names a rendered variation, else 0. */
+  circled: number,
+  /** Bit n-1 set for each rendered variation n (take chips). */
+  takes: number,
+  notes: number,
+  versions: number,
 ];
 
 /**
@@ -128,7 +143,22 @@ export type StoryboardHostRequests = {
   copyPrompt: { params: { shotId: string }; result: { copied: boolean } };
   /** The selection changed: palette commands ("Render Selected Shot(s)") act on it. */
   select: { params: { shotIds: string[] }; result: Record<string, never> };
+  /** Circles a take of each shot (one write for all). */
+  circle: { params: { takes: { shotId: string; take: number }[] }; result: ReviewReply };
+  /** Sets the review status; changes requested asks the user for the note. */
+  review: { params: { shotIds: string[]; status: ReviewStatus }; result: ReviewReply };
+  openViewer: { params: { shotId: string }; result: { opened: boolean } };
+  /** Path templates (see ShotRow) of every take of a shot, for picking one on its card. */
+  takes: {
+    params: { shotId: string };
+    result: { takes: { variation: number; thumb?: string; image?: string }[] };
+  };
 };
+
+export interface ReviewReply {
+  ok: boolean;
+  message?: string;
+}
 
 export type StoryboardEvents = {
   delta: StoryboardDelta;
@@ -163,6 +193,8 @@ export interface StoryboardState {
   selected: string[];
   /** Which production the panel showed, so a restored panel finds it again (optional: no version bump). */
   projectFile?: string;
+  /** Review filter (optional: no version bump). */
+  review?: string;
 }
 
 export const METRICS_STATE_VERSION = 1;

@@ -10,7 +10,7 @@ export interface WebviewPageOptions {
   scriptUri: string;
   styleUri: string;
   /** Webview kind, read by the bundle to pick its app. */
-  view: 'storyboard' | 'metrics' | 'cut';
+  view: 'storyboard' | 'metrics' | 'cut' | 'viewer';
   /** How long the webview waits for an answer to a request before showing an error (default 30 s). */
   rpcTimeoutMs?: number;
 }

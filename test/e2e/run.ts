@@ -17,6 +17,7 @@ import { type CodeServer, installCodeServer, installExtensions, startCodeServer 
 import { DRAFT_LATENCY_MS, elapsedMs, OUT_DIR, say, VSIX } from './harness/env';
 import { startFakes } from './harness/fakes';
 import { cleanupAll, exitOnSignals, onCleanup } from './harness/processes';
+import { reviewThroughTheUi } from './harness/reviewScenario';
 import { type Expected, renderThroughTheUi, type UiReport } from './harness/scenario';
 import { UiServant } from './harness/uiServant';
 import { waitFor } from './harness/wait';
@@ -104,12 +105,26 @@ async function main(): Promise<number> {
   let suite: SuiteResults | undefined;
   let restricted: SuiteResults | undefined;
   let current = server;
+  let reviewed = false;
   try {
     await wb.open(server.url, world.folder);
     say('workbench ready');
     if (!SUITE_ONLY) ui = await renderThroughTheUi(wb, expectedFrom(world.pristineFile));
     suite = await runInHostSuite(wb, world.resultsFile, uiDir);
     await wb.screenshot('09-after-in-host-suite');
+    if (ui) {
+      // After the suite: the review loop leaves takes, notes and a restored prompt in the example.
+      const checks = ui.checks;
+      await reviewThroughTheUi(wb, world.projectFile, (name, ok, detail) => {
+        if (!ok)
+          throw new Error(
+            `UI check failed: ${name}${detail === undefined ? '' : ` — ${JSON.stringify(detail)}`}`,
+          );
+        checks.push(name);
+        say(`✓ ${name}`);
+      });
+      reviewed = true;
+    }
     await server.stop();
     if (ONLY && !RESTRICTED.startsWith(ONLY)) throw new Skip();
     say('second session: workspace trust on, the folder untrusted (Restricted Mode)');
@@ -137,7 +152,7 @@ async function main(): Promise<number> {
   }
   printSummary(ui, suite, restricted);
   const green =
-    (SUITE_ONLY || ui !== undefined) &&
+    (SUITE_ONLY || (ui !== undefined && reviewed)) &&
     suite !== undefined &&
     suite.failures === 0 &&
     suite.passes > 0 &&

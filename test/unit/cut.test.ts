@@ -14,7 +14,8 @@ import { parseProjectText } from '../../src/core/project/load';
 import { ProjectPaths } from '../../src/core/project/paths';
 import type { Project, Shot } from '../../src/core/project/schema';
 
-const shot = (extra: Partial<Shot> & Record<string, unknown> = {}): Shot =>
+// `take` is typed by the schema; tests also pass what a hand-edited file may hold (a string).
+const shot = (extra: Omit<Partial<Shot>, 'take'> & Record<string, unknown> = {}): Shot =>
   ({ id: 's1', prompt: 'p', ...extra }) as Shot;
 const rendered = (variations: number[]) => ({
   status: 'done' as const,

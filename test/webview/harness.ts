@@ -46,7 +46,12 @@ export function ensureWebviewsBuilt(): void {
   const newest = Math.max(
     ...[path.join(REPO, 'webview-ui'), path.join(REPO, 'src/shared')].flatMap((dir) => mtimes(dir)),
   );
-  if (built >= newest && existsSync(path.join(DIST, 'metrics.js')) && existsSync(path.join(DIST, 'cut.js')))
+  if (
+    built >= newest &&
+    existsSync(path.join(DIST, 'metrics.js')) &&
+    existsSync(path.join(DIST, 'cut.js')) &&
+    existsSync(path.join(DIST, 'viewer.js'))
+  )
     return;
   execFileSync(process.execPath, ['esbuild.mjs', '--only=webviews'], { cwd: REPO, stdio: 'pipe' });
 }
@@ -62,11 +67,19 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch(await chromiumLaunchOptions());
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Files a test serves under /p/ besides the generated frames (e.g. full-size takes for the viewer). */
+export type ExtraFiles = Map<string, { body: Buffer; type: string; gate?: () => Promise<void> }>;
+
+export async function startHarness(extra: ExtraFiles = new Map()): Promise<Harness> {
   const thumbs = await makeThumbnails(THUMB_COUNT);
   const media = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
+    const file = extra.get(new URL(req.url ?? '/', origin).pathname);
+    if (file) {
+      void (file.gate?.() ?? Promise.resolve()).then(() => send(res, file.body, file.type));
+      return;
+    }
     const name = /^\/media\/([\w.-]+)$/.exec(new URL(req.url ?? '/', origin).pathname)?.[1];
     const bytes = name ? media.get(name) : undefined;
     if (bytes) return sendRange(req, res, bytes);
@@ -107,8 +120,8 @@ async function serve(
   thumbs: Buffer[],
 ): Promise<void> {
   const url = new URL(req.url ?? '/', origin);
-  const view = /^\/(storyboard|metrics|cut)\.html$/.exec(url.pathname)?.[1];
-  if (view === 'storyboard' || view === 'metrics' || view === 'cut') {
+  const view = /^\/(storyboard|metrics|cut|viewer)\.html$/.exec(url.pathname)?.[1];
+  if (view === 'storyboard' || view === 'metrics' || view === 'cut' || view === 'viewer') {
     const timeout = Number(url.searchParams.get('timeout'));
     const html = harnessPage(
       view,
@@ -168,13 +181,13 @@ function send(res: ServerResponse, body: Buffer, type: string): void {
 
 /** The page the extension would serve, with the VS Code API stand-in and one script the CSP must block. */
 export function harnessPage(
-  view: 'storyboard' | 'metrics' | 'cut',
+  view: 'storyboard' | 'metrics' | 'cut' | 'viewer',
   origin: string,
   options: PageOptions = {},
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const page = webviewPage({
-    title: { storyboard: 'Storyboard', metrics: 'Metrics', cut: 'Cut' }[view],
+    title: { storyboard: 'Storyboard', metrics: 'Metrics', cut: 'Cut', viewer: 'Takes' }[view],
     cspSource: origin,
     nonce,
     scriptUri: `${origin}/dist/webview/${view}.js`,

@@ -15,7 +15,7 @@ import { ALL, affectsView, buildView, type ViewFilters } from '../../webview-ui/
 import { metricsSnapshot, storyboardSnapshot } from './fixtures';
 
 const urls = { origin: 'http://h' };
-const noFilter: ViewFilters = { text: '', scene: ALL, status: ALL, sort: 'order' };
+const noFilter: ViewFilters = { text: '', scene: ALL, status: ALL, sort: 'order', review: ALL };
 
 describe('grid layout', () => {
   const g = geometryFor({

@@ -28,7 +28,7 @@ export interface OpenOptions {
 export async function openView(
   browser: Browser,
   harness: Harness,
-  view: 'storyboard' | 'metrics' | 'cut',
+  view: 'storyboard' | 'metrics' | 'cut' | 'viewer',
   handlers: Record<string, HostHandler>,
   options: OpenOptions = {},
 ): Promise<ViewSession> {

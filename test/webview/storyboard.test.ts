@@ -351,6 +351,11 @@ describe('storyboard webview', () => {
       const menu = page.getByRole('menu');
       await menu.waitFor();
       assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [
+        'Circle the shown take',
+        'Approve',
+        'Request changes…',
+        'Back to pending',
+        'Open in take viewer',
         'Render',
         'Force re-render',
         'Cancel',

@@ -173,7 +173,7 @@ describe('storyboard: toolbar, menu and looks (item 18)', () => {
       const labels = await selects.evaluateAll((els: unknown[]) =>
         els.map((e) => (e as { getAttribute(n: string): string | null }).getAttribute('aria-label')),
       );
-      assert.equal(labels.length, 3);
+      assert.equal(labels.length, 4);
       assert.ok(
         labels.every((l) => typeof l === 'string' && l.length > 0),
         `aria-labels: ${JSON.stringify(labels)}`,

@@ -19,6 +19,7 @@ import { type CardFlags, cardDomId } from './card';
 import { Interactions } from './interactions';
 import { cardGeometry, HEADER_HEIGHT, PADDING } from './layout';
 import { BoardModel, ImageUrls, type ShotCard } from './model';
+import { ReviewActions } from './reviewActions';
 import { type RowSource, ShotRowRenderer } from './rows';
 import { Selection } from './selection';
 import { isStoryboardDelta, isStoryboardSnapshot } from './snapshotGuard';
@@ -36,6 +37,7 @@ export class StoryboardApp implements RowSource {
   readonly menu: ContextMenu;
   readonly toasts = new Toasts();
   readonly actions: ShotActions;
+  readonly review: ReviewActions;
   readonly model = new BoardModel();
   private connecting = false;
   private filters: ViewFilters;
@@ -55,7 +57,13 @@ export class StoryboardApp implements RowSource {
   ) {
     const state = loadState(api, DEFAULT_STATE, readState);
     this.saver = new StateSaver(api);
-    this.filters = { text: state.text, scene: state.scene, status: state.status, sort: state.sort };
+    this.filters = {
+      text: state.text,
+      scene: state.scene,
+      status: state.status,
+      sort: state.sort,
+      review: state.review ?? ALL,
+    };
     this.zoom = clampZoom(state.zoom);
     this.restoreScrollTop = state.scrollTop;
     this.selection.replace(state.selected);
@@ -67,6 +75,9 @@ export class StoryboardApp implements RowSource {
       onCommand: (c) => void this.actions.command(c),
     });
     this.actions = new ShotActions(rpc, this.toasts, this.toolbar, () => this.selection.size);
+    this.review = new ReviewActions(rpc, this.toasts, (shot) =>
+      this.renderer.live.get(shot.id)?.bind(shot, this.flags(shot)),
+    );
     this.toolbar.setFilters(this.filters);
     this.toolbar.setZoom(this.zoom, ZOOM_WIDTHS.length - 1);
 
@@ -288,8 +299,9 @@ export class StoryboardApp implements RowSource {
       this.pane.empty('filter', 'No shots match the filters.', {
         label: 'Clear filters',
         run: () => {
-          this.toolbar.setFilters({ ...this.filters, text: '', scene: ALL, status: ALL });
-          this.setFilters({ ...this.filters, text: '', scene: ALL, status: ALL });
+          const cleared = { ...this.filters, text: '', scene: ALL, status: ALL, review: ALL };
+          this.toolbar.setFilters(cleared);
+          this.setFilters(cleared);
         },
       });
     } else this.pane.hide();

@@ -3,6 +3,7 @@
 // Seven elements, reused across shots: binding only writes what changed.
 import { el, setAttr, setText, toggleAttr } from '../common/dom';
 import type { ImageGate } from '../common/imageGate';
+import { CardReview } from './cardReview';
 import type { ImageUrls, ShotCard } from './model';
 import { progressFraction, progressText } from './progressText';
 import { ACTIVE, PROBLEM, STATUS_LABEL } from './status';
@@ -27,6 +28,7 @@ export class ShotCardElement {
   private readonly idText = document.createTextNode('');
   private readonly model = el('span', 'model');
   private readonly prompt = el('div', 'prompt');
+  readonly review = new CardReview();
   private shot: ShotCard | undefined;
   /** What the image shows or will show once the gate lets it load. */
   private url: string | undefined;
@@ -44,8 +46,16 @@ export class ShotCardElement {
     // No attribute changes when an image lands: that would dirty the styles between scroll frames.
     this.img.addEventListener('error', () => this.onImageError());
     const line = el('div', 'line');
-    line.append(this.idText, this.model);
-    this.element.append(this.img, this.badge, this.strip, line, this.prompt);
+    line.append(this.idText, this.review.counts, this.model);
+    this.element.append(
+      this.img,
+      this.badge,
+      this.review.badge,
+      this.review.chips,
+      this.strip,
+      line,
+      this.prompt,
+    );
   }
 
   get shotId(): string | undefined {
@@ -60,6 +70,7 @@ export class ShotCardElement {
     e.dataset['status'] = shot.status;
     toggleAttr(e, 'data-cached', shot.cached === true || shot.status === 'cached');
     this.setFlags(flags);
+    this.review.bind(shot);
     this.showImage(this.pickUrl(shot));
 
     const statusLabel = STATUS_LABEL[shot.status];
@@ -78,7 +89,7 @@ export class ShotCardElement {
     setText(this.prompt, shot.prompt);
     if (this.titled) this.describe();
 
-    const parts = [shot.id, statusLabel];
+    const parts = [shot.id, statusLabel, ...this.review.describe(shot)];
     if (shot.cached) parts.push('from cache');
     if (strip) parts.push(strip.text);
     parts.push(shot.model);
@@ -136,6 +147,14 @@ export class ShotCardElement {
 
   /** The thumbnail, else the full image (a thumbnail went missing), else nothing. */
   private pickUrl(shot: ShotCard): string | undefined {
+    // A take picked on the card, once its paths are known; the circled take's (the row's) otherwise.
+    const picked = shot.picked !== undefined ? shot.takeImages?.get(shot.picked) : undefined;
+    if (picked) {
+      for (const template of [picked.thumb, picked.image]) {
+        const url = template === undefined ? undefined : this.urls.url(shot, template);
+        if (url && !brokenUrls.has(url)) return url;
+      }
+    }
     const thumb = this.urls.thumb(shot);
     if (thumb && !brokenUrls.has(thumb)) return thumb;
     const image = this.urls.image(shot);

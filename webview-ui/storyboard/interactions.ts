@@ -14,7 +14,14 @@ export class Interactions {
     grid.addEventListener('click', (e) => this.onClick(e));
     grid.addEventListener('dblclick', (e) => {
       const shot = this.shotAt(e.target);
-      if (shot) void app.actions.open(shot);
+      if (!shot) return;
+      const take = chipTake(e.target);
+      // A double-click on a take circles it; anywhere else on the card opens the image.
+      if (take) {
+        void app.review.pick(shot, take).then(async (ok) => {
+          if (ok) await app.review.circle([shot]);
+        });
+      } else void app.actions.open(shot);
     });
     // Outside the grid (focus on the page, a button) Ctrl+A would select the page's text.
     document.addEventListener('keydown', (e) => {
@@ -45,6 +52,8 @@ export class Interactions {
     const shot = this.shotAt(e.target);
     if (!shot) return;
     const { app } = this;
+    const take = chipTake(e.target);
+    if (take) void app.review.pick(shot, take);
     if (e.shiftKey) app.selection.extend(shot.id, app.view.flat, app.view.indexOf, e.ctrlKey || e.metaKey);
     else if (e.ctrlKey || e.metaKey) app.selection.toggle(shot.id);
     else app.selection.only(shot.id);
@@ -105,6 +114,21 @@ export class Interactions {
       case 'clear':
         app.selection.clear();
         break;
+      case 'pick':
+        if (active) void app.review.pick(active, command.take);
+        return;
+      case 'circle':
+        void app.review.circle(app.targets().flatMap((id) => app.shot(id) ?? []));
+        return;
+      case 'approve':
+        void app.review.review(app.targets(), 'approved');
+        return;
+      case 'changes':
+        void app.review.review(app.targets(), 'changes-requested');
+        return;
+      case 'viewer':
+        if (active) void app.review.openViewer(active);
+        return;
       case 'menu': {
         if (!active) return;
         const card = app.renderer.live.get(active.id)?.element.getBoundingClientRect();
@@ -123,6 +147,8 @@ export class Interactions {
     const n = ids.length;
     const suffix = n > 1 ? ` ${n} shots` : '';
     const entries: MenuEntry[] = [
+      ...reviewEntries(app, shot, ids),
+      'separator',
       { label: `Render${suffix}`, icon: 'play', run: () => void app.actions.run('render', ids) },
       { label: `Force re-render${suffix}`, icon: 'refresh', run: () => void app.actions.run('force', ids) },
       { label: `Cancel${suffix}`, icon: 'debug-stop', run: () => void app.actions.run('cancel', ids) },
@@ -140,6 +166,40 @@ export class Interactions {
     ];
     app.menu.open(x, y, entries, `Actions for ${n > 1 ? `${n} shots` : shot.id}`, app.grid.element);
   }
+}
+
+function reviewEntries(app: StoryboardApp, shot: ShotCard, ids: string[]): MenuEntry[] {
+  const n = ids.length;
+  const suffix = n > 1 ? ` ${n} shots` : '';
+  const shown = shot.picked;
+  return [
+    {
+      label: shown && shown !== shot.circled ? `Circle take ${shown}` : 'Circle the shown take',
+      icon: 'pass-filled',
+      disabled: !shown || shown === shot.circled,
+      run: () => void app.review.circle([shot]),
+    },
+    { label: `Approve${suffix}`, icon: 'pass', run: () => void app.review.review(ids, 'approved') },
+    {
+      label: `Request changes${suffix}…`,
+      icon: 'request-changes',
+      run: () => void app.review.review(ids, 'changes-requested'),
+    },
+    {
+      label: `Back to pending${suffix}`,
+      icon: 'circle-outline',
+      disabled: n === 1 && shot.review === 'pending',
+      run: () => void app.review.review(ids, 'pending'),
+    },
+    { label: 'Open in take viewer', icon: 'compare-changes', run: () => void app.review.openViewer(shot) },
+  ];
+}
+
+/** The take a chip stands for, when the event happened on one. */
+function chipTake(target: EventTarget | null): number | undefined {
+  const chip = target instanceof Element ? target.closest<HTMLElement>('.take-chip') : null;
+  const take = Number(chip?.dataset['take']);
+  return Number.isInteger(take) && take > 0 ? take : undefined;
 }
 
 /** The key went to a text field (the filter box lives in a shadow root: look at the composed path). */

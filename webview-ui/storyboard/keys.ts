@@ -8,7 +8,20 @@ export type GridCommand =
   | { kind: 'toggle' }
   | { kind: 'selectAll' }
   | { kind: 'clear' }
-  | { kind: 'menu' };
+  | { kind: 'menu' }
+  | { kind: 'pick'; take: number }
+  | { kind: 'circle' }
+  | { kind: 'approve' }
+  | { kind: 'changes' }
+  | { kind: 'viewer' };
+
+/** Review keys (no modifier): 1–9 pick a take on the card, C circles it, A approves, R asks for changes. */
+const REVIEW: Record<string, GridCommand> = {
+  c: { kind: 'circle' },
+  a: { kind: 'approve' },
+  r: { kind: 'changes' },
+  v: { kind: 'viewer' },
+};
 
 const MOVES: Record<string, GridMove> = {
   ArrowLeft: 'left',
@@ -38,5 +51,7 @@ export function commandFor(e: KeyLike): GridCommand | undefined {
   if (mod && e.key.toLowerCase() === 'a') return { kind: 'selectAll' };
   if (e.key === 'Escape' || e.key === 'Delete') return { kind: 'clear' };
   if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) return { kind: 'menu' };
-  return undefined;
+  if (mod || e.altKey || e.shiftKey) return undefined;
+  if (/^[1-9]$/.test(e.key)) return { kind: 'pick', take: Number(e.key) };
+  return REVIEW[e.key.toLowerCase()];
 }

@@ -11,6 +11,7 @@ import {
   type StoryboardHeader,
   type StoryboardSnapshot,
 } from '../../src/shared/protocol';
+import { type ReviewStatus, reviewFromCode } from '../../src/shared/review';
 import { parseRows } from './snapshotGuard';
 
 /** Every field is always present (undefined when empty): one object shape for 50,000 cards. */
@@ -30,6 +31,17 @@ export interface ShotCard {
   image: string | undefined;
   version: string;
   progress: ShotProgress | undefined;
+  review: ReviewStatus;
+  /** The circled take (0: none circled; the card shows variation 1). */
+  circled: number;
+  /** Bit n-1 set per rendered variation n. */
+  takes: number;
+  notes: number;
+  versions: number;
+  /** The take picked on the card (a click on a take, or 1–9): shown, and what C circles. Page-only. */
+  picked: number | undefined;
+  /** Path templates of every take, fetched when one is first picked. Page-only. */
+  takeImages: Map<number, { thumb?: string; image?: string }> | undefined;
 }
 
 export interface ShotChange {
@@ -104,6 +116,10 @@ export class BoardModel {
       }
       next.index = shot.index;
       next.progress = shot.progress;
+      // A picked take survives a delta while that take still exists (its images may be new).
+      next.picked =
+        shot.picked !== undefined && next.takes & (1 << (shot.picked - 1)) ? shot.picked : undefined;
+      if (next.version === shot.version) next.takeImages = shot.takeImages;
       changes.push({ shot, before: { ...shot } });
       Object.assign(shot, next);
     }
@@ -132,7 +148,9 @@ export class BoardModel {
   }
 
   private decode(row: ShotRow, index: number): ShotCard {
-    const [id, status, prompt, scene, model, thumb, image, version, reason, flags] = row;
+    const [id, status, prompt, scene, model, thumb, image, version, reason, flags, review] = row;
+    const cell = Array.isArray(review) ? review : [];
+    const num = (i: number) => (typeof cell[i] === 'number' && Number.isFinite(cell[i]) ? cell[i] : 0);
     let pair = this.models.get(model);
     if (!pair) {
       const entry = this.strings[model] ?? '';
@@ -154,6 +172,13 @@ export class BoardModel {
       image: image >= 0 ? this.strings[image] : undefined,
       version,
       progress: undefined,
+      review: reviewFromCode(cell[0]),
+      circled: num(1),
+      takes: num(2),
+      notes: num(3),
+      versions: num(4),
+      picked: undefined,
+      takeImages: undefined,
     };
   }
 }
@@ -172,7 +197,8 @@ export class ImageUrls {
     return this.url(shot, shot.image);
   }
 
-  private url(shot: ShotCard, template: string | undefined): string | undefined {
+  /** The URL of a path template of this shot (a take's thumbnail or image). */
+  url(shot: ShotCard, template: string | undefined): string | undefined {
     if (template === undefined) return undefined;
     let parts = this.parts.get(template);
     if (!parts) {

@@ -15,6 +15,7 @@ export const DEFAULT_STATE: StoryboardState = {
   text: '',
   sort: 'order',
   selected: [],
+  review: ALL,
 };
 
 export function readState(raw: Record<string, unknown>, d: StoryboardState): StoryboardState {
@@ -27,6 +28,7 @@ export function readState(raw: Record<string, unknown>, d: StoryboardState): Sto
     text: stringOr(raw['text'], d.text),
     sort: oneOf(raw['sort'], ['order', 'status', 'scene', 'id'], d.sort),
     selected: stringArray(raw['selected']),
+    review: stringOr(raw['review'], ALL),
   };
 }
 

@@ -2,6 +2,7 @@
 // batch 12/24 · ETA 3m" (shots, never variations).
 import { formatDuration } from '../../src/shared/batchProgress';
 import type { BatchInfo } from '../../src/shared/protocol';
+import { emptyReviewCounts, reviewParts } from '../../src/shared/review';
 import { emptyCounts, summaryParts } from '../../src/shared/shotState';
 import type { ShotCard } from './model';
 
@@ -14,7 +15,11 @@ export function summaryText(
   batch: BatchInfo | undefined,
 ): string {
   const counts = emptyCounts();
-  for (const s of shots) counts[s.status]++;
+  const reviews = emptyReviewCounts();
+  for (const s of shots) {
+    counts[s.status]++;
+    reviews[s.review]++;
+  }
   const total = shots.length;
   const [, ...states] = summaryParts(counts);
   const parts = [
@@ -22,6 +27,7 @@ export function summaryText(
       ? `${count.format(total)} shots`
       : `${count.format(shown)} of ${count.format(total)} shots`,
     ...states,
+    ...reviewParts(reviews),
   ];
   if (selected > 0) parts.push(`${count.format(selected)} selected`);
   if (batch?.running) {

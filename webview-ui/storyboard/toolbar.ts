@@ -10,7 +10,7 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import type { SceneInfo, StoryboardCommand } from '../../src/shared/protocol';
 import { el, icon, setText } from '../common/dom';
 import { STATUS_FILTERS } from './status';
-import { ALL, NO_SCENE, type SortKey, type ViewFilters } from './view';
+import { ALL, NO_SCENE, REVIEW_FILTERS, type SortKey, type ViewFilters } from './view';
 
 export type SelectionAction = 'render' | 'force' | 'cancel';
 
@@ -54,6 +54,7 @@ export class Toolbar {
   private readonly text = document.createElement('vscode-textfield');
   private readonly scene = document.createElement('vscode-single-select');
   private readonly status = document.createElement('vscode-single-select');
+  private readonly review = document.createElement('vscode-single-select');
   private readonly sort = document.createElement('vscode-single-select');
   private readonly zoomOut = iconButton('zoom-out', 'Smaller cards');
   private readonly zoomIn = iconButton('zoom-in', 'Larger cards');
@@ -87,9 +88,11 @@ export class Toolbar {
 
     setOptions(this.status, [{ value: ALL, label: 'All statuses' }, ...STATUS_FILTERS]);
     setOptions(this.sort, SORTS);
+    setOptions(this.review, [{ value: ALL, label: 'All reviews' }, ...REVIEW_FILTERS]);
     for (const [select, label] of [
       [this.scene, 'Filter by scene'],
       [this.status, 'Filter by status'],
+      [this.review, 'Filter by review'],
       [this.sort, 'Sort shots'],
     ] as const) {
       // `label` names the inner combobox; the element itself carries the name too, for tools and
@@ -100,6 +103,7 @@ export class Toolbar {
     }
     this.scene.className = 'filter-scene';
     this.status.className = 'filter-status';
+    this.review.className = 'filter-review';
     this.sort.className = 'filter-sort';
 
     this.zoomOut.addEventListener('click', () => handlers.onZoom(-1));
@@ -145,7 +149,7 @@ export class Toolbar {
     zoom.setAttribute('role', 'group');
     zoom.setAttribute('aria-label', 'Card size');
     zoom.append(this.zoomOut, this.zoomIn);
-    filters.append(this.text, this.scene, this.status, this.sort, zoom);
+    filters.append(this.text, this.scene, this.status, this.review, this.sort, zoom);
     const second = el('div', 'toolbar-row');
     second.append(this.summary, whole, buttons);
     this.element.append(filters, second);
@@ -156,6 +160,7 @@ export class Toolbar {
       text: this.text.value.trim(),
       scene: this.scene.value || ALL,
       status: this.status.value || ALL,
+      review: this.review.value || ALL,
       sort: SORTS.find((s) => s.value === this.sort.value)?.value ?? 'order',
     };
   }
@@ -164,6 +169,7 @@ export class Toolbar {
     this.text.value = f.text;
     this.scene.value = f.scene;
     this.status.value = f.status;
+    this.review.value = f.review;
     this.sort.value = f.sort;
   }
 

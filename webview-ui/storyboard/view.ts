@@ -15,7 +15,24 @@ export interface ViewFilters {
   scene: string;
   status: string;
   sort: SortKey;
+  /** Review filter (REVIEW_FILTERS), ALL for none. */
+  review: string;
 }
+
+const several = (mask: number) => (mask & (mask - 1)) !== 0;
+
+export const REVIEW_FILTERS: readonly { value: string; label: string; test: (s: ShotCard) => boolean }[] = [
+  { value: 'pending', label: 'Review: pending', test: (s) => s.review === 'pending' },
+  { value: 'approved', label: 'Review: approved', test: (s) => s.review === 'approved' },
+  {
+    value: 'changes-requested',
+    label: 'Review: changes requested',
+    test: (s) => s.review === 'changes-requested',
+  },
+  { value: 'notes', label: 'Has notes', test: (s) => s.notes > 0 },
+  { value: 'circled', label: 'Take circled', test: (s) => s.circled > 0 },
+  { value: 'uncircled', label: 'Several takes, none circled', test: (s) => !s.circled && several(s.takes) },
+];
 
 export interface ShotSection {
   key: string;
@@ -43,9 +60,11 @@ const COMPARE: Record<SortKey, (a: ShotCard, b: ShotCard) => number> = {
 export function matcher(filters: ViewFilters): (shot: ShotCard) => boolean {
   const terms = filters.text.toLowerCase().split(/\s+/).filter(Boolean);
   const statuses = STATUS_FILTERS.find((f) => f.value === filters.status)?.statuses;
+  const review = REVIEW_FILTERS.find((f) => f.value === filters.review)?.test;
   return (shot) => {
     if (filters.scene !== ALL && (shot.sceneId ?? NO_SCENE) !== filters.scene) return false;
     if (statuses && !statuses.has(shot.status)) return false;
+    if (review && !review(shot)) return false;
     if (terms.length === 0) return true;
     const hay = `${shot.id}\n${shot.prompt}\n${shot.model}\n${shot.reason ?? ''}`.toLowerCase();
     return terms.every((t) => hay.includes(t));
@@ -57,7 +76,8 @@ export function buildView(
   scenes: readonly SceneInfo[],
   filters: ViewFilters,
 ): ShotView {
-  const all = filters.text === '' && filters.scene === ALL && filters.status === ALL;
+  const all =
+    filters.text === '' && filters.scene === ALL && filters.status === ALL && filters.review === ALL;
   const matches = matcher(filters);
   const groups = new Map<string, ShotCard[]>();
   for (const scene of scenes) groups.set(scene.id, []);
@@ -113,5 +133,10 @@ export function affectsView(before: ShotCard, after: ShotCard, filters: ViewFilt
   const changed = (k: keyof ShotCard) => before[k] !== after[k];
   if (changed('sceneId') || changed('index')) return true;
   if ((filters.status !== ALL || filters.sort === 'status') && changed('status')) return true;
+  if (
+    filters.review !== ALL &&
+    (changed('review') || changed('notes') || changed('circled') || changed('takes'))
+  )
+    return true;
   return filters.text !== '' && (changed('prompt') || changed('model') || changed('reason'));
 }

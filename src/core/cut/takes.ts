@@ -1,7 +1,8 @@
 // Which image stands for a shot in the cut: its circled take. Review (another part of Dailies) records the
 // circled variation as `"take": n` on the shot; until a shot has one, or when it names a variation that was
 // never rendered, the cut uses variation 1 (and, failing that, the lowest variation that exists, so a shot
-// whose variation 1 failed is still seen). This is the only place that reads `take`.
+// whose variation 1 failed is still seen). The same rule as review's `circledOutput` (core/review/takes.ts),
+// which the storyboard and tree use; here outputs without an image are skipped too, as a cut needs one.
 import type { OutputRecord, Shot } from '../project/schema';
 
 export interface CircledTake {

@@ -2,7 +2,7 @@
 // user's comments, key order, indentation, line endings, number spellings and compact one-line objects
 // stay byte for byte. One parse locates every shot; edits are applied in one linear pass (jsonc-parser's
 // own applyEdits is O(file × edits), minutes for thousands of results).
-import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node as JsonNode, parseTree } from 'jsonc-parser';
 import { excessiveNesting } from './depth';
 import { LineIndex } from './textPosition';
 
@@ -203,4 +203,58 @@ export function shotLines(text: string): Map<string, number> {
   const lines = new LineIndex(text);
   for (const [id, node] of index.shots) out.set(id, lines.position(node.offset).line - 1);
   return out;
+}
+
+/** The current value of `key` in an object node (undefined when absent). */
+export function propertyValue(object: JsonNode, key: string): unknown {
+  const value = propertyNode(object, key)?.children?.[1];
+  return value ? getNodeValue(value) : undefined;
+}
+
+/**
+ * Edits that set several properties of one object at once (undefined removes one). Existing properties
+ * are replaced where they are; new ones are inserted together after the last property, in the given
+ * order — two separate `setPropertyEdits` insertions at one place would each add a comma and collide
+ * when the last property carries a trailing comment.
+ */
+export function setPropertiesEdits(
+  text: string,
+  object: JsonNode,
+  entries: readonly (readonly [string, unknown])[],
+  fmt: TextFormat,
+): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const fresh: (readonly [string, unknown])[] = [];
+  for (const entry of entries) {
+    const [key, value] = entry;
+    if (value === undefined || propertyNode(object, key))
+      edits.push(...setPropertyEdits(text, object, key, value, fmt));
+    else fresh.push(entry);
+  }
+  if (fresh.length === 0) return edits;
+  const [first, ...rest] = fresh;
+  const inserted = setPropertyEdits(text, object, first![0], first![1], fmt);
+  if (rest.length === 0) return [...edits, ...inserted];
+  // The last insertion ends with the first new property's value; the others follow it the same way.
+  const oneLine = !text.slice(object.offset, object.offset + object.length).includes('\n');
+  const props = object.children ?? [];
+  const anchor = props[props.length - 1];
+  const indent = oneLine
+    ? ''
+    : anchor
+      ? lineIndent(text, anchor.offset)
+      : lineIndent(text, object.offset) + fmt.indentUnit;
+  const more = rest
+    .map(([key, value]) =>
+      oneLine
+        ? `, ${JSON.stringify(key)}: ${formatValue(value, '', fmt, true)}`
+        : `,${fmt.eol}${indent}${JSON.stringify(key)}: ${formatValue(value, indent, fmt, false)}`,
+    )
+    .join('');
+  const last = inserted[inserted.length - 1]!;
+  // An empty object's insertion closes with its own whitespace: the rest goes before that.
+  const close = anchor ? '' : /\s*$/.exec(last.content)![0];
+  const body = close ? last.content.slice(0, last.content.length - close.length) : last.content;
+  inserted[inserted.length - 1] = { ...last, content: body + more + close };
+  return [...edits, ...inserted];
 }

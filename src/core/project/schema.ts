@@ -88,6 +88,30 @@ export const RenderRecordSchema = Type.Object(
   { ...md('Written by Dailies after a render. Edit the shot, not this.') },
 );
 
+// Review data is shared through git by a whole crew and only ever read for display: its members are
+// lenient here (an unknown status or a malformed note is a warning at its line, see review/validate.ts),
+// so a teammate's typo never makes the production unrenderable.
+export const ReviewNoteSchema = Type.Unknown({
+  ...md(
+    'A note: `{ "text": "…", "author": "…", "at": "ISO time", "status": "changes-requested" }`, or plain text.',
+  ),
+});
+
+export const ReviewSchema = Type.Object(
+  {
+    status: Type.Optional(
+      Type.String({
+        examples: ['pending', 'approved', 'changes-requested'],
+        ...md('`pending`, `approved` or `changes-requested`.'),
+      }),
+    ),
+    by: Type.Optional(Type.String({ ...md('Who set the status.') })),
+    at: Type.Optional(Type.String({ ...md('ISO time the status was set.') })),
+    notes: Type.Optional(Type.Array(ReviewNoteSchema, { ...md('Review notes, oldest first.') })),
+  },
+  { ...md('Dailies review: status and notes (written by the take viewer, shared through git).') },
+);
+
 export const CastMemberSchema = Type.Object({
   id: Id,
   name: Type.Optional(Type.String()),
@@ -130,6 +154,14 @@ export const ShotSchema = Type.Object({
       ...md('Lines spoken in the shot, in order. Offline they are burned into the animatic as subtitles.'),
     }),
   ),
+  take: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 16,
+      ...md('The circled take: the variation the edit uses (variation 1 when none is circled).'),
+    }),
+  ),
+  review: Type.Optional(ReviewSchema),
 });
 
 export const DefaultsSchema = Type.Object({
@@ -197,6 +229,7 @@ export type Shot = Static<typeof ShotSchema>;
 export type Scene = Static<typeof SceneSchema>;
 export type CastMember = Static<typeof CastMemberSchema>;
 export type RenderRecord = Static<typeof RenderRecordSchema>;
+export type Review = Static<typeof ReviewSchema>;
 export type OutputRecord = Static<typeof OutputRecordSchema>;
 export type ModelDefinition = Static<typeof ModelDefinitionSchema>;
 export type ModelClass = Static<typeof ModelClassSchema>;

@@ -4,6 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { findNodeAtLocation, type Node as JsonNode, parseTree } from 'jsonc-parser';
 import { timingWarnings } from '../cut/dialogue';
+import { reviewIssues } from '../review/validate';
 import { type Project, ProjectSchema, ShotSchema } from './schema';
 import { LineIndex, pointerSegments, pointerToJsonPath } from './textPosition';
 
@@ -41,7 +42,10 @@ export type IssueCode =
   | 'unknown-scene'
   | 'unknown-cast'
   | 'unknown-model'
-  | 'ref';
+  | 'ref'
+  | 'take'
+  | 'review-status'
+  | 'review-note';
 
 const MAX_ISSUES = 100;
 let compiled: TypeCheck<typeof ProjectSchema> | undefined;
@@ -97,7 +101,7 @@ export function validateProjectValue(
       if (raw.length >= MAX_ISSUES) break;
     }
   } else {
-    raw.push(...semanticIssues(value as Project, options));
+    raw.push(...semanticIssues(value as Project, options), ...reviewIssues(value as Project));
     // Timing problems never stop a render (no `shots`): they are warnings for the edit.
     for (const w of timingWarnings(value as Project)) raw.push({ ...w, severity: 'warning' });
   }

@@ -3,9 +3,16 @@
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
 import { promises as fs } from 'node:fs';
-import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
+import { type Node as JsonNode, type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { DailiesError, errorMessage } from '../util/errors';
-import { applyEdits, detectFormat, setPropertyEdits, type TextEdit, type TextFormat } from './edit';
+import {
+  applyEdits,
+  detectFormat,
+  propertyValue,
+  setPropertiesEdits,
+  type TextEdit,
+  type TextFormat,
+} from './edit';
 import type { ParseOutcome } from './load';
 import type { RenderRecord } from './schema';
 import { ShotIndex, type ShotSpan } from './shotIndex';
@@ -50,6 +57,23 @@ export interface WriterOptions {
   onWritten?: (text: string) => void;
 }
 
+/**
+ * A change to one property of a shot, computed from its value in the very text being edited (undefined
+ * when absent; `read` gives the shot's other properties): the new value, undefined to remove it, or KEEP
+ * to leave it as it is.
+ */
+export type PropertyUpdate = (current: unknown, read: (key: string) => unknown) => unknown;
+export const KEEP: unique symbol = Symbol('keep');
+
+type Updates = Map<string, Map<string, PropertyUpdate>>;
+
+/**
+ * Keys Dailies itself writes and whose values no other part of the project depends on for validity: a
+ * valid file with only these changed (and the shot schema still met) is still valid. Any other key (a
+ * restored prompt or params) means the whole text is validated.
+ */
+const OWN_KEYS: ReadonlySet<string> = new Set(['render', 'take', 'review']);
+
 /** A text the writer has edited or read, with what it learned about it, kept while the file is unchanged. */
 interface KnownText {
   text: string;
@@ -62,6 +86,7 @@ interface KnownText {
 
 export class ProjectWriter {
   private pending = new Map<string, RenderRecord | undefined>();
+  private updates: Updates = new Map();
   private running: Promise<FlushReport> | undefined;
   private known: KnownText | undefined;
   private trusted: string | undefined;
@@ -76,8 +101,31 @@ export class ProjectWriter {
     this.pending.set(shotId, record);
   }
 
+  /**
+   * Queues a change of one property of a shot (review: `take`, `review`), written with the next flush in
+   * the same minimal, locked, atomic edit as render records. Updates of one key compose in order.
+   */
+  update(shotId: string, key: string, fn: PropertyUpdate): void {
+    let keys = this.updates.get(shotId);
+    if (!keys) {
+      keys = new Map();
+      this.updates.set(shotId, keys);
+    }
+    const before = keys.get(key);
+    keys.set(
+      key,
+      before
+        ? (v, read) => {
+            const mid = before(v, read);
+            const next = fn(mid === KEEP ? v : mid, read);
+            return next === KEEP ? mid : next;
+          }
+        : fn,
+    );
+  }
+
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pending.size + this.updates.size;
   }
 
   /** `text` already passed `validate` elsewhere (the engine's own load): a first flush need not redo it. */
@@ -96,7 +144,7 @@ export class ProjectWriter {
   /** Flushes everything queued so far; concurrent callers share one flush, then a follow-up runs. */
   async flush(): Promise<FlushReport> {
     while (this.running) await this.running.catch(() => undefined);
-    if (this.pending.size === 0) return { written: [], missing: [] };
+    if (this.pending.size === 0 && this.updates.size === 0) return { written: [], missing: [] };
     this.running = this.flushOnce();
     try {
       return await this.running;
@@ -108,19 +156,27 @@ export class ProjectWriter {
   private async flushOnce(): Promise<FlushReport> {
     const batch = new Map(this.pending);
     this.pending.clear();
+    const updates = this.updates;
+    this.updates = new Map();
     try {
-      const report = await this.io.withLock(() => this.applyBatch(batch));
-      if (report.blocked) this.requeue(batch);
+      const report = await this.io.withLock(() => this.applyBatch(batch, updates));
+      if (report.blocked) this.requeue(batch, updates);
       return report;
     } catch (err) {
-      this.requeue(batch);
+      this.requeue(batch, updates);
       const message = errorMessage(err);
       return { written: [], missing: [], blocked: message };
     }
   }
 
-  private requeue(batch: Map<string, RenderRecord | undefined>): void {
+  private requeue(batch: Map<string, RenderRecord | undefined>, updates: Updates = new Map()): void {
     for (const [id, rec] of batch) if (!this.pending.has(id)) this.pending.set(id, rec);
+    // Earlier updates go first: a newer one queued meanwhile applies on top of them.
+    for (const [id, keys] of updates) {
+      const later = this.updates.get(id);
+      this.updates.set(id, keys);
+      for (const [key, fn] of later ?? []) this.update(id, key, fn);
+    }
   }
 
   /** What is known about `text`: reused while it is the text last seen, learned once otherwise. */
@@ -132,7 +188,10 @@ export class ProjectWriter {
     return this.known;
   }
 
-  private async applyBatch(batch: Map<string, RenderRecord | undefined>): Promise<FlushReport> {
+  private async applyBatch(
+    batch: Map<string, RenderRecord | undefined>,
+    updates: Updates = new Map(),
+  ): Promise<FlushReport> {
     // Editors do not take our lock. `base` is the text our edits apply to; `expected` is what we believe
     // the file holds. When a save slips in before our write, we start over from the saved text. When one
     // lands in the file our write replaced, its change is carried (`owed`) onto whatever the file holds
@@ -148,18 +207,20 @@ export class ProjectWriter {
       const edits: TextEdit[] = [];
       const written: string[] = [];
       const missing: string[] = [];
-      const touched: { span: ShotSpan; record: RenderRecord | undefined; edits: TextEdit[] }[] = [];
-      for (const [shotId, record] of batch) {
+      const touched: Touched[] = [];
+      for (const shotId of new Set([...batch.keys(), ...updates.keys()])) {
         const span = index.get(shotId);
         const node = span && index.node(base, span);
         if (!span || !node) {
           missing.push(shotId);
           continue;
         }
+        const changes = changesOf(node, batch, shotId, updates.get(shotId));
+        if (changes.length === 0) continue;
         state.fmt ??= detectFormat(base);
-        const shotEdits = setPropertyEdits(base, node, 'render', record, state.fmt);
+        const shotEdits = setPropertiesEdits(base, node, changes, state.fmt);
         edits.push(...shotEdits);
-        touched.push({ span, record, edits: shotEdits });
+        touched.push({ span, changes, edits: shotEdits });
         written.push(shotId);
       }
       if (edits.length === 0) {
@@ -174,12 +235,15 @@ export class ProjectWriter {
       const after = applyEdits(base, edits);
       const inside = touched.every((t) => t.edits.every((e) => insideShot(e, t.span)));
       const nextIndex = inside ? index.shifted(edits) : undefined;
-      // The file was valid and only these shots' `render` values changed: checking those shots is enough.
-      // When that cannot be shown (an odd file, say with a repeated key), the whole text is validated.
-      const provenLocally = state.valid && nextIndex && !editedShotsProblem(base, after, nextIndex, touched);
+      // The file was valid and only these shots' own Dailies values (render, take, review) changed:
+      // checking those shots is enough. When that cannot be shown (an odd file, say with a repeated key,
+      // or a restore that changes the prompt and params), the whole text is validated.
+      const ownOnly = touched.every((t) => t.changes.every(([key]) => OWN_KEYS.has(key)));
+      const provenLocally =
+        state.valid && ownOnly && nextIndex && !editedShotsProblem(base, after, nextIndex, touched);
       if (!provenLocally) {
-        // Only `render` values change, so a valid result proves the user's text was valid too; the text
-        // before is checked only to tell a file the user left mid-edit from a bug of ours.
+        // Only Dailies' own values change, so a valid result proves the user's text was valid too; the
+        // text before is checked only to tell a file the user left mid-edit from a bug of ours.
         const check = this.options.validate(after);
         if (!check.ok) {
           const current = this.options.validate(base);
@@ -257,6 +321,30 @@ export class ProjectWriter {
   }
 }
 
+/** A shot edited by one flush: where it was, what it gets, and the edits that do it. */
+interface Touched {
+  span: ShotSpan;
+  changes: [string, unknown][];
+  edits: TextEdit[];
+}
+
+/** A shot's property changes in this batch: its render record, then its updates (skipping no-ops). */
+function changesOf(
+  node: JsonNode,
+  batch: Map<string, RenderRecord | undefined>,
+  shotId: string,
+  updates: Map<string, PropertyUpdate> | undefined,
+): [string, unknown][] {
+  const entries: [string, unknown][] = batch.has(shotId) ? [['render', batch.get(shotId)]] : [];
+  for (const [key, fn] of updates ?? []) {
+    const current = propertyValue(node, key);
+    const next = fn(current, (other) => propertyValue(node, other));
+    if (next === KEEP || JSON.stringify(next) === JSON.stringify(current)) continue;
+    entries.push([key, next]);
+  }
+  return entries;
+}
+
 /** Strictly inside the shot's braces: the text around every shot stays byte for byte. */
 function insideShot(e: TextEdit, span: ShotSpan): boolean {
   return e.offset > span.offset && e.offset + e.length < span.offset + span.length;
@@ -281,24 +369,28 @@ function parseShot(text: string): Record<string, unknown> | undefined {
 
 /**
  * Why the edited text would not be valid, checking only the shots we edited: each must still be one
- * object with the same id and the same everything but `render`, hold exactly the record we meant, and
- * pass the shot schema. The rest of the file is unchanged by construction (edits stay inside shots).
+ * object with the same id and the same everything but the keys we changed, hold exactly the values we
+ * meant, and pass the shot schema. The rest of the file is unchanged by construction (edits stay inside
+ * shots).
  */
 function editedShotsProblem(
   before: string,
   after: string,
   index: ShotIndex,
-  touched: { span: ShotSpan; record: RenderRecord | undefined }[],
+  touched: readonly Touched[],
 ): string | undefined {
-  for (const { span, record } of touched) {
+  for (const { span, changes } of touched) {
     const now = index.get(span.id);
     const was = parseShot(before.slice(span.offset, span.offset + span.length));
     const shot = now && parseShot(after.slice(now.offset, now.offset + now.length));
     if (!was || !shot || shot.id !== span.id) return `shot ${span.id} no longer parses as itself`;
-    if (JSON.stringify(shot.render) !== JSON.stringify(record))
-      return `shot ${span.id}: render not as recorded`;
-    if (JSON.stringify({ ...shot, render: undefined }) !== JSON.stringify({ ...was, render: undefined }))
-      return `shot ${span.id}: a field other than render changed`;
+    const cleared: Record<string, undefined> = {};
+    for (const [key, value] of changes) {
+      if (JSON.stringify(shot[key]) !== JSON.stringify(value)) return `shot ${span.id}: ${key} not as meant`;
+      cleared[key] = undefined;
+    }
+    if (JSON.stringify({ ...shot, ...cleared }) !== JSON.stringify({ ...was, ...cleared }))
+      return `shot ${span.id}: a field we did not change changed`;
     const schema = shotSchemaError(shot);
     if (schema) return `shots[${span.id}].${schema}`;
   }

@@ -16,6 +16,7 @@ import type { ModelClass, Project } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
+import { ReviewRecorder } from '../review/recorder';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
@@ -75,6 +76,8 @@ export class RenderEngine {
   readonly scheduler: Scheduler;
   readonly metrics: MetricsStore;
   readonly writer: ProjectWriter;
+  /** Versions of every recorded render, and review status back to pending after a re-render. */
+  readonly review: ReviewRecorder;
   private readonly hasher: RefHasher;
   private readonly store: ContentStore;
   private readonly results: ResultCache;
@@ -103,6 +106,7 @@ export class RenderEngine {
       validate: (text) => parseProjectText(text, this.paths.projectFile),
       onWritten: options.onWritten,
     });
+    this.review = new ReviewRecorder(this.paths, this.writer, (m) => this.log('warn', 'WRITE', m));
     options.uploader?.attach?.({
       log: (level, tag, message) => this.log(level, tag, message),
       metrics: this.metrics,
@@ -141,7 +145,10 @@ export class RenderEngine {
       runner: this.runner,
       config: this.config,
       controllers: this.shotControllers,
-      record: (shotId, record) => this.recorder.record(shotId, record),
+      record: (planned, record) => {
+        this.review.rendered(planned, record);
+        this.recorder.record(planned.shot.id, record);
+      },
       fire: (event) => this.fire(event),
     };
   }
@@ -264,6 +271,7 @@ export class RenderEngine {
       );
       await this.recorder.flushNow();
       await this.recorder.reconcile(this.batches.size <= 1);
+      await this.review.idle();
     } catch (err) {
       const error = toDailiesError(err);
       const declined = error.code === 'declined';
@@ -357,6 +365,7 @@ export class RenderEngine {
   async dispose(): Promise<void> {
     this.cancelAll();
     await this.recorder.flushNow().catch(() => undefined);
+    await this.review.idle();
     await this.persist();
     this.journal.close();
     this.emitter.dispose();

@@ -12,7 +12,8 @@ export interface ShotRunDeps {
   runner: JobRunner;
   config: DailiesConfig;
   controllers: ShotControllers;
-  record(shotId: string, record: RenderRecord): void;
+  /** Queues the shot's render record (and what review keeps of it: a version, pending again). */
+  record(planned: PlannedShot, record: RenderRecord): void;
   fire(event: RenderEvent): void;
 }
 
@@ -86,7 +87,7 @@ export async function renderShot(
       costUsd: cost ? Math.round(cost * 1e6) / 1e6 : undefined,
       error: outputs.length === planned.spec.variations ? undefined : firstError,
     };
-    deps.record(shotId, record);
+    deps.record(planned, record);
   }
   const error = failed[0]?.error;
   deps.fire({

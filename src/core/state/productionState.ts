@@ -6,11 +6,14 @@
 import { BatchProgress } from '../../shared/batchProgress';
 import type { RenderEvent } from '../../shared/events';
 import type { BatchInfo, SceneInfo, ShotProgress } from '../../shared/protocol';
+import { emptyReviewCounts, type ReviewCounts, type ReviewStatus } from '../../shared/review';
 import { emptyCounts, type ShotCounts, type ShotState, stateOfOutcome } from '../../shared/shotState';
 import type { ProjectDocument } from '../project/load';
 import { linesOf } from '../project/scan';
 import type { OutputRecord } from '../project/schema';
 import type { PlannedShot } from '../render/plan';
+import { type ReviewView, readReview } from '../review/reviewData';
+import { circledOutput } from '../review/takes';
 
 export interface ShotView {
   id: string;
@@ -28,6 +31,23 @@ export interface ShotView {
   cached?: boolean;
   /** Line of the shot's object in project.json (for "reveal"), 0-based; -1 when unknown. */
   line: number;
+  /** The take as circled in project.json (it may name no rendered variation: see `circled`). */
+  take?: number;
+  /** Status and notes, when the shot has a review (absent: pending, no notes). */
+  review?: ReviewView;
+  /** Kept versions (every recorded render). */
+  versions?: number;
+  /** The input hash of the render recorded in project.json (which kept version it is: hash + bytes). */
+  renderHash?: string;
+}
+
+export function reviewStatusOf(shot: ShotView): ReviewStatus {
+  return shot.review?.status ?? 'pending';
+}
+
+/** The output the edit uses: the circled take's, else variation 1's (see review/takes.ts). */
+export function circled(shot: ShotView): OutputRecord | undefined {
+  return circledOutput({ take: shot.take, render: { outputs: shot.outputs } });
 }
 
 /** What a re-plan changed, so views redraw no more than that. */
@@ -79,8 +99,15 @@ export class ProductionState {
   private progress: BatchProgress | undefined;
   private activeBatches = new Set<string>();
 
-  /** Replaces the model with a fresh plan; live states of running shots survive. */
-  applyPlan(doc: ProjectDocument, planned: PlannedShot[]): PlanChange {
+  /**
+   * Replaces the model with a fresh plan; live states of running shots survive. `versions` counts each
+   * shot's kept versions (unchanged when not given).
+   */
+  applyPlan(
+    doc: ProjectDocument,
+    planned: PlannedShot[],
+    versions?: ReadonlyMap<string, number>,
+  ): PlanChange {
     const { project } = doc;
     const hadProblem = this.problem !== undefined;
     this.problem = undefined;
@@ -137,6 +164,10 @@ export class ProductionState {
         durationS: render?.durationMs !== undefined ? render.durationMs / 1000 : undefined,
         cached: (render?.outputs.length && render.outputs.every((o) => o.cached)) || undefined,
         line: lines[p.index] ?? -1,
+        take: typeof p.shot.take === 'number' ? p.shot.take : undefined,
+        review: p.shot.review === undefined ? undefined : readReview(p.shot.review),
+        renderHash: render?.inputHash,
+        versions: versions?.get(id) ?? prev?.versions ?? 0,
       };
       const key = view.sceneId !== undefined && declared.has(view.sceneId) ? view.sceneId : LOOSE_SCENE;
       if (prev && this.sceneKeyOf.get(id) !== key) structural = true;
@@ -297,6 +328,12 @@ export class ProductionState {
     for (const s of this.order) out[s.status]++;
     return out;
   }
+
+  reviewCounts(): ReviewCounts {
+    const out = emptyReviewCounts();
+    for (const s of this.order) out[reviewStatusOf(s)]++;
+    return out;
+  }
 }
 
 /** Did anything a surface shows change? (The line moves with every edit above; nobody draws it.) */
@@ -311,7 +348,11 @@ function differs(a: ShotView, b: ShotView): boolean {
     a.durationS !== b.durationS ||
     a.cached !== b.cached ||
     a.index !== b.index ||
-    a.outputs.length !== b.outputs.length
+    a.outputs.length !== b.outputs.length ||
+    a.take !== b.take ||
+    a.versions !== b.versions ||
+    a.renderHash !== b.renderHash ||
+    JSON.stringify(a.review) !== JSON.stringify(b.review)
   )
     return true;
   return a.outputs.some((o, i) => {

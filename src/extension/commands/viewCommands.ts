@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shotIdOffset } from '../../core/project/edit';
+import { circled } from '../../core/state/productionState';
 import type { DailiesLog } from '../log';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
@@ -15,7 +16,9 @@ export async function openImage(
 ): Promise<boolean> {
   const shot = production.state.get(shotId);
   const out =
-    shot?.outputs.find((o) => variation === undefined || o.variation === variation) ?? shot?.outputs[0];
+    variation === undefined
+      ? shot && circled(shot)
+      : (shot?.outputs.find((o) => o.variation === variation) ?? shot?.outputs[0]);
   if (!out) {
     void vscode.window.showInformationMessage(`Dailies: ${shotId} has no rendered image yet.`);
     return false;

@@ -165,7 +165,11 @@ export class Production implements vscode.Disposable {
           `${path.basename(this.root)}: ${shots.length} shots planned in ${Date.now() - started} ms`,
         );
       }
-      const change = this.state.applyPlan(doc, shots);
+      const change = this.state.applyPlan(
+        doc,
+        shots,
+        await engine.review.versions.counts().catch(() => undefined),
+      );
       changed = change.structural ? undefined : change.ids;
       this.services.diagnostics.set(this.uri, doc.issues);
     } catch (err) {

@@ -1,13 +1,14 @@
-// Quick fixes on Dailies' own diagnostics where the fix is obvious: an unknown cast id, scene id or
-// model is replaced by one the project (or the model registry) knows, closest spelling first.
+// Quick fixes on Dailies' own diagnostics where the fix is obvious: an unknown cast id, scene id,
+// model or review status is replaced by one the project (or the registry) knows, closest spelling first.
 import * as vscode from 'vscode';
 import type { ProjectDiagnostics } from './diagnostics';
 
-const FIXABLE = new Set(['unknown-cast', 'unknown-scene', 'unknown-model']);
+const FIXABLE = new Set(['unknown-cast', 'unknown-scene', 'unknown-model', 'review-status']);
 const NOUN: Record<string, string> = {
   'unknown-cast': 'cast member',
   'unknown-scene': 'scene',
   'unknown-model': 'model',
+  'review-status': 'review status',
 };
 
 export class DailiesQuickFixes implements vscode.CodeActionProvider {

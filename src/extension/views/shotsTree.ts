@@ -11,12 +11,13 @@
 // bar), and only structural changes refresh from the root.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LOOSE_SCENE, type ShotView } from '../../core/state/productionState';
+import { circled, LOOSE_SCENE, type ShotView } from '../../core/state/productionState';
 import { SHOT_STATE, shotsText, summaryParts } from '../../shared/shotState';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
 import { Disposable } from '../util/disposable';
 import type { DimmedThumbs } from './dimmedThumbs';
+import { appendReviewTooltip, isCircled, reviewSuffix } from './reviewBadges';
 import { summarize } from './summary';
 
 export type ShotsNode =
@@ -315,8 +316,8 @@ function shotItem(p: Production, shot: ShotView | undefined, dimmed: DimmedIcon)
   );
   const info = SHOT_STATE[shot.status];
   item.id = shotKey(p, shot.id);
-  item.description = shotDescription(shot);
-  const out = shot.outputs[0];
+  item.description = shotDescription(shot) + reviewSuffix(shot);
+  const out = circled(shot);
   const thumb = out?.thumb ? path.join(p.root, out.thumb) : undefined;
   // Stale: the last frame, dimmed (the status icon until the dimmed copy exists).
   const staleThumb = thumb && shot.status === 'stale' ? dimmed(thumb, out?.sha256 ?? '') : undefined;
@@ -347,7 +348,8 @@ function variationItem(p: Production, shot: ShotView | undefined, variation: num
   const out = shot?.outputs.find((o) => o.variation === variation);
   const item = new vscode.TreeItem(`v${variation}`);
   item.id = `v:${p.file}:${shot?.id}:${variation}`;
-  item.description = out?.seed !== undefined ? `seed ${out.seed}` : undefined;
+  const seed = out?.seed !== undefined ? `seed ${out.seed}` : '';
+  item.description = isCircled(shot, variation) ? `circled${seed ? ` · ${seed}` : ''}` : seed || undefined;
   item.iconPath = out?.thumb
     ? vscode.Uri.file(path.join(p.root, out.thumb))
     : new vscode.ThemeIcon('file-media');
@@ -380,7 +382,7 @@ const HOVER_THUMB_WIDTH = 240;
 
 function shotTooltip(p: Production, shot: ShotView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  const thumb = shot.outputs[0]?.thumb;
+  const thumb = circled(shot)?.thumb;
   if (thumb) {
     // Uri.toString() percent-encodes spaces and brackets, so the path cannot break the markdown.
     const uri = vscode.Uri.file(path.join(p.root, thumb)).toString();
@@ -395,6 +397,7 @@ function shotTooltip(p: Production, shot: ShotView): vscode.MarkdownString {
   );
   if (shot.outputs.length)
     md.appendMarkdown(` · ${shot.outputs.length} image${shot.outputs.length === 1 ? '' : 's'}`);
+  appendReviewTooltip(md, shot, escapeMarkdown);
   return md;
 }
 

@@ -1,6 +1,7 @@
 // The one-line state of every production, in the shared vocabulary and counted in shots: what the status
 // bar says and what the Shots view's header says, computed once so the two cannot disagree.
 import { formatDuration } from '../../shared/batchProgress';
+import { emptyReviewCounts, REVIEW_STATUSES, reviewParts } from '../../shared/review';
 import { emptyCounts, hasProblems, SHOT_STATES, shotsText, summaryParts } from '../../shared/shotState';
 import type { Production } from '../productions/production';
 
@@ -19,11 +20,15 @@ export interface Summary {
 
 export function summarize(productions: readonly Production[]): Summary {
   const counts = emptyCounts();
+  const reviews = emptyReviewCounts();
   for (const p of productions) {
     const c = p.state.counts();
     for (const s of SHOT_STATES) counts[s] += c[s];
+    const r = p.state.reviewCounts();
+    for (const s of REVIEW_STATUSES) reviews[s] += r[s];
   }
-  const idle = summaryParts(counts);
+  // Review counts follow the render state: "24 shots · up to date · 10 approved · 3 changes requested".
+  const idle = [...summaryParts(counts), ...reviewParts(reviews)];
   const running = productions.filter((p) => p.isRendering);
   const invalid = productions.filter((p) => p.state.problem);
   const base = { done: 0, total: 0, warn: hasProblems(counts) };

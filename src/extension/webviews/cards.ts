@@ -1,8 +1,16 @@
 // ShotView (host model) → ShotRow (what a storyboard card shows), with no vscode in sight so the encoding
 // is tested in plain node. Images go as path templates relative to the project folder, never as bytes or
 // absolute URIs: the webview joins them to one root URI (see StoryboardSnapshot.root).
-import type { ShotView } from '../../core/state/productionState';
-import { PROMPT_CHARS, ROW_FLAG_CACHED, SHOT_ID_TOKEN, type ShotRow } from '../../shared/protocol';
+import { circledTake, takeMask } from '../../core/review/takes';
+import { circled, type ShotView } from '../../core/state/productionState';
+import {
+  PROMPT_CHARS,
+  type ReviewCell,
+  ROW_FLAG_CACHED,
+  SHOT_ID_TOKEN,
+  type ShotRow,
+} from '../../shared/protocol';
+import { reviewCode } from '../../shared/review';
 
 /** An append-only string table; what was added since the last take() goes out with the next message. */
 export class StringTable {
@@ -68,7 +76,8 @@ export function cutPrompt(prompt: string): string {
 }
 
 export function toRow(shot: ShotView, strings: StringTable): ShotRow {
-  const out = shot.outputs[0];
+  // The card shows the take the edit uses: the circled one.
+  const out = circled(shot);
   const thumb = pathTemplate(out?.thumb, shot.id);
   const image = pathTemplate(out?.image, shot.id);
   const row: ShotRow = [
@@ -82,13 +91,33 @@ export function toRow(shot: ShotView, strings: StringTable): ShotRow {
     out?.sha256?.slice(0, 8) ?? '',
   ];
   const flags = shot.cached || shot.status === 'cached' ? ROW_FLAG_CACHED : 0;
-  if (shot.reason !== undefined || flags) row.push(shot.reason ?? '');
-  if (flags) row.push(flags);
+  const review = reviewCell(shot);
+  if (shot.reason !== undefined || flags || review) row.push(shot.reason ?? '');
+  if (flags || review) row.push(flags);
+  if (review) row.push(review);
   return row;
+}
+
+/** The shot's review for its card, or undefined when there is nothing to show. */
+export function reviewCell(shot: ShotView): ReviewCell | undefined {
+  const status = reviewCode(shot.review?.status ?? 'pending');
+  const source = { take: shot.take, render: { outputs: shot.outputs } };
+  const taken = shot.take !== undefined && circledTake(source) === shot.take ? shot.take : 0;
+  const takes = takeMask(shot.outputs);
+  const notes = shot.review?.notes.length ?? 0;
+  const versions = shot.versions ?? 0;
+  if (!status && !taken && (takes & (takes - 1)) === 0 && !notes && versions <= 1) return undefined;
+  return [status, taken, takes, notes, versions];
 }
 
 export function sameRow(a: ShotRow | undefined, b: ShotRow): boolean {
   if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < b.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, j) => v !== y[j]))
+      return false;
+  }
   return true;
 }

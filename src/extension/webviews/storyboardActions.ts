@@ -3,6 +3,7 @@
 // commands as the palette, so they ask before spending exactly as the palette does.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { circled } from '../../core/state/productionState';
 
 import { revealShot } from '../commands/viewCommands';
 import type { Production } from '../productions/production';
@@ -32,7 +33,9 @@ export function storyboardActions(deps: StoryboardActionDeps): StoryboardActions
     openImage: async (production, shotId, variation) => {
       const shot = production.state.get(shotId);
       const out =
-        shot?.outputs.find((o) => variation === undefined || o.variation === variation) ?? shot?.outputs[0];
+        variation === undefined
+          ? shot && circled(shot)
+          : (shot?.outputs.find((o) => o.variation === variation) ?? shot?.outputs[0]);
       if (!out) {
         void vscode.window.showInformationMessage(`Dailies: ${shotId} has no rendered image yet.`);
         return false;

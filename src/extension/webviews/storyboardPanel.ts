@@ -11,6 +11,7 @@ import {
 } from '../../shared/protocol';
 import type { Production } from '../productions/production';
 import { Disposable } from '../util/disposable';
+import { storyboardReviewHandlers } from './storyboardReview';
 import { StoryboardSync } from './storyboardSync';
 import { WebviewHost } from './webviewHost';
 
@@ -94,6 +95,7 @@ export class StoryboardPanel extends Disposable {
             actions.select(production, strings(shotIds));
             return {};
           },
+          ...storyboardReviewHandlers(production),
         },
       }),
     );

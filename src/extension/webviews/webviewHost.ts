@@ -14,7 +14,7 @@ import { Disposable } from '../util/disposable';
 export interface WebviewHostOptions<In extends RequestMap> {
   panel: vscode.WebviewPanel;
   extensionUri: vscode.Uri;
-  view: 'storyboard' | 'metrics' | 'cut';
+  view: 'storyboard' | 'metrics' | 'cut' | 'viewer';
   title: string;
   /** Folders (besides the webview bundle) the page may load images from. */
   resourceRoots: vscode.Uri[];

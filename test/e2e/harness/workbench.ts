@@ -41,8 +41,11 @@ export class Workbench {
     return ((await this.page.locator(STATUS).textContent()) ?? '').replace(/\s+/g, ' ').trim();
   }
 
-  /** Runs a command by its palette title, checking the palette picked exactly that entry. */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command by its palette title, checking the palette picked exactly that entry. `asks`: the
+   * command opens a quick pick of its own, so the widget stays (with an empty input) instead of closing.
+   */
+  async runCommand(title: string, { asks = false }: { asks?: boolean } = {}): Promise<void> {
     const input = this.page.locator(`${QUICK_INPUT} input.input`);
     for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('Control+Shift+P');
@@ -64,7 +67,15 @@ export class Workbench {
       { timeoutMs: 10_000, seen: () => focused.getAttribute('aria-label').catch(() => null) },
     );
     await this.page.keyboard.press('Enter');
-    await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
+    if (asks)
+      await waitFor(
+        `"${title}" to ask its question`,
+        async () => (await input.inputValue().catch(() => '>')) === '',
+        {
+          timeoutMs: 10_000,
+        },
+      );
+    else await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
     say(`palette: ${title}`);
   }
 
@@ -91,8 +102,13 @@ export class Workbench {
   }
 
   /** The content frame of a Dailies webview, recognised by what only it contains. */
-  async webview(kind: 'storyboard' | 'metrics' | 'cut', timeoutMs = 30_000): Promise<Frame> {
-    const marker = { storyboard: '.card[data-shot-id]', metrics: 'h1.title', cut: '.cut-toolbar' }[kind];
+  async webview(kind: 'storyboard' | 'metrics' | 'cut' | 'viewer', timeoutMs = 30_000): Promise<Frame> {
+    const marker = {
+      storyboard: '.card[data-shot-id]',
+      metrics: 'h1.title',
+      cut: '.cut-toolbar',
+      viewer: '.stage',
+    }[kind];
     return waitFor(
       `the ${kind} webview`,
       async () => {
