@@ -30,6 +30,8 @@ export interface DailiesConfig {
   mediaConcurrency: number;
   /** Provider status poll interval. */
   pollMs: number;
+  /** ffmpeg for video outputs and draft videos (absolute); else DAILIES_FFMPEG, else the bundled one. */
+  ffmpegPath?: string;
 }
 
 export const DEFAULT_CONFIG: DailiesConfig = {

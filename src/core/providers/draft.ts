@@ -1,6 +1,8 @@
 // The embedded default provider: no key, no network. It draws a real storyboard frame with sharp — the
 // scene's decor as the plate, the cast's refs as figures, the shot id, prompt and variation as a slate —
 // deterministic by seed, with simulated steps and latency so it can stand in for a cloud model.
+import { locateFfmpeg } from '../cut/ffmpeg';
+import { draftVideo } from '../media/draftVideo';
 import { checkedMetadata, DECODE_LIMITS } from '../media/image';
 import { sharp } from '../media/sharpSetup';
 import { AdaptiveLimiter } from '../render/limiter';
@@ -16,6 +18,8 @@ export interface DraftOptions {
   jitterMs?: number;
   /** Steps reported when the shot names none. */
   steps?: number;
+  /** ffmpeg for draft videos (absolute); the bundled one when unset. */
+  ffmpegPath?: string;
 }
 
 type Composite = import('sharp').OverlayOptions;
@@ -36,10 +40,12 @@ export class DraftProvider implements Provider {
 
   fingerprint(request: GenerationRequest): Record<string, unknown> {
     // The frame prints these, so they are inputs too (the draft look itself is versioned by `draft`).
-    return { draft: 2, shotId: request.shotId, labels: request.labels, variations: request.variations };
+    const base = { draft: 2, shotId: request.shotId, labels: request.labels, variations: request.variations };
+    return request.model.video ? { ...base, draftVideo: 1 } : base;
   }
 
   async generate(request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
+    if (request.model.video) return this.generateVideo(request, ctx);
     const started = Date.now();
     ctx.onSubmitted(`draft-${request.shotId}-v${request.variation}-${started.toString(36)}`);
     const steps = Math.max(1, request.steps);
@@ -58,6 +64,38 @@ export class DraftProvider implements Provider {
     const data = await frame;
     throwIfAborted(ctx.signal);
     return { outputs: [{ kind: 'bytes', data, mime: 'image/jpeg' }], runMs: Date.now() - started };
+  }
+
+  /** A real short H.264 clip of the start frame with a camera move (see media/draftVideo.ts). */
+  private async generateVideo(request: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {
+    const started = Date.now();
+    const start = request.refs.find((r) => r.role === 'start');
+    if (!start?.abs) {
+      throw new DailiesError(
+        'validation',
+        start
+          ? `${start.source ?? 'from'}: the draft provider works offline; its start frame must be an image in the project, not a URL`
+          : `${request.shotId}: a video needs a start frame`,
+      );
+    }
+    if (!ctx.scratchDir) throw new DailiesError('internal', 'The draft video has no scratch folder');
+    const ffmpeg = locateFfmpeg({ setting: this.options.ffmpegPath }).path;
+    ctx.onSubmitted(`draft-${request.shotId}-v${request.variation}-${started.toString(36)}`);
+    const data = await drawing.run(
+      () =>
+        draftVideo({
+          start: start.abs!,
+          aspectRatio: request.aspectRatio,
+          seconds: request.video?.seconds ?? 3,
+          seed: request.seed,
+          ffmpeg,
+          scratchDir: ctx.scratchDir!,
+          signal: ctx.signal,
+          onFrame: (step, steps) => ctx.onProgress({ state: 'running', step, steps }),
+        }),
+      ctx.signal,
+    );
+    return { outputs: [{ kind: 'bytes', data, mime: 'video/mp4' }], runMs: Date.now() - started };
   }
 }
 

@@ -31,6 +31,7 @@ import { JobRunner, type RefUploader, type VariationOutcome } from './jobRunner'
 import { Journal } from './journal';
 import { type PlannedShot, planBatch } from './plan';
 import { Scheduler } from './scheduler';
+import { expectedJobs, renderAfterStills, type WaveHost, waitingOnStills } from './videoWaves';
 
 export interface RenderOptions {
   /** Shot ids to consider; all shots when absent. */
@@ -272,21 +273,25 @@ export class RenderEngine {
     const started = Date.now();
     const summary = emptySummary(batchId);
     try {
-      const { shots } = await this.plan(options);
-      summary.shots.total = shots.length;
+      const { doc, shots: planned } = await this.plan(options);
+      // Video shots that start from a still this batch renders wait for it (see videoWaves.ts).
+      const later = waitingOnStills(doc.project, planned);
+      const waiting = new Set(later);
+      const shots = later.length ? planned.filter((s) => !waiting.has(s)) : planned;
+      summary.shots.total = planned.length;
       const work = shots.filter(needsRender);
-      if (work.length) await this.assertWritable();
+      if (work.length || later.length) await this.assertWritable();
       this.fire({
         type: 'batch-start',
         batchId,
         projectFile: this.paths.projectFile,
         startedAt: started,
-        shots: shots.map((s) => ({
+        shots: planned.map((s) => ({
           shotId: s.shot.id,
           variations: s.spec?.variations ?? 1,
-          stale: s.freshness !== 'fresh',
+          stale: s.freshness !== 'fresh' || waiting.has(s),
         })),
-        jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
+        jobs: shots.reduce((n, s) => n + s.jobs.length, 0) + expectedJobs(doc.project, later),
       });
       for (const s of shots) {
         if (s.freshness === 'fresh') {
@@ -310,6 +315,8 @@ export class RenderEngine {
       await Promise.all(
         work.map((s) => this.renderShot(batchId, s, controller.signal, options.force ?? false, summary)),
       );
+      if (later.length)
+        await renderAfterStills(this.waveHost(batchId, controller.signal, options, summary), later);
       await this.flushNow();
       await this.reconcileRecords();
     } catch (err) {
@@ -468,6 +475,37 @@ export class RenderEngine {
       error: error ? { code: error.code, message: error.message } : undefined,
       durationMs: renderDuration(outcomes) ?? Date.now() - started,
     });
+  }
+
+  /** The second wave of a batch: video shots planned again once their stills are recorded. */
+  private waveHost(
+    batchId: string,
+    signal: AbortSignal,
+    options: RenderOptions,
+    summary: BatchSummary,
+  ): WaveHost {
+    const force = options.force ?? false;
+    return {
+      signal,
+      flush: () => this.flushNow(),
+      plan: async (ids) => (await this.plan({ shots: ids, force })).shots,
+      skip: (shotId) => {
+        summary.shots.skipped++;
+        this.fire({ type: 'shot', batchId, shotId, outcome: 'skipped' });
+      },
+      fail: (shotId, error) => this.failShot(summary, batchId, shotId, error),
+      cancel: (shotId) => {
+        summary.shots.canceled++;
+        this.fire({ type: 'shot', batchId, shotId, outcome: 'canceled' });
+      },
+      render: async (work) => {
+        const uploads = await this.runPrewarm(batchId, work, signal);
+        summary.uploads.new += uploads.new;
+        summary.uploads.cached += uploads.cached;
+        summary.uploads.revalidated += uploads.revalidated;
+        await Promise.all(work.map((s) => this.renderShot(batchId, s, signal, force, summary)));
+      },
+    };
   }
 
   private failShot(summary: BatchSummary, batchId: string, shotId: string, error: DailiesError): void {

@@ -83,6 +83,7 @@ export async function submitAndFollow(
       }
     },
     log: (message: string) => sink.log('debug', 'RENDER', `${label}: ${message}`),
+    scratchDir: deps.paths.data('tmp'),
   };
   const pending = state.journaled ? journal.pending(job.key) : undefined;
   if (pending?.charged) state.charged = true;

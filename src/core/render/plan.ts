@@ -195,5 +195,6 @@ export function requestFor(spec: ShotSpec, refs: RefInput[], variation: number):
     refs,
     labels: spec.labels,
     refUrls: new Map(),
+    ...(spec.video ? { video: { seconds: spec.video.seconds } } : {}),
   };
 }

@@ -22,6 +22,8 @@ function commonInputs(spec: ShotSpec, refs: RefInput[]) {
     height: spec.height,
     params: spec.params,
     refs: refs.map((r) => ({ role: r.role, sha256: r.sha256 })),
+    // Absent (so left out of the hash) for image shots: their hashes are what they always were.
+    videoSeconds: spec.video?.seconds,
   };
 }
 
@@ -64,5 +66,6 @@ export function providerExtras(
     refs,
     labels: spec.labels,
     refUrls: new Map(),
+    ...(spec.video ? { video: { seconds: spec.video.seconds } } : {}),
   });
 }

@@ -1,0 +1,71 @@
+// A video shot starts from its still shot's circled take. When one batch renders both, the video must
+// wait for the still: planned against the still's old take (or none) it would be paid for, then be stale
+// at once. So a batch runs in two waves: everything else first, then — with the stills' records written
+// — the waiting video shots are planned again, from their stills' new takes, and rendered.
+import type { Project } from '../project/schema';
+import { namedStill } from '../project/videoSpec';
+import { DailiesError, toDailiesError } from '../util/errors';
+import type { PlannedShot } from './plan';
+
+/** The video shots whose start or end frame is a still shot that this batch renders. */
+export function waitingOnStills(project: Project, planned: readonly PlannedShot[]): PlannedShot[] {
+  const rendering = new Set(
+    planned.filter((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid').map((s) => s.shot.id),
+  );
+  if (rendering.size === 0) return [];
+  return planned.filter((s) =>
+    [s.shot.from, s.shot.to].some((value) => {
+      if (value === undefined) return false;
+      const still = namedStill(project, value);
+      return still !== undefined && still.id !== s.shot.id && rendering.has(still.id);
+    }),
+  );
+}
+
+/** Variations a waiting shot will render, for the batch's job count (its plan may not have jobs yet). */
+export function expectedJobs(project: Project, later: readonly PlannedShot[]): number {
+  return later.reduce(
+    (n, s) => n + (s.spec?.variations ?? s.shot.variations ?? project.defaults?.variations ?? 1),
+    0,
+  );
+}
+
+/** What the second wave needs from the engine (its own private steps, passed in as closures). */
+export interface WaveHost {
+  signal: AbortSignal;
+  /** Writes the first wave's records to project.json. */
+  flush(): Promise<void>;
+  /** Plans these shots again, from the project as it is now. */
+  plan(ids: string[]): Promise<PlannedShot[]>;
+  skip(shotId: string): void;
+  fail(shotId: string, error: DailiesError): void;
+  cancel(shotId: string): void;
+  /** Pre-warms and renders, exactly like the first wave. */
+  render(work: PlannedShot[]): Promise<void>;
+}
+
+export async function renderAfterStills(host: WaveHost, later: readonly PlannedShot[]): Promise<void> {
+  const ids = later.map((s) => s.shot.id);
+  if (host.signal.aborted) {
+    for (const id of ids) host.cancel(id);
+    return;
+  }
+  await host.flush();
+  let shots: PlannedShot[];
+  try {
+    shots = await host.plan(ids);
+  } catch (err) {
+    // e.g. a waiting shot was deleted from project.json meanwhile: each one says why it did not render.
+    const error = toDailiesError(err);
+    for (const id of ids) host.fail(id, error);
+    return;
+  }
+  const work: PlannedShot[] = [];
+  for (const s of shots) {
+    if (s.freshness === 'fresh') host.skip(s.shot.id);
+    else if (s.freshness === 'invalid')
+      host.fail(s.shot.id, s.error ?? new DailiesError('internal', s.reason));
+    else work.push(s);
+  }
+  if (work.length) await host.render(work);
+}
