@@ -46,6 +46,8 @@ export function shotSpec(
   index: number,
   registry: ModelRegistry,
   config: DailiesConfig,
+  /** false: a video shot's start frame is not looked at (a provisional spec, for estimates). */
+  frames = true,
 ): ShotSpec {
   const defaults = project.defaults ?? {};
   const model = resolveModel(shot, project, registry, config);
@@ -73,8 +75,8 @@ export function shotSpec(
   const seen = new Set<string>();
   const refs = all.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).slice(0, model.maxRefs);
   const params = { ...model.params, ...(defaults.params ?? {}), ...(shot.params ?? {}) };
-  const video = videoSpec(project, shot, index, model, params);
-  if (video) refs.push(video.start, ...(video.end ? [video.end] : []));
+  const video = videoSpec(project, shot, index, model, params, frames);
+  if (video?.start) refs.push(video.start, ...(video.end ? [video.end] : []));
 
   return {
     shot,

@@ -12,7 +12,8 @@ import type { RefSpec } from './spec';
 
 export interface VideoSpec {
   seconds: number;
-  start: RefSpec;
+  /** Absent only in a provisional spec (an estimate made before the still it starts from is rendered). */
+  start?: RefSpec;
   end?: RefSpec;
 }
 
@@ -34,6 +35,8 @@ export function videoSpec(
   index: number,
   model: ModelInfo,
   params: Record<string, unknown>,
+  /** Resolve the start and end frames (false: length only, for an estimate before the still exists). */
+  frames = true,
 ): VideoSpec | undefined {
   const where = `shots[${index}]`;
   if (!model.video) {
@@ -62,6 +65,7 @@ export function videoSpec(
     editSeconds: shot.duration ?? project.defaults?.duration,
   });
   if (!length.ok) throw new DailiesError('validation', `${where}: ${length.message}`);
+  if (!frames) return { seconds: length.seconds };
   return {
     seconds: length.seconds,
     start: frameRef(project, shot, index, 'from'),

@@ -31,7 +31,13 @@ import { JobRunner, type RefUploader, type VariationOutcome } from './jobRunner'
 import { Journal } from './journal';
 import { type PlannedShot, planBatch } from './plan';
 import { Scheduler } from './scheduler';
-import { expectedJobs, renderAfterStills, type WaveHost, waitingOnStills } from './videoWaves';
+import {
+  expectedJobs,
+  provisionalPlan,
+  renderAfterStills,
+  type WaveHost,
+  waitingOnStills,
+} from './videoWaves';
 
 export interface RenderOptions {
   /** Shot ids to consider; all shots when absent. */
@@ -251,7 +257,13 @@ export class RenderEngine {
 
   /** What `render` would do with the same options, without doing it. */
   async estimate(options: Omit<RenderOptions, 'signal'> = {}): Promise<Estimate> {
-    const { shots } = await this.plan(options);
+    const { doc, shots: planned } = await this.plan(options);
+    // Video shots waiting on a still of this batch are priced too (their clips are paid for as well).
+    const waiting = new Set(waitingOnStills(doc.project, planned));
+    const registry = this.registryFor(doc);
+    const shots = waiting.size
+      ? planned.map((s) => (waiting.has(s) ? provisionalPlan(doc.project, s, registry, this.config) : s))
+      : planned;
     return estimateBatch(shots, {
       results: this.results,
       metrics: this.metrics,

@@ -2,10 +2,13 @@
 // wait for the still: planned against the still's old take (or none) it would be paid for, then be stale
 // at once. So a batch runs in two waves: everything else first, then — with the stills' records written
 // — the waiting video shots are planned again, from their stills' new takes, and rendered.
+import type { DailiesConfig } from '../config';
 import type { Project } from '../project/schema';
+import { shotSpec } from '../project/spec';
 import { namedStill } from '../project/videoSpec';
+import type { ModelRegistry } from '../providers/registry';
 import { DailiesError, toDailiesError } from '../util/errors';
-import type { PlannedShot } from './plan';
+import { type PlannedShot, requestFor } from './plan';
 
 /** The video shots whose start or end frame is a still shot that this batch renders. */
 export function waitingOnStills(project: Project, planned: readonly PlannedShot[]): PlannedShot[] {
@@ -28,6 +31,30 @@ export function expectedJobs(project: Project, later: readonly PlannedShot[]): n
     (n, s) => n + (s.spec?.variations ?? s.shot.variations ?? project.defaults?.variations ?? 1),
     0,
   );
+}
+
+/**
+ * A waiting shot as an estimate sees it: its model, clip length and variations are known before its still
+ * is rendered, so its cost is in the total a user confirms (its start frame, and so its cache key, are not).
+ */
+export function provisionalPlan(
+  project: Project,
+  s: PlannedShot,
+  registry: ModelRegistry,
+  config: DailiesConfig,
+): PlannedShot {
+  try {
+    const spec = shotSpec(project, s.shot, s.index, registry, config, false);
+    const jobs = Array.from({ length: spec.variations }, (_, i) => ({
+      shotId: s.shot.id,
+      variation: i + 1,
+      key: `waiting:${s.shot.id}:${i + 1}`,
+      request: requestFor(spec, [], i + 1),
+    }));
+    return { ...s, spec, freshness: 'stale', reason: 'waits for its still', jobs, error: undefined };
+  } catch {
+    return s; // refused on its own account (model, length): the estimate shows why
+  }
 }
 
 /** What the second wave needs from the engine (its own private steps, passed in as closures). */
