@@ -507,7 +507,11 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
       const mp4 = this.options.corruptOutputs
         ? CORRUPT_IMAGE_BYTES
         : await renderMp4(output.key, output.seconds, size);
-      return serveBytes(ctx.headers['range'], this.options.truncateVideos ? truncated(mp4) : mp4, 'video/mp4');
+      return serveBytes(
+        ctx.headers['range'],
+        this.options.truncateVideos ? truncated(mp4) : mp4,
+        'video/mp4',
+      );
     }
     const bytes = this.options.corruptOutputs
       ? CORRUPT_IMAGE_BYTES

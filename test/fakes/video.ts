@@ -52,7 +52,12 @@ const SCHEMAS: Record<string, VideoSchema> = {
     durationAs: 'number',
     defaultSeconds: 5,
   },
-  'wan-video/wan-2.5-i2v': { startInput: 'image', durations: [5, 10], durationAs: 'number', defaultSeconds: 5 },
+  'wan-video/wan-2.5-i2v': {
+    startInput: 'image',
+    durations: [5, 10],
+    durationAs: 'number',
+    defaultSeconds: 5,
+  },
 };
 
 function kling21Fal(): VideoSchema {
@@ -101,7 +106,11 @@ function ffmpeg(): string {
  * A real H.264 MP4 (yuv420p, +faststart, with an AAC track like many providers' outputs): a moving test
  * pattern whose hue follows `key`, `seconds` long. Cached by everything that changes its bytes.
  */
-export function renderMp4(key: string, seconds: number, size: VideoSize = DEFAULT_VIDEO_SIZE): Promise<Buffer> {
+export function renderMp4(
+  key: string,
+  seconds: number,
+  size: VideoSize = DEFAULT_VIDEO_SIZE,
+): Promise<Buffer> {
   const hue = Number.parseInt(createHash('sha256').update(key).digest('hex').slice(0, 4), 16) % 360;
   const id = `${hue}:${seconds}:${size.width}x${size.height}@${size.fps}`;
   let bytes = cache.get(id);

@@ -74,7 +74,14 @@ function videoProject(still: string, video: string, extra: Record<string, unknow
     aspectRatio: '16:9',
     shots: [
       { id: 's01-010', prompt: 'A wet platform at night, lamps in the rain', model: still, ...stillExtra },
-      { id: 's01-010v', prompt: 'Slow push-in, rain falling', model: video, from: 's01-010', duration: 4, ...extra },
+      {
+        id: 's01-010v',
+        prompt: 'Slow push-in, rain falling',
+        model: video,
+        from: 's01-010',
+        duration: 4,
+        ...extra,
+      },
     ],
   };
 }
@@ -213,7 +220,10 @@ describe('Replicate image-to-video (Kling through the real client)', () => {
     assert.equal(input.duration, 5);
     assert.match(String(input.start_image), /\/v1\/files\//, 'the start frame went up through the files API');
     assert.equal(input.num_outputs, undefined);
-    assert.ok(jobs(events, 's01-010v').some((e) => e.state === 'running' && e.steps === 8), 'tqdm steps');
+    assert.ok(
+      jobs(events, 's01-010v').some((e) => e.state === 'running' && e.steps === 8),
+      'tqdm steps',
+    );
     const out = (await shots(p))[1]!.render!.outputs[0]!;
     await assertReviewable(p.dir, out);
     assert.equal((await shots(p))[1]!.render!.costUsd, 0.25, '5 s × $0.05');
@@ -233,8 +243,16 @@ describe('Replicate image-to-video (Kling through the real client)', () => {
 describe('refused before paying', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['no start frame', { from: undefined }, /needs a start frame: set "from"/],
-    ['a length the model does not make', { videoDuration: 7 }, /videoDuration 7 is not a clip length this model makes \(5 or 10 s\)/],
-    ['a length in params the model does not make', { params: { duration: '6' } }, /params\.duration "6" is not a clip length/],
+    [
+      'a length the model does not make',
+      { videoDuration: 7 },
+      /videoDuration 7 is not a clip length this model makes \(5 or 10 s\)/,
+    ],
+    [
+      'a length in params the model does not make',
+      { params: { duration: '6' } },
+      /params\.duration "6" is not a clip length/,
+    ],
     ['an end frame the model cannot take', { to: 's01-010' }, /takes no end frame/],
     ['a start frame that names no shot and no image', { from: 's09-999' }, /there is no shot "s09-999"/],
   ];
