@@ -80,6 +80,8 @@ export type RenderEvent =
       step?: number;
       steps?: number;
       queuePosition?: number;
+      /** A long job's typical duration (video models), for progress and ETAs before it reports steps. */
+      expectMs?: number;
       attempt?: number;
       retryInMs?: number;
       message?: string;
