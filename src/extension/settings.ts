@@ -38,6 +38,8 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
       },
       baseUrls: { fal: url('baseUrl.fal'), replicate: url('baseUrl.replicate') },
       draft: { latencyMs: c.get<number>('draft.latencyMs') },
+      // Machine-scoped like the animatic's: video outputs and draft clips run the same ffmpeg.
+      ffmpegPath: c.inspect<string>('ffmpegPath')?.globalValue?.trim() || undefined,
     },
     logLevel: c.get<Level>('logLevel', 'info'),
     renderOnSave: c.get<boolean>('renderOnSave', false),
