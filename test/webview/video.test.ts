@@ -190,7 +190,7 @@ describe('storyboard: video takes', () => {
           paused: boolean;
           seeking: boolean;
         } | null;
-        return v !== null && v.paused && !v.seeking && Math.abs(v.currentTime - 1.5) < 0.1;
+        return v?.paused === true && !v.seeking && Math.abs(v.currentTime - 1.5) < 0.1;
       });
       assert.equal(
         await page.locator(`.card[data-shot-id="${id}"]`).getAttribute('data-scrubbing'),
