@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode animatic]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead downloads open open-vscode animatic video]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
 import { runThumbnailBench } from './thumbnails';
 import { runUploadsBench } from './uploads';
+import { runVideoBench } from './video';
 
 const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   uploads: runUploadsBench,
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   open: runOpenProjectBench,
   'open-vscode': runOpenVscodeBench,
   animatic: runAnimaticBench,
+  video: runVideoBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {
