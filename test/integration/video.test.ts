@@ -281,6 +281,28 @@ describe('refused before paying', () => {
     assert.equal(fal.count('submit'), 0);
   });
 
+  it('before anything is rendered, a video shot waiting for its still is "not rendered", not invalid', async () => {
+    const { engine } = await rig(videoProject(STILL_FAL, KLING_FAL));
+    const { shots: planned } = await engine.plan();
+    assert.equal(planned[1]!.freshness, 'never');
+    assert.equal(planned[1]!.reason, 'waits for its still s01-010 to be rendered');
+    assert.equal(planned[1]!.jobs.length, 0, 'nothing to pay for until its start frame exists');
+  });
+
+  it('when the still fails, the video shot waiting for it fails too, naming it, and is never submitted', async () => {
+    fal.failJobs({
+      status: 422,
+      body: { detail: [{ loc: ['body', 'prompt'], msg: 'nope', type: 'value_error' }] },
+      times: 1,
+    });
+    const { engine } = await rig(videoProject(STILL_FAL, KLING_FAL));
+    const summary = await engine.render();
+    assert.equal(summary.shots.failed, 2, JSON.stringify(summary.errors));
+    const video = summary.errors.find((e) => e.shotId === 's01-010v')!;
+    assert.match(video.message, /shot s01-010 has no rendered take yet/);
+    assert.equal(fal.requests.filter((r) => r.route === 'submit' && r.path.includes('kling')).length, 0);
+  });
+
   it('the estimate prices a clip per second of output', async () => {
     const { engine } = await rig(videoProject(STILL_FAL, KLING_FAL, { videoDuration: 10 }));
     const est = await engine.estimate();

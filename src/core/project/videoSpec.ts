@@ -10,6 +10,16 @@ import { DailiesError } from '../util/errors';
 import type { Project, Shot } from './schema';
 import type { RefSpec } from './spec';
 
+/** A video shot's still has no take yet: it can be rendered once the still is (see render/videoWaves). */
+export class StillNotRendered extends DailiesError {
+  constructor(
+    readonly stillId: string,
+    message: string,
+  ) {
+    super('ref-missing', message);
+  }
+}
+
 export interface VideoSpec {
   seconds: number;
   /** Absent only in a provisional spec (an estimate made before the still it starts from is rendered). */
@@ -83,8 +93,8 @@ function frameRef(project: Project, shot: Shot, index: number, field: 'from' | '
       throw new DailiesError('validation', `${source}: a shot cannot start from itself`);
     const take = circledTake(still);
     if (!take) {
-      throw new DailiesError(
-        'ref-missing',
+      throw new StillNotRendered(
+        still.id,
         `${source}: shot ${still.id} has no rendered take yet; render it first (a batch that renders both does it in order)`,
       );
     }

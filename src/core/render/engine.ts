@@ -33,6 +33,7 @@ import { type PlannedShot, planBatch } from './plan';
 import { Scheduler } from './scheduler';
 import {
   expectedJobs,
+  firstWave,
   provisionalPlan,
   renderAfterStills,
   type WaveHost,
@@ -261,9 +262,10 @@ export class RenderEngine {
     // Video shots waiting on a still of this batch are priced too (their clips are paid for as well).
     const waiting = new Set(waitingOnStills(doc.project, planned));
     const registry = this.registryFor(doc);
-    const shots = waiting.size
-      ? planned.map((s) => (waiting.has(s) ? provisionalPlan(doc.project, s, registry, this.config) : s))
-      : planned;
+    const shots = [
+      ...firstWave(planned, waiting),
+      ...[...waiting].map((s) => provisionalPlan(doc.project, s, registry, this.config)),
+    ];
     return estimateBatch(shots, {
       results: this.results,
       metrics: this.metrics,
@@ -289,7 +291,7 @@ export class RenderEngine {
       // Video shots that start from a still this batch renders wait for it (see videoWaves.ts).
       const later = waitingOnStills(doc.project, planned);
       const waiting = new Set(later);
-      const shots = later.length ? planned.filter((s) => !waiting.has(s)) : planned;
+      const shots = firstWave(planned, waiting);
       summary.shots.total = planned.length;
       const work = shots.filter(needsRender);
       if (work.length || later.length) await this.assertWritable();

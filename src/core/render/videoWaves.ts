@@ -13,7 +13,9 @@ import { type PlannedShot, requestFor } from './plan';
 /** The video shots whose start or end frame is a still shot that this batch renders. */
 export function waitingOnStills(project: Project, planned: readonly PlannedShot[]): PlannedShot[] {
   const rendering = new Set(
-    planned.filter((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid').map((s) => s.shot.id),
+    planned
+      .filter((s) => s.freshness !== 'fresh' && s.freshness !== 'invalid' && !s.waitsFor)
+      .map((s) => s.shot.id),
   );
   if (rendering.size === 0) return [];
   return planned.filter((s) =>
@@ -23,6 +25,18 @@ export function waitingOnStills(project: Project, planned: readonly PlannedShot[
       return still !== undefined && still.id !== s.shot.id && rendering.has(still.id);
     }),
   );
+}
+
+/**
+ * What the first wave renders: everything but the waiting shots. A shot waiting for a still that this
+ * batch does not render cannot be rendered at all: it fails, saying which still to render first.
+ */
+export function firstWave(planned: readonly PlannedShot[], waiting: ReadonlySet<PlannedShot>): PlannedShot[] {
+  return planned
+    .filter((s) => !waiting.has(s))
+    .map((s) =>
+      s.waitsFor ? { ...s, freshness: 'invalid' as const, reason: s.error?.message ?? s.reason } : s,
+    );
 }
 
 /** Variations a waiting shot will render, for the batch's job count (its plan may not have jobs yet). */
@@ -90,7 +104,8 @@ export async function renderAfterStills(host: WaveHost, later: readonly PlannedS
   const work: PlannedShot[] = [];
   for (const s of shots) {
     if (s.freshness === 'fresh') host.skip(s.shot.id);
-    else if (s.freshness === 'invalid')
+    // Still no take (its still failed or was canceled in the first wave): it fails, saying so.
+    else if (s.freshness === 'invalid' || s.waitsFor)
       host.fail(s.shot.id, s.error ?? new DailiesError('internal', s.reason));
     else work.push(s);
   }
