@@ -309,6 +309,7 @@ describe('refused before paying', () => {
     const row = est.byModel.find((r) => r.model === KLING_FAL)!;
     assert.equal(row.class, 'video');
     assert.ok(Math.abs(row.costUsd - 0.56) < 1e-9, '10 s × $0.056');
+    assert.equal(row.videoSeconds, 10);
     assert.ok(Math.abs(est.estCostUsd - (0.56 + 0.003)) < 1e-9);
   });
 });

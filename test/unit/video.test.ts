@@ -9,6 +9,7 @@ import { cameraMove, draftVideoSize } from '../../src/core/media/draftVideo';
 import { parseProbe, proxySize } from '../../src/core/media/video';
 import type { Project } from '../../src/core/project/schema';
 import { shotSpec } from '../../src/core/project/spec';
+import { validateProjectValue } from '../../src/core/project/validate';
 import { buildInput } from '../../src/core/providers/inputs';
 import { ModelRegistry } from '../../src/core/providers/registry';
 import type { GenerationRequest, RefInput } from '../../src/core/providers/types';
@@ -363,5 +364,37 @@ describe('long jobs', () => {
       progressText({ variation: 1, variations: 1, state: 'submitted', queuePosition: 2 }),
       'Variation 1/1 · in queue (#3)',
     );
+  });
+});
+
+describe('validation of a video shot’s frames (Problems panel)', () => {
+  it('an unknown shot in `from` is an error on that line, with the closest ids; a path is left to the ref check', () => {
+    const text = JSON.stringify(
+      {
+        dailies: 1,
+        shots: [
+          { id: 's01-010', prompt: 'a' },
+          { id: 'v', prompt: 'b', model: 'draft/video', from: 's01-01' },
+          { id: 'w', prompt: 'c', model: 'draft/video', from: 'boards/w.png' },
+          { id: 'x', prompt: 'd', model: 'draft/video', from: 'x' },
+        ],
+      },
+      null,
+      2,
+    );
+    const issues = validateProjectValue(text, JSON.parse(text));
+    const mine = issues.filter((i) => i.code === 'unknown-shot');
+    assert.deepEqual(
+      mine.map((i) => [i.path, i.message, i.shots]),
+      [
+        [
+          'shots[1].from',
+          'unknown shot "s01-01" (did you mean "s01-010"?) (name a still shot, or an image path)',
+          ['v'],
+        ],
+        ['shots[3].from', 'a shot cannot start from itself', ['x']],
+      ],
+    );
+    assert.ok(mine[0]!.line > 0);
   });
 });

@@ -30,7 +30,7 @@ export interface VideoSpec {
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|avif|heic|heif|tiff?)$/i;
 
 /** A ref rather than a shot id: a path (with a folder or an image extension) or a URL. */
-function looksLikeRef(value: string): boolean {
+export function looksLikeRef(value: string): boolean {
   return /[/\\]/.test(value) || /^[a-z]+:/i.test(value) || IMAGE_EXT.test(value);
 }
 

@@ -22,6 +22,8 @@ export interface Estimate {
     variations: number;
     costUsd: number;
     secondsEach: number;
+    /** Video models: seconds of video the variations make (their price is per second of it). */
+    videoSeconds?: number;
   }[];
   invalid: { shotId: string; message: string }[];
 }
@@ -71,12 +73,14 @@ export async function estimateBatch(
     }
     let toRender = 0;
     let cost = 0;
+    let videoSeconds = 0;
     for (const job of s.jobs) {
       if (!deps.force && (await deps.results.peek(job.key))) est.variations.cached++;
       else {
         toRender++;
         // Per image, or per second of output for a video model (its clip length is the job's own).
         cost += jobCostUsd(job.request) ?? 0;
+        videoSeconds += job.request.video?.seconds ?? 0;
       }
     }
     if (toRender === 0) {
@@ -101,6 +105,7 @@ export async function estimateBatch(
           : model.typicalSeconds,
     };
     row.variations += toRender;
+    if (videoSeconds) row.videoSeconds = (row.videoSeconds ?? 0) + videoSeconds;
     if (jobCostUsd(s.jobs[0]!.request) === undefined) {
       if (!est.unpriced.includes(model.id)) est.unpriced.push(model.id);
     } else row.costUsd += cost;
