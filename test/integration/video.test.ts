@@ -12,6 +12,7 @@ import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
 import { type CloudRig, cloudEngine, FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
 import { probe } from '../helpers/media';
 import { createProject, type TempProject } from '../helpers/tempProject';
+import { waitFor } from '../helpers/waitFor';
 
 const KLING_FAL = 'fal-ai/kling-video/v2.1/standard/image-to-video';
 const KLING_REPLICATE = 'kwaivgi/kling-v2.1';
@@ -40,7 +41,12 @@ after(async () => {
 afterEach(async () => {
   fal.reset();
   replicate.reset();
-  const clean = { truncateVideos: false, corruptOutputs: false, expireOutputsAfterMs: undefined };
+  const clean = {
+    truncateVideos: false,
+    corruptOutputs: false,
+    expireOutputsAfterMs: undefined,
+    queueMs: 150,
+  };
   fal.configure(clean);
   replicate.configure(clean);
   while (open.length) {
@@ -207,6 +213,26 @@ describe('fal.ai image-to-video (Kling 2.1 through the real client)', () => {
     const error = summary.errors.find((e) => e.shotId === 's01-010v');
     assert.equal(error?.code, 'bad-output', JSON.stringify(summary.errors));
     assert.match(error!.message, /^not a video/);
+  });
+});
+
+describe('canceling a queued clip', () => {
+  it('asks fal.ai to cancel it: nothing is billed, the shot is canceled, the still is kept', async () => {
+    const { p, engine } = await rig(videoProject(STILL_FAL, KLING_FAL));
+    assert.equal((await engine.render({ shots: ['s01-010'] })).shots.rendered, 1);
+    fal.configure({ queueMs: 60_000 });
+    const controller = new AbortController();
+    const running = engine.render({ signal: controller.signal });
+    const video = () => [...fal.jobs.values()].find((j) => j.endpointId === KLING_FAL);
+    await waitFor(() => video() !== undefined, 'the clip to be submitted');
+    controller.abort();
+    const summary = await running;
+    assert.equal(summary.shots.canceled, 1);
+    assert.equal(fal.count('cancel'), 1, 'the provider was asked to cancel');
+    assert.equal(fal.phaseOf(video()!.id), 'canceled');
+    assert.equal(fal.billedJobs().filter((j) => j.endpointId === KLING_FAL).length, 0);
+    assert.equal(summary.costUsd, 0);
+    assert.equal((await shots(p))[0]!.render?.status, 'done');
   });
 });
 
