@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark; a markdown table (with the date, the machine and its load, ready for
 // the README) on stdout, and the same as JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic open
+//   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic video open
 //                                   storyboard extension activation open-vscode]
 //   node --import tsx bench/run.ts --smoke      every bench at a tiny scale, goals not judged (a quick check
 //                                               that the benchmarks still run; `npm test` does this for scale)
@@ -21,6 +21,7 @@ import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
 import { runThumbnailBench } from './thumbnails';
 import { runUploadsBench } from './uploads';
+import { runVideoBench } from './video';
 
 export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   scale: runScaleBench,
@@ -31,6 +32,7 @@ export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   overhead: runEngineOverheadBench,
   downloads: runDownloadsBench,
   animatic: runAnimaticBench,
+  video: runVideoBench,
   open: runOpenProjectBench,
   storyboard: storyboardBenchRows,
   extension: runExtensionBench,

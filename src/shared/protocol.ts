@@ -41,6 +41,8 @@ export type ShotRow = [
   reason?: string,
   /** Bit 1: served from the result cache. */
   flags?: number,
+  /** String-table index of a video take's review proxy (path template), played on hover; absent: a still. */
+  proxy?: number,
 ];
 
 /**

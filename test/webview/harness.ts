@@ -67,7 +67,11 @@ export async function startHarness(): Promise<Harness> {
   const media = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
-    const name = /^\/media\/([\w.-]+)$/.exec(new URL(req.url ?? '/', origin).pathname)?.[1];
+    const pathname = new URL(req.url ?? '/', origin).pathname;
+    // Media by name, and under the project folder by file name (a video take's proxy in renders/).
+    const name =
+      /^\/media\/([\w.-]+)$/.exec(pathname)?.[1] ??
+      /^\/p\/renders\/[\w.-]+\/([\w.-]+\.mp4)$/.exec(pathname)?.[1];
     const bytes = name ? media.get(name) : undefined;
     if (bytes) return sendRange(req, res, bytes);
     serve(req, res, origin, thumbs).catch((err: unknown) => {

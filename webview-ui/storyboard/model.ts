@@ -28,6 +28,8 @@ export interface ShotCard {
   /** Path templates (string-table entries) of the thumbnail and the image; see ImageUrls. */
   thumb: string | undefined;
   image: string | undefined;
+  /** A video take's review proxy (path template), played on hover; undefined for a still. */
+  proxy: string | undefined;
   version: string;
   progress: ShotProgress | undefined;
 }
@@ -132,7 +134,7 @@ export class BoardModel {
   }
 
   private decode(row: ShotRow, index: number): ShotCard {
-    const [id, status, prompt, scene, model, thumb, image, version, reason, flags] = row;
+    const [id, status, prompt, scene, model, thumb, image, version, reason, flags, proxy] = row;
     let pair = this.models.get(model);
     if (!pair) {
       const entry = this.strings[model] ?? '';
@@ -152,6 +154,7 @@ export class BoardModel {
       cached: ((flags ?? 0) & ROW_FLAG_CACHED) !== 0,
       thumb: thumb >= 0 ? this.strings[thumb] : undefined,
       image: image >= 0 ? this.strings[image] : undefined,
+      proxy: typeof proxy === 'number' && proxy >= 0 ? this.strings[proxy] : undefined,
       version,
       progress: undefined,
     };
@@ -170,6 +173,10 @@ export class ImageUrls {
 
   image(shot: ShotCard): string | undefined {
     return this.url(shot, shot.image);
+  }
+
+  proxy(shot: ShotCard): string | undefined {
+    return this.url(shot, shot.proxy);
   }
 
   private url(shot: ShotCard, template: string | undefined): string | undefined {

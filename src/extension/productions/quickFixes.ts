@@ -3,11 +3,12 @@
 import * as vscode from 'vscode';
 import type { ProjectDiagnostics } from './diagnostics';
 
-const FIXABLE = new Set(['unknown-cast', 'unknown-scene', 'unknown-model']);
+const FIXABLE = new Set(['unknown-cast', 'unknown-scene', 'unknown-model', 'unknown-shot']);
 const NOUN: Record<string, string> = {
   'unknown-cast': 'cast member',
   'unknown-scene': 'scene',
   'unknown-model': 'model',
+  'unknown-shot': 'still shot',
 };
 
 export class DailiesQuickFixes implements vscode.CodeActionProvider {

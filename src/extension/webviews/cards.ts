@@ -3,6 +3,7 @@
 // absolute URIs: the webview joins them to one root URI (see StoryboardSnapshot.root).
 import type { ShotView } from '../../core/state/productionState';
 import { PROMPT_CHARS, ROW_FLAG_CACHED, SHOT_ID_TOKEN, type ShotRow } from '../../shared/protocol';
+import { playableFile } from '../../shared/takeMedia';
 
 /** An append-only string table; what was added since the last take() goes out with the next message. */
 export class StringTable {
@@ -82,8 +83,11 @@ export function toRow(shot: ShotView, strings: StringTable): ShotRow {
     out?.sha256?.slice(0, 8) ?? '',
   ];
   const flags = shot.cached || shot.status === 'cached' ? ROW_FLAG_CACHED : 0;
-  if (shot.reason !== undefined || flags) row.push(shot.reason ?? '');
-  if (flags) row.push(flags);
+  // A video take's proxy rides at the end; the optional fields before it are then written out.
+  const proxy = out ? pathTemplate(playableFile(out), shot.id) : undefined;
+  if (shot.reason !== undefined || flags || proxy) row.push(shot.reason ?? '');
+  if (flags || proxy) row.push(flags);
+  if (proxy) row.push(strings.intern(proxy));
   return row;
 }
 
