@@ -280,7 +280,12 @@ describe('refused before paying', () => {
       /params\.duration "6" is not a clip length/,
     ],
     ['an end frame the model cannot take', { to: 's01-010' }, /takes no end frame/],
-    ['a start frame that names no shot and no image', { from: 's09-999' }, /there is no shot "s09-999"/],
+    // The Problems panel's wording (the shot fails with the same message the panel shows, on its JSON path).
+    [
+      'a start frame that names no shot and no image',
+      { from: 's09-999' },
+      /shots\[1\]\.from: unknown shot "s09-999"/,
+    ],
   ];
   for (const [what, extra, message] of cases) {
     it(`${what}: the shot fails with a clear message; nothing is uploaded or submitted`, async () => {
