@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import type { SpendRequest } from '../../src/core/render/engine';
 import type { RenderEvent } from '../../src/shared/events';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
@@ -342,5 +343,52 @@ describe('refused before paying', () => {
     assert.ok(Math.abs(row.costUsd - 0.56) < 1e-9, '10 s × $0.056');
     assert.equal(row.videoSeconds, 10);
     assert.ok(Math.abs(est.estCostUsd - (0.56 + 0.003)) < 1e-9);
+  });
+});
+
+describe('one spend confirmation for a batch with a clip waiting for its still', () => {
+  async function asking(project: object, answer: boolean) {
+    const p = await createProject(project);
+    const asked: SpendRequest[] = [];
+    const r = cloudEngine(p.file, { fal, replicate }, {}, undefined, {
+      confirmSpend: async (req) => {
+        asked.push(req);
+        return answer;
+      },
+    });
+    open.push({ rig: r, project: p });
+    return { engine: r.engine, asked };
+  }
+
+  it('a draft still and a fal clip from it: the clip is in the question, and a no pays nothing', async () => {
+    // The first wave (the draft still) spends nothing; only the clip that waits for it does.
+    const { engine, asked } = await asking(videoProject('draft/storyboard', KLING_FAL), false);
+    await assert.rejects(engine.render(), (err: { code?: string }) => err.code === 'declined');
+    assert.equal(asked.length, 1, 'asked once, before anything');
+    const row = asked[0]!.estimate.byModel.find((r) => r.model === KLING_FAL);
+    assert.ok(row, JSON.stringify(asked[0]!.estimate.byModel));
+    assert.ok(Math.abs(row.costUsd - 0.28) < 1e-9, '5 s × $0.056');
+    assert.equal(fal.requests.length, 0, fal.requests.map((r) => r.route).join(', '));
+  });
+
+  it('a yes covers both waves: the clip renders after its still without a second question', async () => {
+    const { engine, asked } = await asking(videoProject(STILL_FAL, KLING_FAL), true);
+    const summary = await engine.render();
+    assert.equal(summary.shots.rendered, 2, JSON.stringify(summary.errors));
+    assert.equal(asked.length, 1);
+    assert.ok(Math.abs(asked[0]!.estimate.estCostUsd - (0.28 + 0.003)) < 1e-9);
+  });
+});
+
+describe('canceling a clip while it waits for its still', () => {
+  it('the clip is canceled and never submitted; the still renders', async () => {
+    const { engine, events } = await rig(videoProject(STILL_FAL, KLING_FAL));
+    const done = engine.render();
+    await waitFor(() => events.some((e) => e.type === 'batch-start'), 'batch start');
+    assert.equal(engine.cancelShot('s01-010v'), true, 'a waiting clip can be canceled');
+    const summary = await done;
+    assert.equal(summary.shots.rendered, 1, JSON.stringify(summary.errors));
+    assert.equal(summary.shots.canceled, 1);
+    assert.equal(fal.requests.filter((r) => r.route === 'submit' && r.path.includes('kling')).length, 0);
   });
 });
