@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark; a markdown table (with the date, the machine and its load, ready for
 // the README) on stdout, and the same as JSON in test-output/bench/results.json.
 //   node --import tsx bench/run.ts [scale io thumbnails uploads schedule overhead downloads animatic exports
-//                                   open storyboard extension activation open-vscode review]
+//                                   video open storyboard extension activation open-vscode review]
 //   node --import tsx bench/run.ts --smoke      every bench at a tiny scale, goals not judged (a quick check
 //                                               that the benchmarks still run; `npm test` does this for scale)
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { runScheduleBench } from './schedule';
 import { storyboardBenchRows } from './storyboard';
 import { runThumbnailBench } from './thumbnails';
 import { runUploadsBench } from './uploads';
+import { runVideoBench } from './video';
 
 export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   scale: runScaleBench,
@@ -34,6 +35,7 @@ export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   downloads: runDownloadsBench,
   animatic: runAnimaticBench,
   exports: runExportsBench,
+  video: runVideoBench,
   open: runOpenProjectBench,
   storyboard: storyboardBenchRows,
   extension: runExtensionBench,

@@ -38,7 +38,8 @@ export function estimateText(e: Estimate): string {
           r.model,
           r.provider,
           r.class,
-          String(r.variations),
+          // A video model is priced per second of output: say how many seconds the cost is for.
+          r.videoSeconds ? `${r.variations} (${r.videoSeconds} s of video)` : String(r.variations),
           `${r.secondsEach.toFixed(1)}s`,
           `$${r.costUsd.toFixed(3)}`,
         ]),

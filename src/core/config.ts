@@ -32,6 +32,8 @@ export interface DailiesConfig {
   mediaConcurrency: number;
   /** Provider status poll interval. */
   pollMs: number;
+  /** ffmpeg for video outputs and draft videos (absolute); else DAILIES_FFMPEG, else the bundled one. */
+  ffmpegPath?: string;
   /** Where `providerOverride` and `defaultModel` came from, in the user's words (for messages). */
   origin: { providerOverride?: Origin; defaultModel?: Origin };
 }

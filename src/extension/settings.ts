@@ -80,6 +80,8 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
       uploadTtlMs: { fal: hours('uploadTtlHours.fal'), replicate: hours('uploadTtlHours.replicate') },
       baseUrls: { fal: url('baseUrl.fal'), replicate: url('baseUrl.replicate') },
       draft: { latencyMs: int('draft.latencyMs', 0, 600_000) },
+      // Machine-scoped like the animatic's: video outputs and draft clips run the same ffmpeg.
+      ffmpegPath: c.inspect<string>('ffmpegPath')?.globalValue?.trim() || undefined,
     },
     logLevel: typeof level === 'string' && LEVELS.includes(level as Level) ? (level as Level) : 'info',
     renderOnSave: bool('renderOnSave') ?? false,

@@ -9,7 +9,13 @@ interface JobProgress {
   state: JobState;
   step: number;
   steps: number;
+  /** Long jobs that report no steps (video): when it went out, and how long such a job usually takes. */
+  since?: number;
+  expectMs?: number;
 }
+
+/** A job known only by its typical duration counts at most this much done until it finishes. */
+const TIMED_CAP = 0.9;
 
 const TERMINAL: ReadonlySet<JobState> = new Set(['done', 'cached', 'failed', 'canceled']);
 
@@ -29,7 +35,7 @@ export class BatchProgress {
   ended = false;
   private jobs = new Map<string, JobProgress>();
 
-  apply(e: RenderEvent): void {
+  apply(e: RenderEvent, now: number = Date.now()): void {
     switch (e.type) {
       case 'batch-start':
         this.startedAt = e.startedAt;
@@ -44,10 +50,12 @@ export class BatchProgress {
         const key = `${e.shotId}#${e.variation}`;
         const prev = this.jobs.get(key);
         if (prev && TERMINAL.has(prev.state)) break;
+        const expectMs = e.expectMs ?? prev?.expectMs;
         const next: JobProgress = {
           state: e.state,
           step: e.step ?? prev?.step ?? 0,
           steps: e.steps ?? prev?.steps ?? 0,
+          ...(expectMs ? { expectMs, since: prev?.since ?? now } : {}),
         };
         this.jobs.set(key, next);
         if (TERMINAL.has(e.state)) {
@@ -78,17 +86,27 @@ export class BatchProgress {
 
   /** 0..1 of the variations to run, partial steps included. */
   get fraction(): number {
+    return this.fractionAt(Date.now());
+  }
+
+  /**
+   * Partial steps count; a long job that reports none (a video at the provider: queue positions, then
+   * free-form logs) counts its time out of its typical duration, so minutes in, the ETA is not "—".
+   */
+  fractionAt(now: number): number {
     if (this.jobsTotal === 0) return this.shotsTotal > 0 ? this.shotsDone / this.shotsTotal : 0;
     let done = this.jobsFinished;
     for (const j of this.jobs.values()) {
-      if (!TERMINAL.has(j.state) && j.steps > 0) done += Math.min(0.95, j.step / j.steps);
+      if (TERMINAL.has(j.state)) continue;
+      if (j.steps > 0) done += Math.min(0.95, j.step / j.steps);
+      else if (j.expectMs && j.since !== undefined) done += Math.min(TIMED_CAP, (now - j.since) / j.expectMs);
     }
     return Math.min(1, done / this.jobsTotal);
   }
 
   /** Milliseconds left, or undefined until there is enough to go on. */
   etaMs(now: number = Date.now()): number | undefined {
-    const f = this.fraction;
+    const f = this.fractionAt(now);
     const elapsed = now - this.startedAt;
     if (f <= 0.02 || elapsed < 500 || this.ended) return undefined;
     return Math.max(0, (elapsed * (1 - f)) / f);

@@ -46,6 +46,10 @@ export interface OutputRef {
   thumb?: string;
   /** Content hash of the image, so views can tell a new render from a cached copy of the old one. */
   sha256?: string;
+  /** A video take (see takeMedia.ts): its clip and review proxy; `image` is then its poster. */
+  video?: string;
+  proxy?: string;
+  seconds?: number;
 }
 
 export type RenderEvent =
@@ -76,6 +80,8 @@ export type RenderEvent =
       step?: number;
       steps?: number;
       queuePosition?: number;
+      /** A long job's typical duration (video models), for progress and ETAs before it reports steps. */
+      expectMs?: number;
       attempt?: number;
       retryInMs?: number;
       message?: string;

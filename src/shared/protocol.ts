@@ -43,7 +43,9 @@ export type ShotRow = [
   /** Bit 1: served from the result cache. */
   flags?: number,
   /** Review, when the shot has any to show (absent: pending, nothing circled, one take, no notes). */
-  review?: ReviewCell,
+  review?: ReviewCell | 0,
+  /** String-table index of a video take's review proxy (path template), played on hover; absent: a still. */
+  proxy?: number,
 ];
 
 /** A shot's review in a row: small numbers only (50,000 rows travel in one message). */

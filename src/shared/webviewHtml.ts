@@ -19,7 +19,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, media = 
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
-    // Only the Cut view plays video (the animatic, served through asWebviewUri).
+    // The Cut view plays the animatic; the storyboard plays video takes' proxies on hover (asWebviewUri).
     ...(media ? [`media-src ${cspSource}`] : []),
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
@@ -38,7 +38,7 @@ export function webviewPage(o: WebviewPageOptions): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce, o.view === 'cut'))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce, o.view === 'cut' || o.view === 'storyboard'))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}" id="vscode-codicon-stylesheet">
 <title>${attr(o.title)}</title>

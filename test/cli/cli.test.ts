@@ -24,7 +24,7 @@ describe('dailies CLI', () => {
     const first = await dailies(['render', p.file, '--json']);
     assert.equal(first.code, 0, first.stderr);
     const s1 = JSON.parse(first.stdout);
-    assert.deepEqual(s1.shots, { total: 24, rendered: 24, cached: 0, skipped: 0, failed: 0, canceled: 0 });
+    assert.deepEqual(s1.shots, { total: 27, rendered: 27, cached: 0, skipped: 0, failed: 0, canceled: 0 });
     assert.deepEqual(
       Object.keys(s1)
         .filter((k) => ['shots', 'uploads', 'wallMs', 'errors'].includes(k))
@@ -35,13 +35,13 @@ describe('dailies CLI', () => {
     assert.equal(typeof s1.wallMs, 'number');
 
     const second = JSON.parse((await dailies(['render', p.file, '--json'])).stdout);
-    assert.deepEqual([second.shots.rendered, second.shots.skipped], [0, 24]);
+    assert.deepEqual([second.shots.rendered, second.shots.skipped], [0, 27]);
 
     const text = await p.read();
     const shot = (await p.json()).shots[5]!;
     await p.write(text.replace(JSON.stringify(shot.prompt), JSON.stringify(`${shot.prompt} Now at dawn.`)));
     const third = JSON.parse((await dailies(['render', p.file, '--json'])).stdout);
-    assert.deepEqual([third.shots.rendered, third.shots.skipped], [1, 23]);
+    assert.deepEqual([third.shots.rendered, third.shots.skipped], [1, 26]);
     const after = await p.json();
     assert.equal(after.shots[5]!.render!.status, 'done');
   });

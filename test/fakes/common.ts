@@ -9,6 +9,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { FAL_TARGET_URL_HEADER, TARGET_URL_HEADER } from '../../src/core/providers/routes';
+import { DEFAULT_VIDEO_SIZE, type VideoSize } from './video';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types shared by both fakes
@@ -111,6 +112,12 @@ export interface FakeOptions {
   apiKey?: string;
   /** Every output URL a job returns is this one (a hostile or broken provider response). */
   outputUrl?: string;
+  /** Video outputs (MP4s made with ffmpeg): frame size and rate. */
+  videoSize: VideoSize;
+  /** Video outputs are served cut off at 60 % (a truncated MP4 on the CDN). */
+  truncateVideos: boolean;
+  /** Output URLs answer 404 once older than this (Replicate deletes API outputs after an hour). */
+  expireOutputsAfterMs?: number;
 }
 
 export const DEFAULT_FAKE_OPTIONS: FakeOptions = {
@@ -121,6 +128,8 @@ export const DEFAULT_FAKE_OPTIONS: FakeOptions = {
   uploadLatencyMs: 0,
   corruptOutputs: false,
   outputSize: { width: 512, height: 288 },
+  videoSize: DEFAULT_VIDEO_SIZE,
+  truncateVideos: false,
 };
 
 export interface UploadedFile {

@@ -21,6 +21,7 @@ import {
   serveBytes,
   stringField,
 } from './common';
+import { checkVideoInput, renderMp4, truncated, videoSchema } from './video';
 
 export interface FalFakeOptions extends FakeOptions {
   /**
@@ -80,6 +81,8 @@ export interface FalJob {
   steps: number;
   seed: number;
   images: FalImage[];
+  /** Image-to-video jobs answer `{video: {url}}` instead of images. */
+  video?: { url: string; seconds: number };
   failure?: FalFailure;
   canceledAt?: number;
   /** A cancel reached a running job whose app went on (cancelStopsRunner: false). */
@@ -113,6 +116,10 @@ interface OutputRef {
   key: string;
   width: number;
   height: number;
+  /** A video output: its length (the MP4 is made on first download). */
+  seconds?: number;
+  /** Epoch ms, for expireOutputsAfterMs. */
+  createdAt: number;
 }
 
 type Phase = { kind: 'queued'; position: number } | { kind: 'running'; done: number } | { kind: 'completed' };
@@ -269,6 +276,14 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     const id = randomUUID();
     const opts = this.options;
     const input = ctx.json ?? {};
+    const schema = videoSchema(endpointId);
+    const check = schema ? checkVideoInput(schema, input) : undefined;
+    if (check && !check.ok) {
+      // What fal's input validation answers; nothing was queued, nothing is billed.
+      return jsonReply(422, {
+        detail: [{ loc: ['body', check.field], msg: check.message, type: 'value_error' }],
+      });
+    }
     const seed = numberField(input, 'seed') ?? hashToInt(stringField(input, 'prompt') ?? id);
     const job: FalJob = {
       id,
@@ -281,7 +296,8 @@ export class FalFake extends FakeServer<FalFakeOptions> {
       stepMs: opts.stepMs,
       steps: Math.max(1, opts.steps),
       seed,
-      images: this.planImages(id, seed, clampInt(numberField(input, 'num_images'), 1, 8, 1)),
+      images: check?.ok ? [] : this.planImages(id, seed, clampInt(numberField(input, 'num_images'), 1, 8, 1)),
+      video: check?.ok ? this.planVideo(id, seed, check.seconds) : undefined,
     };
     job.failure = this.takeFailure(job);
     this.jobs.set(id, job);
@@ -296,10 +312,17 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     const { width, height } = this.options.outputSize;
     return Array.from({ length: count }, (_, i) => {
       const url = `https://${FAL_CDN_HOST}/files/${id.slice(0, 8)}/${id}-${i}.png`;
-      this.outputs.set(url, { key: `${seed}:${i}`, width, height });
+      this.outputs.set(url, { key: `${seed}:${i}`, width, height, createdAt: this.now() });
       const published = this.options.outputUrl ?? this.published(url);
       return { url: published, width, height, content_type: 'image/png' as const };
     });
+  }
+
+  private planVideo(id: string, seed: number, seconds: number): { url: string; seconds: number } {
+    const { width, height } = this.options.videoSize;
+    const url = `https://${FAL_CDN_HOST}/files/${id.slice(0, 8)}/${id}-output.mp4`;
+    this.outputs.set(url, { key: `fal:${seed}`, width, height, seconds, createdAt: this.now() });
+    return { url: this.options.outputUrl ?? this.published(url), seconds };
   }
 
   private takeFailure(job: FalJob): FalFailure | undefined {
@@ -402,6 +425,10 @@ export class FalFake extends FakeServer<FalFakeOptions> {
   }
 
   private output(job: FalJob) {
+    if (job.video) {
+      const name = job.video.url.split('/').pop() ?? 'output.mp4';
+      return { video: { url: job.video.url, content_type: 'video/mp4', file_name: name }, seed: job.seed };
+    }
     return {
       images: job.images,
       seed: job.seed,
@@ -506,6 +533,15 @@ export class FalFake extends FakeServer<FalFakeOptions> {
       return this.isExpired(upload) ? fileNotFound() : serveBytes(range, upload.bytes, upload.contentType);
     const output = this.outputs.get(url);
     if (!output) return fileNotFound();
+    const ttl = this.options.expireOutputsAfterMs;
+    if (ttl !== undefined && this.now() - output.createdAt > ttl) return fileNotFound();
+    if (output.seconds !== undefined) {
+      const size = { ...this.options.videoSize, width: output.width, height: output.height };
+      const mp4 = this.options.corruptOutputs
+        ? CORRUPT_IMAGE_BYTES
+        : await renderMp4(output.key, output.seconds, size);
+      return serveBytes(range, this.options.truncateVideos ? truncated(mp4) : mp4, 'video/mp4');
+    }
     const bytes = this.options.corruptOutputs
       ? CORRUPT_IMAGE_BYTES
       : await renderPng(`fal:${output.key}`, { width: output.width, height: output.height });

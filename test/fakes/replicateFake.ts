@@ -22,6 +22,7 @@ import {
   sha256Hex,
   stringField,
 } from './common';
+import { checkVideoInput, renderMp4, truncated, videoSchema } from './video';
 
 export interface ReplicateFakeOptions extends FakeOptions {
   /**
@@ -53,6 +54,8 @@ export interface ReplicatePrediction {
   steps: number;
   seed: number;
   outputs: string[];
+  /** An image-to-video prediction: its output is one MP4 URL (a string, not a list). */
+  video?: { seconds: number };
   failure?: string;
   canceledAt?: number;
 }
@@ -123,7 +126,10 @@ interface CreateTarget {
 export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
   readonly jobs = new Map<string, ReplicatePrediction>();
   readonly files = new Map<string, ReplicateFile>();
-  private readonly outputs = new Map<string, { key: string; size: OutputSize }>();
+  private readonly outputs = new Map<
+    string,
+    { key: string; size: OutputSize; seconds?: number; createdAt: number }
+  >();
   private readonly versionModels = new Map<string, string>();
   private failurePlans: FailurePlan[] = [];
 
@@ -248,14 +254,26 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     const invalid = validateCreate(ctx.json, target.requiresVersion);
     if (invalid.length > 0) return jsonReply(422, replicateValidationError(invalid));
     const body = ctx.json as Record<string, unknown>;
-    const prediction = this.newPrediction(body, target);
+    const schema = target.model ? videoSchema(target.model) : undefined;
+    const check = schema ? checkVideoInput(schema, body['input']) : undefined;
+    if (check && !check.ok) {
+      return jsonReply(
+        422,
+        replicateValidationError([{ field: `input.${check.field}`, description: check.message }]),
+      );
+    }
+    const prediction = this.newPrediction(body, target, check?.ok ? check.seconds : undefined);
     this.jobs.set(prediction.id, prediction);
     const waitS = parsePreferWait(ctx.headers['prefer']);
     if (waitS === undefined) return jsonReply(201, this.createView(prediction));
     return jsonReply(201, await this.holdUntilDone(prediction, waitS));
   }
 
-  private newPrediction(body: Record<string, unknown>, target: CreateTarget): ReplicatePrediction {
+  private newPrediction(
+    body: Record<string, unknown>,
+    target: CreateTarget,
+    videoSeconds?: number,
+  ): ReplicatePrediction {
     const id = predictionId();
     const input = isRecord(body['input']) ? body['input'] : {};
     const opts = this.options;
@@ -265,11 +283,15 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     this.versionModels.set(version, model);
     const seed = numberField(input, 'seed') ?? hashToInt(stringField(input, 'prompt') ?? id);
     const count = clampInt(numberField(input, 'num_outputs'), 1, 10, 1);
-    const outputs = Array.from({ length: count }, (_, i) => {
-      const url = `https://${REPLICATE_DELIVERY_HOST}/xezq/${id}/out-${i}.png`;
-      this.outputs.set(url, { key: `replicate:${seed}:${i}`, size: opts.outputSize });
-      return opts.outputUrl ?? url;
-    });
+    const createdAt = this.now();
+    const outputs =
+      videoSeconds !== undefined
+        ? [this.videoOutput(id, seed, videoSeconds, createdAt)]
+        : Array.from({ length: count }, (_, i) => {
+            const url = `https://${REPLICATE_DELIVERY_HOST}/xezq/${id}/out-${i}.png`;
+            this.outputs.set(url, { key: `replicate:${seed}:${i}`, size: opts.outputSize, createdAt });
+            return opts.outputUrl ?? url;
+          });
     const prediction: ReplicatePrediction = {
       id,
       model,
@@ -283,9 +305,17 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
       steps: Math.max(1, opts.steps),
       seed,
       outputs,
+      ...(videoSeconds !== undefined ? { video: { seconds: videoSeconds } } : {}),
     };
     prediction.failure = this.takeFailure(prediction);
     return prediction;
+  }
+
+  private videoOutput(id: string, seed: number, seconds: number, createdAt: number): string {
+    const { width, height } = this.options.videoSize;
+    const url = `https://${REPLICATE_DELIVERY_HOST}/xezq/${id}/output.mp4`;
+    this.outputs.set(url, { key: `replicate:${seed}`, size: { width, height }, seconds, createdAt });
+    return this.options.outputUrl ?? url;
   }
 
   /** `owner/name:hash` carries its model; a bare hash only maps back if this fake handed it out. */
@@ -375,7 +405,7 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
       version: p.version,
       input: p.input,
       logs: started ? this.logs(p, Math.min(now, completedAt)) : '',
-      output: status === 'succeeded' ? p.outputs : null,
+      output: status === 'succeeded' ? (p.video ? p.outputs[0] : p.outputs) : null,
       data_removed: false,
       error: status === 'failed' ? (p.failure ?? null) : null,
       status,
@@ -470,6 +500,19 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
   private async deliver(ctx: RequestContext): Promise<Reply> {
     const output = this.outputs.get(`https://${ctx.host}${ctx.path}`);
     if (!output) return this.notFound(ctx);
+    const ttl = this.options.expireOutputsAfterMs;
+    if (ttl !== undefined && this.now() - output.createdAt > ttl) return this.notFound(ctx);
+    if (output.seconds !== undefined) {
+      const size = { ...this.options.videoSize, ...output.size };
+      const mp4 = this.options.corruptOutputs
+        ? CORRUPT_IMAGE_BYTES
+        : await renderMp4(output.key, output.seconds, size);
+      return serveBytes(
+        ctx.headers['range'],
+        this.options.truncateVideos ? truncated(mp4) : mp4,
+        'video/mp4',
+      );
+    }
     const bytes = this.options.corruptOutputs
       ? CORRUPT_IMAGE_BYTES
       : await renderPng(output.key, output.size);

@@ -75,12 +75,16 @@ export async function startHarness(extra: ExtraFiles = new Map()): Promise<Harne
   const media = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
-    const file = extra.get(new URL(req.url ?? '/', origin).pathname);
+    const pathname = new URL(req.url ?? '/', origin).pathname;
+    const file = extra.get(pathname);
     if (file) {
       void (file.gate?.() ?? Promise.resolve()).then(() => send(res, file.body, file.type));
       return;
     }
-    const name = /^\/media\/([\w.-]+)$/.exec(new URL(req.url ?? '/', origin).pathname)?.[1];
+    // Media by name, and under the project folder by file name (a video take's proxy in renders/).
+    const name =
+      /^\/media\/([\w.-]+)$/.exec(pathname)?.[1] ??
+      /^\/p\/renders\/[\w.-]+\/([\w.-]+\.mp4)$/.exec(pathname)?.[1];
     const bytes = name ? media.get(name) : undefined;
     if (bytes) return sendRange(req, res, bytes);
     serve(req, res, origin, thumbs).catch((err: unknown) => {

@@ -6,6 +6,7 @@ import { ContextMenu } from '../common/contextMenu';
 import { el, icon, setAttr } from '../common/dom';
 import { type GridLayout, layoutSections, rowAt } from '../common/gridLayout';
 import { errorMessage } from '../common/guards';
+import { HoverVideo } from '../common/hoverVideo';
 import { ImageGate } from '../common/imageGate';
 import { loadState, StateSaver } from '../common/persistedState';
 import { randomId } from '../common/randomId';
@@ -39,6 +40,9 @@ export class StoryboardApp implements RowSource {
   readonly actions: ShotActions;
   readonly review: ReviewActions;
   readonly model = new BoardModel();
+  readonly urls = new ImageUrls(() => this.model.root);
+  /** One player for the grid: video takes play their proxy under the pointer. */
+  readonly hover = new HoverVideo({ className: 'hover-video' });
   private connecting = false;
   private filters: ViewFilters;
   private zoom: number;
@@ -89,7 +93,7 @@ export class StoryboardApp implements RowSource {
       undefined,
       (flinging) => this.grid.element.classList.toggle('flinging', flinging),
     );
-    this.renderer = new ShotRowRenderer(this, images, new ImageUrls(() => this.model.root));
+    this.renderer = new ShotRowRenderer(this, images, this.urls, this.hover);
     this.grid = new VirtualGrid({
       label: 'Shots',
       overscanRows: 1,

@@ -2,6 +2,7 @@
 // the reason as tooltip, a strip for live progress or the failure reason, id, model and prompt.
 // Seven elements, reused across shots: binding only writes what changed.
 import { el, setAttr, setText, toggleAttr } from '../common/dom';
+import type { HoverVideo } from '../common/hoverVideo';
 import type { ImageGate } from '../common/imageGate';
 import { CardReview } from './cardReview';
 import type { ImageUrls, ShotCard } from './model';
@@ -38,6 +39,8 @@ export class ShotCardElement {
   constructor(
     private readonly images: ImageGate,
     private readonly urls: ImageUrls,
+    /** The grid's one hover player: a card that shows another shot, or leaves, must not keep it. */
+    private readonly hover?: HoverVideo,
   ) {
     this.element.setAttribute('role', 'gridcell');
     this.img.alt = '';
@@ -63,12 +66,15 @@ export class ShotCardElement {
   }
 
   bind(shot: ShotCard, flags: CardFlags): void {
+    if (this.shot?.id !== shot.id || this.shot.proxy !== shot.proxy) this.stopHover();
     this.shot = shot;
     const e = this.element;
     e.id = cardDomId(shot);
     e.dataset['shotId'] = shot.id;
     e.dataset['status'] = shot.status;
     toggleAttr(e, 'data-cached', shot.cached === true || shot.status === 'cached');
+    // A video take: a badge, and hover playback of its proxy (see Interactions).
+    toggleAttr(e, 'data-video', shot.proxy !== undefined);
     this.setFlags(flags);
     this.review.bind(shot);
     this.showImage(this.pickUrl(shot));
@@ -119,6 +125,7 @@ export class ShotCardElement {
    * busy after a fast scroll, and drop the shot's id so nothing finds this card under it.
    */
   release(): void {
+    this.stopHover();
     if (this.titled) {
       for (const node of [this.badge, this.strip, this.model, this.prompt]) node.removeAttribute('title');
       this.titled = false;
@@ -128,6 +135,10 @@ export class ShotCardElement {
     this.shot = undefined;
     this.element.removeAttribute('id');
     delete this.element.dataset['shotId'];
+  }
+
+  private stopHover(): void {
+    if (this.hover?.current === this.element) this.hover.stop();
   }
 
   private showImage(url: string | undefined): void {

@@ -35,6 +35,10 @@ export class Interactions {
     grid.addEventListener('mouseover', (e) => {
       app.renderer.cardOf(e.target instanceof Element ? e.target : null)?.describe();
     });
+    // Video takes play under the pointer, muted; moving across the card scrubs (see common/hoverVideo).
+    grid.addEventListener('pointermove', (e) => this.onPointer(e));
+    grid.addEventListener('pointerleave', () => app.hover.stop());
+    grid.addEventListener('scroll', () => app.hover.stop(), { passive: true });
     grid.addEventListener('keydown', (e) => this.onKey(e));
     grid.addEventListener('focus', () => {
       if (app.activeId === undefined) {
@@ -46,6 +50,22 @@ export class Interactions {
 
   private shotAt(target: EventTarget | null): ShotCard | undefined {
     return this.app.shot(this.app.renderer.cardOf(target instanceof Element ? target : null)?.shotId);
+  }
+
+  private onPointer(e: PointerEvent): void {
+    const { app } = this;
+    if (e.pointerType === 'touch') return;
+    const card = app.renderer.cardOf(e.target instanceof Element ? e.target : null);
+    const shot = app.shot(card?.shotId);
+    const url = shot ? app.urls.proxy(shot) : undefined;
+    // Over the picture only: the text below it is for reading, not scrubbing.
+    const overThumb = e.target instanceof Element && e.target.closest('.thumb, .hover-video') !== null;
+    if (!card || !url || !overThumb) {
+      if (app.hover.current) app.hover.stop();
+      return;
+    }
+    if (app.hover.current !== card.element) app.hover.enter(card.element, url, e.clientX);
+    else app.hover.move(e.clientX);
   }
 
   private onClick(e: MouseEvent): void {

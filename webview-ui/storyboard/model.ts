@@ -29,6 +29,8 @@ export interface ShotCard {
   /** Path templates (string-table entries) of the thumbnail and the image; see ImageUrls. */
   thumb: string | undefined;
   image: string | undefined;
+  /** A video take's review proxy (path template), played on hover; undefined for a still. */
+  proxy: string | undefined;
   version: string;
   progress: ShotProgress | undefined;
   review: ReviewStatus;
@@ -148,7 +150,7 @@ export class BoardModel {
   }
 
   private decode(row: ShotRow, index: number): ShotCard {
-    const [id, status, prompt, scene, model, thumb, image, version, reason, flags, review] = row;
+    const [id, status, prompt, scene, model, thumb, image, version, reason, flags, review, proxy] = row;
     const cell = Array.isArray(review) ? review : [];
     const num = (i: number) => (typeof cell[i] === 'number' && Number.isFinite(cell[i]) ? cell[i] : 0);
     let pair = this.models.get(model);
@@ -170,6 +172,7 @@ export class BoardModel {
       cached: ((flags ?? 0) & ROW_FLAG_CACHED) !== 0,
       thumb: thumb >= 0 ? this.strings[thumb] : undefined,
       image: image >= 0 ? this.strings[image] : undefined,
+      proxy: typeof proxy === 'number' && proxy >= 0 ? this.strings[proxy] : undefined,
       version,
       progress: undefined,
       review: reviewFromCode(cell[0]),
@@ -195,6 +198,10 @@ export class ImageUrls {
 
   image(shot: ShotCard): string | undefined {
     return this.url(shot, shot.image);
+  }
+
+  proxy(shot: ShotCard): string | undefined {
+    return this.url(shot, shot.proxy);
   }
 
   /** The URL of a path template of this shot (a take's thumbnail or image). */

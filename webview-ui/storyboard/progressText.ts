@@ -5,6 +5,9 @@ export function progressText(p: ShotProgress): string {
   const head = `Variation ${p.variation}/${p.variations}`;
   if (p.state === 'queued')
     return `${head} · queued${p.queuePosition !== undefined ? ` (#${p.queuePosition})` : ''}`;
+  // At the provider, waiting its turn (a video can queue for minutes): say where it is in line.
+  if (p.state === 'submitted' && p.queuePosition !== undefined)
+    return `${head} · in queue (#${p.queuePosition + 1})`;
   if (p.step !== undefined && p.steps !== undefined && p.steps > 0 && p.state === 'running') {
     return `${head} · Step ${p.step}/${p.steps}`;
   }

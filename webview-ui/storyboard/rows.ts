@@ -2,6 +2,7 @@
 // Keeps an index of the cards in the DOM so a progress update patches exactly one element.
 import { el, setText } from '../common/dom';
 import type { GridRow } from '../common/gridLayout';
+import type { HoverVideo } from '../common/hoverVideo';
 import type { ImageGate } from '../common/imageGate';
 import type { RowRenderer } from '../common/virtualGrid';
 import { type CardFlags, ShotCardElement } from './card';
@@ -25,6 +26,7 @@ export class ShotRowRenderer implements RowRenderer {
     private readonly source: RowSource,
     private readonly images: ImageGate,
     private readonly urls: ImageUrls,
+    private readonly hover?: HoverVideo,
   ) {}
 
   cardOf(element: Element | null): ShotCardElement | undefined {
@@ -96,7 +98,7 @@ export class ShotRowRenderer implements RowRenderer {
   }
 
   private createCard(): ShotCardElement {
-    const card = new ShotCardElement(this.images, this.urls);
+    const card = new ShotCardElement(this.images, this.urls, this.hover);
     this.cards.set(card.element, card);
     return card;
   }

@@ -21,6 +21,20 @@ export interface CachedResult {
   createdAt: number;
   /** Sha of the stored WebP thumbnail, so a hit needs no image decode at all. */
   thumbSha256?: string;
+  /** A video take: `sha256`/`ext` above are its poster frame; these are the clip and its review proxy. */
+  video?: CachedVideo;
+}
+
+export interface CachedVideo {
+  sha256: string;
+  ext: string;
+  proxySha256: string;
+  seconds: number;
+  frames: number;
+  fps?: number;
+  width: number;
+  height: number;
+  codec: string;
 }
 
 export interface ResultCacheOptions {
@@ -83,7 +97,10 @@ export class ResultCache {
 
   /** The stored image is there and hashes right; an entry whose image was dropped is forgotten. */
   private async intact(value: CachedResult): Promise<boolean> {
-    if (await this.store.verify(value.sha256, value.ext)) return true;
+    const video = value.video;
+    // A video take is whole when its poster and its clip are (a lost proxy is made again from the clip).
+    const clip = !video || (isCachedVideo(video) && (await this.store.verify(video.sha256, video.ext)));
+    if (clip && (await this.store.verify(value.sha256, value.ext))) return true;
     await this.delete(value.key);
     return false;
   }
@@ -108,6 +125,19 @@ export class ResultCache {
       return undefined;
     }
   }
+}
+
+function isCachedVideo(v: unknown): v is CachedVideo {
+  return (
+    isRecord(v) &&
+    typeof v.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(v.sha256) &&
+    typeof v.ext === 'string' &&
+    /^[a-z0-9]{1,5}$/.test(v.ext) &&
+    typeof v.proxySha256 === 'string' &&
+    typeof v.seconds === 'number' &&
+    typeof v.frames === 'number'
+  );
 }
 
 function isCachedResult(v: unknown): v is CachedResult {

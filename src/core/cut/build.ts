@@ -26,6 +26,8 @@ export interface ClipInfo {
   take?: number;
   image?: string;
   thumb?: string;
+  /** The clip of a video take (the animatic cuts from it; `image` is its poster). */
+  video?: string;
 }
 
 export interface AnimaticResult {
@@ -188,12 +190,14 @@ export async function lastAnimatic(paths: ProjectPaths): Promise<AnimaticResult 
 }
 
 async function jobFor(clip: Clip, timeline: Timeline, ctx: BuildContext): Promise<Job> {
-  let image: { file: string; sha256: string } | undefined;
+  let image: { file: string; sha256: string; video?: boolean } | undefined;
   if (clip.take) {
-    const { rel, variation } = clip.take;
+    const { variation } = clip.take;
+    // A video take is cut from its clip; a still from its image.
+    const { rel, abs } = clip.take.video ?? clip.take;
     let real: string;
     try {
-      real = await ctx.paths.checkInside(clip.take.abs, rel);
+      real = await ctx.paths.checkInside(abs, rel);
     } catch (err) {
       const why =
         err instanceof DailiesError && err.code === 'path-escape'
@@ -214,7 +218,7 @@ async function jobFor(clip: Clip, timeline: Timeline, ctx: BuildContext): Promis
         err,
       );
     });
-    image = { file: real, sha256 };
+    image = { file: real, sha256, ...(clip.take.video ? { video: true } : {}) };
   }
   const spec = segmentSpec(clip, timeline, ctx.options, image);
   return { clip, spec, key: segmentKey(spec) };
@@ -307,5 +311,6 @@ function clipInfo(c: Clip): ClipInfo {
     take: c.take?.variation,
     image: c.take?.rel,
     thumb: c.take?.thumb,
+    ...(c.take?.video ? { video: c.take.video.rel } : {}),
   };
 }

@@ -31,6 +31,10 @@ export async function encodeSegment(
   const scratch = path.join(o.workDir, key.slice(0, 24));
   await fs.mkdir(scratch, { recursive: true });
   try {
+    if (spec.source.kind === 'video') {
+      await encodeVideoSegment(spec, spec.source.file, out, scratch, o);
+      return;
+    }
     const scale = spec.kenBurns ? 2 : 1;
     const png =
       spec.source.kind === 'image'
@@ -80,6 +84,59 @@ export async function encodeSegment(
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A video take into the cut's segment format: letterboxed to the frame, resampled to the cut's rate,
+ * trimmed to the shot's frames, or — when the clip is shorter than the shot — its last frame held.
+ */
+async function encodeVideoSegment(
+  spec: SegmentSpec,
+  file: string,
+  out: string,
+  scratch: string,
+  o: EncodeOptions,
+): Promise<void> {
+  const { width: w, height: h, fps, frames } = spec;
+  const filters = [
+    filter('scale', { w, h, force_original_aspect_ratio: 'decrease' }),
+    filter('pad', { w, h, x: '(ow-iw)/2', y: '(oh-ih)/2', color: 'black' }),
+    filter('setsar', { sar: 1 }),
+    filter('fps', { fps }),
+    // Enough clones of the last frame to fill any shortfall; -frames:v cuts the rest.
+    filter('tpad', { stop_mode: 'clone', stop: frames }),
+    ...(await textFilters(spec, scratch)),
+  ];
+  const args = [
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-vf',
+    filters.join(','),
+    '-frames:v',
+    String(frames),
+    '-r',
+    String(fps),
+    ...encoderArgs(fps, o.threads),
+    '-f',
+    'mp4',
+    out,
+  ];
+  await runFfmpeg(o.ffmpeg, args, {
+    signal: o.signal,
+    idleTimeoutMs: o.idleTimeoutMs,
+    onProgress: o.onProgress,
+    onSpawn: o.onSpawn,
+  }).catch((err: unknown) => {
+    if (err instanceof CutError && err.code === 'bad-output') {
+      throw new CutError('bad-output', `cannot cut its video take: ${err.message}`, spec.shotId, err);
+    }
+    throw err;
+  });
 }
 
 async function textFilters(spec: SegmentSpec, scratch: string): Promise<string[]> {

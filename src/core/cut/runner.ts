@@ -27,18 +27,28 @@ export interface RunOptions {
 }
 
 const STDERR_KEEP = 8 * 1024;
+/** The start of stderr is kept too: with `-v info` it describes the input (what a probe reads). */
+const STDERR_HEAD = 16 * 1024;
 
-export function runFfmpeg(bin: string, args: string[], o: RunOptions = {}): Promise<void> {
+export interface RunResult {
+  /** The first 16 KB of stderr (the input's description), bounded like the tail kept for errors. */
+  stderrHead: string;
+  /** Progress as last reported (frames written, time). */
+  progress: FfmpegProgress;
+}
+
+export function runFfmpeg(bin: string, args: string[], o: RunOptions = {}): Promise<RunResult> {
   if (o.signal?.aborted) return Promise.reject(canceled());
   const idleMs = o.idleTimeoutMs ?? 120_000;
   const totalMs = o.timeoutMs ?? 30 * 60_000;
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<RunResult>((resolve, reject) => {
     const child = spawn(bin, ['-hide_banner', '-nostdin', '-progress', 'pipe:1', ...args], {
       cwd: o.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
     let stderr = '';
+    let stderrHead = '';
     let stdoutRest = '';
     let stopped: CutError | ReturnType<typeof canceled> | undefined;
     let progress: FfmpegProgress = { frame: 0, outTimeUs: 0, done: false };
@@ -96,6 +106,7 @@ export function runFfmpeg(bin: string, args: string[], o: RunOptions = {}): Prom
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       touch();
+      if (stderrHead.length < STDERR_HEAD) stderrHead = (stderrHead + chunk).slice(0, STDERR_HEAD);
       stderr = (stderr + chunk).slice(-STDERR_KEEP);
     });
 
@@ -104,7 +115,7 @@ export function runFfmpeg(bin: string, args: string[], o: RunOptions = {}): Prom
       clearTimeout(total);
       o.signal?.removeEventListener('abort', onAbort);
       if (err) reject(err);
-      else resolve();
+      else resolve({ stderrHead, progress });
     };
     child.on('error', (err: NodeJS.ErrnoException) => {
       // spawn failed (ENOENT, EACCES): 'close' may not follow.

@@ -20,6 +20,8 @@ export interface SegmentSpec {
   kenBurns: boolean;
   source:
     | { kind: 'image'; file: string; sha256: string }
+    /** A video take: its clip, trimmed to the shot's frames (or its last frame held to fill them). */
+    | { kind: 'video'; file: string; sha256: string }
     | { kind: 'slate'; slate: ReturnType<typeof slateLines> };
   burnIn?: { label: string; timecode: string };
   subtitles: { speaker: string; text: string; startS: number; endS: number }[];
@@ -29,18 +31,21 @@ export function segmentSpec(
   clip: Clip,
   timeline: Timeline,
   options: AnimaticOptions,
-  image: { file: string; sha256: string } | undefined,
+  image: { file: string; sha256: string; video?: boolean } | undefined,
 ): SegmentSpec {
   const { width, height, fps } = timeline;
+  const source: SegmentSpec['source'] = !image
+    ? { kind: 'slate', slate: slateLines(clip, width) }
+    : { kind: image.video ? 'video' : 'image', file: image.file, sha256: image.sha256 };
   return {
     shotId: clip.shotId,
     width,
     height,
     fps,
     frames: clip.frames,
-    // A slate does not move: a push-in on a text card only makes it harder to read.
-    kenBurns: options.kenBurns && image !== undefined,
-    source: image ? { kind: 'image', ...image } : { kind: 'slate', slate: slateLines(clip, width) },
+    // A slate does not move (a push-in on a text card only makes it harder to read); a video moves already.
+    kenBurns: options.kenBurns && source.kind === 'image',
+    source,
     burnIn: options.burnIn ? { label: burnInLabel(clip), timecode: clipTimecode(clip, fps) } : undefined,
     subtitles: clip.lines.map((l) => ({ speaker: l.name, text: l.text, startS: l.startS, endS: l.endS })),
   };
@@ -49,7 +54,12 @@ export function segmentSpec(
 /** Everything that changes the pixels, nothing that does not (the image's path or the shot's prompt). */
 export function segmentKey(spec: SegmentSpec): string {
   const { shotId: _id, source, ...rest } = spec;
-  const what = source.kind === 'image' ? { image: source.sha256 } : { slate: source.slate };
+  const what =
+    source.kind === 'image'
+      ? { image: source.sha256 }
+      : source.kind === 'video'
+        ? { video: source.sha256 }
+        : { slate: source.slate };
   return hashJson({ v: ENCODER_VERSION, ...rest, ...what });
 }
 

@@ -19,8 +19,14 @@ export interface Clip {
   seconds: number;
   frames: number;
   startFrame: number;
-  /** The circled take, when the shot has been rendered. */
-  take?: { variation: number; rel: string; abs: string; thumb?: string };
+  /** The circled take, when the shot has been rendered (`video`: a video take, cut from its clip). */
+  take?: {
+    variation: number;
+    rel: string;
+    abs: string;
+    thumb?: string;
+    video?: { rel: string; abs: string };
+  };
   lines: TimedLine[];
 }
 
@@ -51,12 +57,19 @@ export function buildTimeline(project: Project, paths: ProjectPaths, options: An
     let take: Clip['take'];
     if (circled) {
       let resolved: { rel: string; abs: string };
+      let video: { rel: string; abs: string } | undefined;
       try {
         resolved = paths.resolveFile(circled.output.image);
+        if (circled.output.video) video = paths.resolveFile(circled.output.video);
       } catch (err) {
         throw new CutError('path-invalid', `take ${circled.take}: ${(err as Error).message}`, shot.id, err);
       }
-      take = { variation: circled.take, ...resolved, thumb: circled.output.thumb };
+      take = {
+        variation: circled.take,
+        ...resolved,
+        thumb: circled.output.thumb,
+        ...(video ? { video } : {}),
+      };
     }
     const scene = shot.scene ? scenes.get(shot.scene) : undefined;
     const clip: Clip = {

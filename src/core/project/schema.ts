@@ -63,6 +63,17 @@ export const OutputRecordSchema = Type.Object({
   width: Type.Optional(Type.Integer({ minimum: 1 })),
   height: Type.Optional(Type.Integer({ minimum: 1 })),
   cached: Type.Optional(Type.Boolean({ ...md('Served from the result cache, no provider call.') })),
+  // A video take: `image` is its poster frame (so every view of images keeps working), these are the rest.
+  video: Type.Optional(Type.String({ ...md('The rendered video (MP4), relative to project.json.') })),
+  proxy: Type.Optional(
+    Type.String({
+      ...md('Small H.264 review copy of the video (≤ 640 px, no audio), relative to project.json.'),
+    }),
+  ),
+  videoSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  seconds: Type.Optional(Type.Number({ minimum: 0, ...md('Length of the video in seconds.') })),
+  frames: Type.Optional(Type.Integer({ minimum: 0, ...md('Frames decoded from the video.') })),
+  fps: Type.Optional(Type.Number({ minimum: 0 })),
 });
 
 export const RenderStatusSchema = Type.Union([
@@ -146,6 +157,31 @@ export const ShotSchema = Type.Object({
   params: Type.Optional(Params),
   refs: Type.Optional(Refs),
   duration: Type.Optional(Type.Number({ minimum: 0, ...md('Shot length in seconds (for the edit).') })),
+  from: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      ...md(
+        "Video shots: the start frame. A still shot's id (its circled take is used, so circling another take makes this shot stale), or an image path / `https://` URL.",
+      ),
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      ...md("Video shots: the end frame, for models that take one (a still shot's id, or an image)."),
+    }),
+  ),
+  videoDuration: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 600,
+      ...md(
+        'Video shots: seconds of video to generate; must be one the model allows. Default: the shortest allowed clip that covers `duration` (the cut trims it).',
+      ),
+    }),
+  ),
   notes: Type.Optional(Type.String({ maxLength: 20000 })),
   render: Type.Optional(RenderRecordSchema),
   dialogue: Type.Optional(
@@ -195,6 +231,36 @@ export const ModelDefinitionSchema = Type.Object({
   stepsInput: Type.Optional(Type.String()),
   seedInput: Type.Optional(Type.String()),
   params: Type.Optional(Params),
+  video: Type.Optional(
+    Type.Object(
+      {
+        startInput: Type.String({
+          minLength: 1,
+          ...md('Input that takes the start frame URL, e.g. `image_url`.'),
+        }),
+        endInput: Type.Optional(Type.String({ minLength: 1, ...md('Input that takes an end frame URL.') })),
+        durationInput: Type.Optional(
+          Type.String({ minLength: 1, ...md('Input that takes the length, e.g. `duration`.') }),
+        ),
+        durations: Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 600 }), {
+          minItems: 1,
+          maxItems: 64,
+          ...md('Clip lengths (seconds) the model allows; anything else is refused before paying.'),
+        }),
+        durationAs: Type.Optional(
+          Type.Union([Type.Literal('string'), Type.Literal('number')], {
+            ...md('How the length is sent: `"5"` (fal enums) or `5`.'),
+          }),
+        ),
+        pricePerSecondUsd: Type.Optional(
+          Type.Number({ minimum: 0, ...md('Price per second of output video, for estimates.') }),
+        ),
+      },
+      {
+        ...md('Makes this an image-to-video model (class `video`): how it takes its start frame and length.'),
+      },
+    ),
+  ),
 });
 
 export const LimitsSchema = Type.Object({

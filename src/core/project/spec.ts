@@ -4,9 +4,11 @@
 import type { DailiesConfig, Origin } from '../config';
 import { DRAFT_MODEL_ID, type ModelRegistry } from '../providers/registry';
 import type { ModelInfo, RefInput } from '../providers/types';
+import { DRAFT_VIDEO_MODEL_ID } from '../providers/videoModels';
 import { DailiesError } from '../util/errors';
 import { seedFromString } from '../util/random';
 import type { Project, Shot } from './schema';
+import { type VideoSpec, videoSpec } from './videoSpec';
 
 export interface RefSpec {
   role: RefInput['role'];
@@ -32,6 +34,8 @@ export interface ShotSpec {
   params: Record<string, unknown>;
   refs: RefSpec[];
   labels: { scene?: string; cast: string[] };
+  /** Video shots: the clip length and the start (end) frame, which are also the last of `refs`. */
+  video?: VideoSpec;
 }
 
 const DEFAULT_STEPS = 28;
@@ -42,6 +46,8 @@ export function shotSpec(
   index: number,
   registry: ModelRegistry,
   config: DailiesConfig,
+  /** false: a video shot's start frame is not looked at (a provisional spec, for estimates). */
+  frames = true,
 ): ShotSpec {
   const defaults = project.defaults ?? {};
   const model = resolveModel(shot, index, project, registry, config);
@@ -68,6 +74,9 @@ export function shotSpec(
   if (scene) add('decor', scene.id, scene.title ?? scene.id, scene.decor, `scenes[${sceneIndex}].decor`);
   const seen = new Set<string>();
   const refs = all.filter((r) => !seen.has(r.ref) && seen.add(r.ref)).slice(0, model.maxRefs);
+  const params = { ...model.params, ...(defaults.params ?? {}), ...(shot.params ?? {}) };
+  const video = videoSpec(project, shot, index, model, params, frames);
+  if (video?.start) refs.push(video.start, ...(video.end ? [video.end] : []));
 
   return {
     shot,
@@ -84,12 +93,13 @@ export function shotSpec(
     aspectRatio,
     width,
     height,
-    params: { ...model.params, ...(defaults.params ?? {}), ...(shot.params ?? {}) },
+    params,
     refs,
     labels: {
       scene: scene ? (scene.title ?? scene.id) : undefined,
       cast: castNames,
     },
+    ...(video ? { video } : {}),
   };
 }
 
@@ -100,8 +110,13 @@ function resolveModel(
   registry: ModelRegistry,
   config: DailiesConfig,
 ): ModelInfo {
-  if (config.providerOverride === 'draft') return registry.get(DRAFT_MODEL_ID)!;
   const id = shot.model ?? project.defaults?.model ?? config.defaultModel;
+  if (config.providerOverride === 'draft') {
+    // Offline previs of a cloud project: a video shot drafts as a moving clip, a still as a frame.
+    const named = registry.resolve(id, shot.provider ?? project.defaults?.provider);
+    const video = named?.video !== undefined || shot.from !== undefined;
+    return registry.get(video ? DRAFT_VIDEO_MODEL_ID : DRAFT_MODEL_ID)!;
+  }
   const provider = config.providerOverride ?? shot.provider ?? project.defaults?.provider;
   const known = registry.get(id);
   // A known model sent to another provider would be submitted there under its own id and 404.

@@ -7,6 +7,7 @@ import { timingWarnings } from '../cut/dialogue';
 import { reviewIssues } from '../review/validate';
 import { type Project, ProjectSchema, ShotSchema } from './schema';
 import { LineIndex, pointerSegments, pointerToJsonPath } from './textPosition';
+import { looksLikeRef } from './videoSpec';
 
 export interface ProjectIssue {
   /** `shots[3].prompt` */
@@ -42,6 +43,7 @@ export type IssueCode =
   | 'unknown-scene'
   | 'unknown-cast'
   | 'unknown-model'
+  | 'unknown-shot'
   | 'ref'
   | 'take'
   | 'review-status'
@@ -150,9 +152,26 @@ function semanticIssues(project: Project, options: ValidateOptions): RawIssue[] 
   };
   const castIds = duplicates(project.cast ?? [], '/cast', push);
   const sceneIds = duplicates(project.scenes ?? [], '/scenes', push);
-  duplicates(project.shots, '/shots', push);
+  const shotIds = duplicates(project.shots, '/shots', push);
   let modelIds: string[] | undefined;
   project.shots.forEach((shot, i) => {
+    // A video shot's start / end frame names a still shot (or is an image path, checked as a ref).
+    for (const field of ['from', 'to'] as const) {
+      const value = shot[field];
+      if (value === undefined || looksLikeRef(value) || (shotIds.has(value) && value !== shot.id)) continue;
+      const suggestions = closest(
+        value,
+        [...shotIds].filter((id) => id !== shot.id),
+      );
+      const message =
+        value === shot.id
+          ? 'a shot cannot start from itself'
+          : `unknown shot "${value}"${didYouMean(value, suggestions)} (name a still shot, or an image path)`;
+      push(
+        { pointer: `/shots/${i}/${field}`, message, severity: 'error', code: 'unknown-shot', suggestions },
+        shot.id,
+      );
+    }
     if (shot.scene !== undefined && !sceneIds.has(shot.scene)) {
       const suggestions = closest(shot.scene, sceneIds);
       push(

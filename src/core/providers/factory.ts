@@ -44,7 +44,9 @@ export function createProviders(
   deps: { fal?: CloudDeps; replicate?: CloudDeps } = {},
   hints: { fal: string; replicate: string } = { fal: 'set FAL_KEY', replicate: 'set REPLICATE_API_TOKEN' },
 ): ProviderSet {
-  const providers: Partial<Record<ProviderId, Provider>> = { draft: new DraftProvider(config.draft) };
+  const providers: Partial<Record<ProviderId, Provider>> = {
+    draft: new DraftProvider({ ...config.draft, ffmpegPath: config.ffmpegPath }),
+  };
   const unavailable: Partial<Record<ProviderId, string>> = {};
   // fal's server proxy adds the key on the studio's server: with a base URL, no key here is fine.
   if ((keys.fal || config.baseUrls.fal) && cloud.fal)

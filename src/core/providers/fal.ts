@@ -164,7 +164,8 @@ export class FalProvider implements Provider {
       signal,
     );
     const outputs = collectOutputs(result.data);
-    if (outputs.length === 0) throw new DailiesError('bad-output', 'fal.ai returned no image');
+    if (outputs.length === 0)
+      throw new DailiesError('bad-output', 'fal.ai returned no output (no image or video URL)');
     return { outputs, requestId };
   }
 

@@ -1,5 +1,6 @@
 // A GenerationRequest → the JSON input of a cloud model, following the registry's mapping.
-import type { GenerationRequest } from './types';
+import { DailiesError } from '../util/errors';
+import type { GenerationRequest, VideoModelInfo } from './types';
 
 const FAL_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21'];
 const REPLICATE_RATIOS = ['21:9', '16:9', '3:2', '5:4', '4:3', '1:1', '3:4', '4:5', '2:3', '9:16', '9:21'];
@@ -16,6 +17,7 @@ export function nearestRatio(aspectRatio: string, supported: readonly string[]):
 
 export function buildInput(req: GenerationRequest, provider: 'fal' | 'replicate'): Record<string, unknown> {
   const m = req.model;
+  if (m.video) return videoInput(req, m.video);
   const input: Record<string, unknown> = { ...req.params, prompt: req.prompt };
   if (m.seedInput) input[m.seedInput] = req.seed;
   if (m.stepsInput) input[m.stepsInput] = req.steps;
@@ -34,6 +36,27 @@ export function buildInput(req: GenerationRequest, provider: 'fal' | 'replicate'
   }
   if (provider === 'fal') input.num_images = 1;
   else input.num_outputs = 1;
+  return input;
+}
+
+/** An image-to-video model's input: the prompt, the start (end) frame URLs and the clip length. */
+function videoInput(req: GenerationRequest, video: VideoModelInfo): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...req.params, prompt: req.prompt };
+  if (req.model.seedInput) input[req.model.seedInput] = req.seed;
+  const urlOf = (role: 'start' | 'end') => {
+    const ref = req.refs.find((r) => r.role === role);
+    return ref ? (ref.url ?? req.refUrls.get(ref.sha256)) : undefined;
+  };
+  const start = urlOf('start');
+  // The plan refuses a video shot without a start frame; this is the last line before a paid submit.
+  if (!start) throw new DailiesError('validation', `${req.shotId}: no start frame URL for ${req.model.id}`);
+  input[video.startInput] = start;
+  const end = urlOf('end');
+  if (end && video.endInput) input[video.endInput] = end;
+  if (video.durationInput && req.video) {
+    input[video.durationInput] =
+      video.durationAs === 'string' ? String(req.video.seconds) : req.video.seconds;
+  }
   return input;
 }
 

@@ -2,6 +2,7 @@
 // common image models; a project's `models` block and the user's settings add or override entries.
 import type { ModelDefinition, ProviderId } from '../project/schema';
 import type { ModelInfo } from './types';
+import { sortedDurations, videoBuiltIns } from './videoModels';
 
 export const DRAFT_MODEL_ID = 'draft/storyboard';
 
@@ -119,6 +120,7 @@ export class ModelRegistry {
 
   constructor(extra: Record<string, ModelDefinition> = {}) {
     for (const m of BUILT_IN) this.models.set(m.id, complete(m));
+    for (const m of videoBuiltIns()) this.models.set(m.id, m);
     for (const [id, def] of Object.entries(extra)) this.models.set(id, fromDefinition(id, def));
   }
 
@@ -183,8 +185,23 @@ function fromDefinition(id: string, def: ModelDefinition): ModelInfo {
     refsAs: def.refsAs ?? 'list',
     sizeInput: def.sizeInput ?? (def.provider === 'fal' ? 'image_size' : 'aspect_ratio'),
     stepsInput: def.stepsInput,
-    seedInput: def.seedInput ?? 'seed',
-    typicalSeconds: 10,
+    seedInput: def.seedInput ?? (def.video ? undefined : 'seed'),
+    typicalSeconds: def.video ? 180 : 10,
     params: def.params ?? {},
+    ...(def.video
+      ? {
+          class: 'video',
+          maxRefs: 0,
+          sizeInput: def.sizeInput ?? 'none',
+          video: {
+            startInput: def.video.startInput,
+            endInput: def.video.endInput,
+            durationInput: def.video.durationInput,
+            durations: sortedDurations(def.video.durations),
+            durationAs: def.video.durationAs ?? (def.provider === 'fal' ? 'string' : 'number'),
+            pricePerSecondUsd: def.video.pricePerSecondUsd,
+          },
+        }
+      : {}),
   });
 }

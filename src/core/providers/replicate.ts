@@ -124,7 +124,10 @@ export class ReplicateProvider implements Provider {
     if (p.status === 'succeeded') {
       const outputs = collectOutputs(p.output);
       if (outputs.length > 0) return { state: 'succeeded', result: { outputs, requestId: p.id } };
-      return { state: 'failed', error: new DailiesError('bad-output', 'Replicate returned no image') };
+      return {
+        state: 'failed',
+        error: new DailiesError('bad-output', 'Replicate returned no output (no image or video URL)'),
+      };
     }
     if (p.status === 'failed') return { state: 'failed', error: predictionFailed(p) };
     // `aborted`: its deadline passed before it started, so it never ran.
@@ -187,7 +190,8 @@ export class ReplicateProvider implements Provider {
       p = await this.get(p.id, ctx.signal);
     }
     const outputs = collectOutputs(p.output);
-    if (outputs.length === 0) throw new DailiesError('bad-output', 'Replicate returned no image');
+    if (outputs.length === 0)
+      throw new DailiesError('bad-output', 'Replicate returned no output (no image or video URL)');
     const done = Date.now();
     const predictMs = typeof p.metrics?.predict_time === 'number' ? p.metrics.predict_time * 1000 : undefined;
     return {

@@ -21,10 +21,28 @@ export interface ModelInfo {
   /** Typical generation time, for ETAs before any history exists. */
   typicalSeconds: number;
   params: Record<string, unknown>;
+  /** Image-to-video models (class `video`): how the start frame and the length are sent. */
+  video?: VideoModelInfo;
+}
+
+export interface VideoModelInfo {
+  /** Input that takes the start frame's URL (`image_url`, `start_image_url`, `start_image`, `image`). */
+  startInput: string;
+  /** Input that takes an end frame's URL, for models that have one. */
+  endInput?: string;
+  /** Input that takes the clip length (`duration`); absent when the model has a fixed length. */
+  durationInput?: string;
+  /** Clip lengths (seconds) the model allows, shortest first; anything else is refused before paying. */
+  durations: number[];
+  /** fal's duration enums are strings ("5"); Replicate's are integers. */
+  durationAs: 'string' | 'number';
+  /** USD per second of output video; undefined when unknown (estimates say "unpriced"). */
+  pricePerSecondUsd?: number;
 }
 
 export interface RefInput {
-  role: 'cast' | 'decor' | 'shot';
+  /** `start` / `end`: a video shot's first and last frame (sent in the model's own inputs, not as refs). */
+  role: 'cast' | 'decor' | 'shot' | 'start' | 'end';
   /** Where the ref is written in project.json (`cast[2].refs[0]`), for error messages. */
   source?: string;
   /** Cast member / scene / shot id the ref belongs to. */
@@ -57,6 +75,8 @@ export interface GenerationRequest {
   labels: { scene?: string; cast: string[] };
   /** Remote URLs of refs, by content hash, filled by the upload cache before submit. */
   refUrls: Map<string, string>;
+  /** Video shots: the clip length asked for (its start and end frames are `refs` with role start/end). */
+  video?: { seconds: number };
 }
 
 export interface ProgressUpdate {
@@ -76,6 +96,8 @@ export interface ProviderContext {
    */
   submitSignal?: AbortSignal;
   onProgress(update: ProgressUpdate): void;
+  /** A folder inside the project's .dailies/ for a provider's own scratch files (the draft's video). */
+  scratchDir?: string;
   /** Called as soon as the provider accepted the job, so a crash can re-attach instead of paying again. */
   onSubmitted(requestId: string): void;
   log(message: string): void;

@@ -30,6 +30,7 @@ import { ResultRecorder } from './recorder';
 import { Scheduler } from './scheduler';
 import { ShotControllers } from './shotControllers';
 import { needsRender, renderShot, type ShotRunDeps } from './shotOutcome';
+import { expectedJobs, renderAfterStills, splitWaves, type WaveHost, type Waves } from './videoWaves';
 import { runWindowed } from './window';
 import { assertWritable } from './writable';
 
@@ -231,9 +232,11 @@ export class RenderEngine {
 
   /** What `render` would do with the same options, without doing it. */
   async estimate(options: Omit<RenderOptions, 'signal'> = {}): Promise<Estimate> {
-    const { shots } = await this.plan(options);
+    const { doc, shots } = await this.plan(options);
     refuseConflicts(shots);
-    return this.estimateOf(shots, options.force);
+    // Video shots waiting on a still of this batch are priced too (their clips are paid for as well).
+    const { first, provisional } = this.waves(doc, shots);
+    return this.estimateOf([...first, ...provisional], options.force);
   }
 
   private estimateOf(shots: PlannedShot[], force: boolean | undefined): Promise<Estimate> {
@@ -260,7 +263,7 @@ export class RenderEngine {
     try {
       // Planned in a helper: an async function keeps even dead locals alive across an await, and the
       // full plan of every shot must not live as long as the batch.
-      const work = await this.startBatch(batchId, started, options, summary);
+      const { work, later } = await this.startBatch(batchId, started, options, summary);
       const uploads = await this.runPrewarm(batchId, work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await runWindowed(
@@ -269,6 +272,8 @@ export class RenderEngine {
         (group) => this.shotWindow(group),
         (s) => renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
       );
+      if (later.length)
+        await renderAfterStills(this.waveHost(batchId, controller.signal, options, summary), later);
       await this.recorder.flushNow();
       await this.recorder.reconcile(this.batches.size <= 1);
       await this.review.idle();
@@ -288,41 +293,47 @@ export class RenderEngine {
     return summary;
   }
 
-  /** Plans the batch, announces it and settles its fresh and invalid shots; returns what is left to render. */
+  /**
+   * Plans the batch, announces it and settles its fresh and invalid shots; returns what is left to render
+   * now, and the video shots that wait for a still of this batch (see videoWaves.ts).
+   */
   private async startBatch(
     batchId: string,
     started: number,
     options: RenderOptions,
     summary: BatchSummary,
-  ): Promise<PlannedShot[]> {
-    const { shots } = await this.plan(options);
-    refuseConflicts(shots);
-    summary.shots.total = shots.length;
+  ): Promise<{ work: PlannedShot[]; later: PlannedShot[] }> {
+    const { doc, shots: planned } = await this.plan(options);
+    refuseConflicts(planned);
+    const { first: shots, later, provisional } = this.waves(doc, planned);
+    summary.shots.total = planned.length;
     const work = shots.filter(needsRender);
+    // One confirmation for both waves: the waiting clips are priced before their stills exist.
     await confirmSpend(
       this.options.confirmSpend,
-      work,
+      [...work, ...provisional],
       this.options.providers,
-      () => this.estimateOf(shots, options.force),
+      () => this.estimateOf([...shots, ...provisional], options.force),
       options,
     );
-    if (work.length) await assertWritable(this.paths);
+    if (work.length || later.length) await assertWritable(this.paths);
     // From here on every shot of the batch can be canceled, even while it waits for its turn.
     this.shotControllers.expect(
       batchId,
-      work.map((s) => s.shot.id),
+      [...work, ...later].map((s) => s.shot.id),
     );
+    const waiting = new Set(later);
     this.fire({
       type: 'batch-start',
       batchId,
       projectFile: this.paths.projectFile,
       startedAt: started,
-      shots: shots.map((s) => ({
+      shots: planned.map((s) => ({
         shotId: s.shot.id,
         variations: s.spec?.variations ?? 1,
-        stale: s.freshness !== 'fresh',
+        stale: s.freshness !== 'fresh' || waiting.has(s),
       })),
-      jobs: shots.reduce((n, s) => n + s.jobs.length, 0),
+      jobs: shots.reduce((n, s) => n + s.jobs.length, 0) + expectedJobs(doc.project, later),
     });
     for (const s of shots) {
       if (s.freshness === 'fresh') {
@@ -341,7 +352,7 @@ export class RenderEngine {
     } else {
       this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
     }
-    return work;
+    return { work, later };
   }
 
   /** Cancels every running batch of this production. */
@@ -380,6 +391,39 @@ export class RenderEngine {
     const [provider, cls] = group.split(':') as [ProviderId, ModelClass];
     if (!provider || !cls) return 16;
     return this.scheduler.classLimiter(provider, cls).max * 2 + 4;
+  }
+
+  private waves(doc: ProjectDocument, planned: PlannedShot[]): Waves {
+    return splitWaves(doc.project, planned, this.registryFor(doc), this.config);
+  }
+
+  /** The second wave of a batch: video shots planned again once their stills are recorded. */
+  private waveHost(
+    batchId: string,
+    signal: AbortSignal,
+    options: RenderOptions,
+    summary: BatchSummary,
+  ): WaveHost {
+    const force = options.force ?? false;
+    const shot = (shotId: string, outcome: 'skipped' | 'canceled') => {
+      summary.shots[outcome]++;
+      this.fire({ type: 'shot', batchId, shotId, outcome });
+    };
+    return {
+      signal,
+      flush: () => this.recorder.flushNow(),
+      plan: async (ids) => (await this.plan({ shots: ids, force })).shots,
+      skip: (shotId) => shot(shotId, 'skipped'),
+      fail: (shotId, error) => this.failShot(summary, batchId, shotId, error),
+      cancel: (shotId) => shot(shotId, 'canceled'),
+      render: async (work) => {
+        const uploads = await this.runPrewarm(batchId, work, signal);
+        summary.uploads.new += uploads.new;
+        summary.uploads.cached += uploads.cached;
+        summary.uploads.revalidated += uploads.revalidated;
+        await Promise.all(work.map((s) => renderShot(this.shotDeps, batchId, s, signal, force, summary)));
+      },
+    };
   }
 
   private runPrewarm(batchId: string, work: PlannedShot[], signal: AbortSignal): Promise<PrewarmStats> {

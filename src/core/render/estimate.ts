@@ -4,6 +4,7 @@ import type { ResultCache } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import type { MetricsStore } from '../metrics/metricsStore';
 import type { ModelClass } from '../project/schema';
+import { jobCostUsd } from '../providers/videoModels';
 import type { PlannedShot } from './plan';
 
 export interface Estimate {
@@ -23,6 +24,8 @@ export interface Estimate {
     variations: number;
     costUsd: number;
     secondsEach: number;
+    /** Video models: seconds of video the variations make (their price is per second of it). */
+    videoSeconds?: number;
   }[];
   invalid: { shotId: string; message: string }[];
 }
@@ -71,9 +74,16 @@ export async function estimateBatch(
       continue;
     }
     let toRender = 0;
+    let cost = 0;
+    let videoSeconds = 0;
     for (const job of s.jobs) {
       if (!deps.force && (await deps.results.peek(job.key))) est.variations.cached++;
-      else toRender++;
+      else {
+        toRender++;
+        // Per image, or per second of output for a video model (its clip length is the job's own).
+        cost += jobCostUsd(job.request) ?? 0;
+        videoSeconds += job.request.video?.seconds ?? 0;
+      }
     }
     if (toRender === 0) {
       est.shots.cached++;
@@ -99,9 +109,10 @@ export async function estimateBatch(
     };
     row.shots++;
     row.variations += toRender;
-    if (model.priceUsd === undefined) {
+    if (videoSeconds) row.videoSeconds = (row.videoSeconds ?? 0) + videoSeconds;
+    if (jobCostUsd(s.jobs[0]!.request) === undefined) {
       if (!est.unpriced.includes(model.id)) est.unpriced.push(model.id);
-    } else row.costUsd += model.priceUsd * toRender;
+    } else row.costUsd += cost;
     byModel.set(model.id, row);
   }
   est.byModel = [...byModel.values()];

@@ -6,6 +6,7 @@
 import type { CachedResult } from '../cache/resultCache';
 import type { OutputRecord } from '../project/schema';
 import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
+import { jobCostUsd } from '../providers/videoModels';
 import { toDailiesError } from '../util/errors';
 import type { JobRunnerDeps, VariationOutcome } from './jobTypes';
 import type { PlannedJob } from './plan';
@@ -44,7 +45,7 @@ export async function finishJob(
   const queueMs =
     startedAt - queuedAt + (result.queueMs ?? (firstRunningAt ? firstRunningAt - startedAt : 0));
   const runMs = result.runMs ?? (firstRunningAt ? doneAt - firstRunningAt : doneAt - startedAt);
-  const cost = opts.alreadyCharged ? 0 : (model.priceUsd ?? 0);
+  const cost = opts.alreadyCharged ? 0 : (jobCostUsd(job.request) ?? 0);
   // Paid for: a cancel from now on would only throw the money away. The download has its own timeouts.
   const collecting = new AbortController().signal;
   let stored: CachedResult | undefined;

@@ -17,6 +17,7 @@ import { claimJob } from './jobClaim';
 import { finishJob, type OutputFiles } from './jobOutput';
 import { newSubmitState, submitAndFollow } from './jobSubmit';
 import type { JobRunnerDeps, VariationOutcome } from './jobTypes';
+import { materializeVideo, storeVideoOutput } from './jobVideo';
 import type { PlannedJob } from './plan';
 import { withRetry } from './retry';
 
@@ -164,6 +165,10 @@ export class JobRunner {
     const { deps } = this;
     const first = outputs[0];
     if (!first) throw new DailiesError('bad-output', 'The provider returned no image');
+    if (job.request.model.video) {
+      const download = (url: string) => this.downloadOutput(provider, url, signal);
+      return storeVideoOutput(deps, job, provider, first, download, signal);
+    }
     deps.sink.job(job, 'downloading');
     const fetched = first.kind === 'url' ? await this.downloadOutput(provider, first.url, signal) : undefined;
     let image: Awaited<ReturnType<typeof verifyAndThumbnail>>;
@@ -242,6 +247,7 @@ export class JobRunner {
       sha256: r.sha256,
       width: r.width,
       height: r.height,
+      ...(r.video ? await materializeVideo(this.deps, base, r.video) : {}),
     };
   }
 }

@@ -73,7 +73,9 @@ export async function submitAndFollow(
     onSubmitted: (id: string) => {
       state.requestId = id;
       state.inDoubt = false;
-      sink.job(job, 'submitted');
+      // A video job takes minutes and may report no steps: its typical length drives the ETA meanwhile.
+      const { model } = job.request;
+      sink.job(job, 'submitted', model.video ? { expectMs: model.typicalSeconds * 1000 } : {});
       if (!state.journaled) return;
       try {
         journal.submitted({ ...info, requestId: id });
@@ -83,6 +85,7 @@ export async function submitAndFollow(
       }
     },
     log: (message: string) => sink.log('debug', 'RENDER', `${label}: ${message}`),
+    scratchDir: deps.paths.data('tmp'),
   };
   const pending = state.journaled ? journal.pending(job.key) : undefined;
   if (pending?.charged) state.charged = true;

@@ -21,6 +21,7 @@ export interface JobEventSink {
       step?: number;
       steps?: number;
       queuePosition?: number;
+      expectMs?: number;
       attempt?: number;
       retryInMs?: number;
       message?: string;

@@ -7,6 +7,7 @@ import type { DailiesConfig } from '../config';
 import type { ProjectDocument } from '../project/load';
 import type { RenderRecord, Shot } from '../project/schema';
 import { type RefSpec, type ShotSpec, shotSpec, variationSeed } from '../project/spec';
+import { StillNotRendered } from '../project/videoSpec';
 import type { ModelRegistry } from '../providers/registry';
 import type { GenerationRequest, Provider, ProviderId, RefInput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
@@ -36,6 +37,8 @@ export interface PlannedShot {
   jobs: PlannedJob[];
   refs: RefInput[];
   error?: DailiesError;
+  /** A video shot whose still (this shot id) has no take yet: not rendered, rather than invalid. */
+  waitsFor?: string;
 }
 
 /**
@@ -150,6 +153,12 @@ async function planShot(
     );
   } catch (err) {
     const error = toDailiesError(err);
+    if (err instanceof StillNotRendered) {
+      // Not a problem with the shot: its still renders first, in the same batch (see videoWaves.ts).
+      const freshness = shot.render ? 'stale' : 'never';
+      const reason = `waits for its still ${err.stillId} to be rendered`;
+      return { shot, index, freshness, reason, jobs: [], refs: [], error, waitsFor: err.stillId };
+    }
     return { shot, index, freshness: 'invalid', reason: error.message, jobs: [], refs: [], error };
   }
   const provider = ctx.providers[spec.model.provider];
@@ -224,5 +233,6 @@ export function requestFor(spec: ShotSpec, refs: RefInput[], variation: number):
     refs,
     labels: spec.labels,
     refUrls: new Map(),
+    ...(spec.video ? { video: { seconds: spec.video.seconds } } : {}),
   };
 }

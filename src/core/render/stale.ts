@@ -22,6 +22,8 @@ function commonInputs(req: GenerationRequest) {
     height: req.height,
     params: req.params,
     refs: req.refs.map((r) => ({ role: r.role, sha256: r.sha256 })),
+    // Absent (so left out of the hash) for image shots: their hashes are what they always were.
+    videoSeconds: req.video?.seconds,
   };
 }
 

@@ -278,6 +278,7 @@ export class ProductionState {
         image: o.image,
         thumb: o.thumb,
         sha256: o.sha256,
+        ...(o.video ? { video: o.video, proxy: o.proxy, seconds: o.seconds } : {}),
       }));
     }
     if (e.durationMs !== undefined) view.durationS = e.durationMs / 1000;
@@ -357,6 +358,13 @@ function differs(a: ShotView, b: ShotView): boolean {
     return true;
   return a.outputs.some((o, i) => {
     const p = b.outputs[i];
-    return !p || o.image !== p.image || o.thumb !== p.thumb || o.sha256 !== p.sha256 || o.seed !== p.seed;
+    return (
+      !p ||
+      o.image !== p.image ||
+      o.thumb !== p.thumb ||
+      o.sha256 !== p.sha256 ||
+      o.seed !== p.seed ||
+      o.proxy !== p.proxy
+    );
   });
 }

@@ -3,12 +3,13 @@
 import * as vscode from 'vscode';
 import type { ProjectDiagnostics } from './diagnostics';
 
-const FIXABLE = new Set(['unknown-cast', 'unknown-scene', 'unknown-model', 'review-status']);
+const FIXABLE = new Set(['unknown-cast', 'unknown-scene', 'unknown-model', 'unknown-shot', 'review-status']);
 const NOUN: Record<string, string> = {
   'unknown-cast': 'cast member',
   'unknown-scene': 'scene',
   'unknown-model': 'model',
   'review-status': 'review status',
+  'unknown-shot': 'still shot',
 };
 
 export class DailiesQuickFixes implements vscode.CodeActionProvider {

@@ -11,6 +11,7 @@ import {
   type ShotRow,
 } from '../../shared/protocol';
 import { reviewCode } from '../../shared/review';
+import { playableFile } from '../../shared/takeMedia';
 
 /** An append-only string table; what was added since the last take() goes out with the next message. */
 export class StringTable {
@@ -92,9 +93,12 @@ export function toRow(shot: ShotView, strings: StringTable): ShotRow {
   ];
   const flags = shot.cached || shot.status === 'cached' ? ROW_FLAG_CACHED : 0;
   const review = reviewCell(shot);
-  if (shot.reason !== undefined || flags || review) row.push(shot.reason ?? '');
-  if (flags || review) row.push(flags);
-  if (review) row.push(review);
+  const proxy = out ? pathTemplate(playableFile(out), shot.id) : undefined;
+  // Optional fields ride at the end; the ones before a present one are written out (0: no review).
+  if (shot.reason !== undefined || flags || review || proxy) row.push(shot.reason ?? '');
+  if (flags || review || proxy) row.push(flags);
+  if (review || proxy) row.push(review ?? 0);
+  if (proxy) row.push(strings.intern(proxy));
   return row;
 }
 

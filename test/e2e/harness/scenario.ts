@@ -7,6 +7,7 @@ import { buildAnimaticThroughTheUi } from './animatic';
 import { say } from './env';
 import { checkMetricsAfter, checkStoryboardAfter } from './panelChecks';
 import { checkTreeHover } from './treeHover';
+import { checkVideoHover } from './videoHover';
 import { waitFor } from './wait';
 import type { Workbench } from './workbench';
 
@@ -147,6 +148,7 @@ export async function renderThroughTheUi(wb: Workbench, expected: Expected): Pro
   await checkTreeHover(wb, check);
 
   await checkStoryboardAfter(wb, await wb.webview('storyboard'), check);
+  await checkVideoHover(wb, await wb.webview('storyboard'), check);
   await checkMetricsAfter(wb, await wb.webview('metrics'), variations, check);
   await buildAnimaticThroughTheUi(wb, check);
   return report;
