@@ -11,6 +11,7 @@ import { loadProject } from '../../src/core/project/load';
 import type { SpendRequest } from '../../src/core/render/engine';
 import { sha256 } from '../../src/core/util/hash';
 import { type FalFake, startFalFake } from '../fakes/falFake';
+import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
 import { type CloudRig, cloudEngine } from '../helpers/cloud';
 import { bundledFfmpeg, probe } from '../helpers/media';
 import { createProject, type TempProject } from '../helpers/tempProject';
@@ -18,16 +19,20 @@ import { createProject, type TempProject } from '../helpers/tempProject';
 const KOKORO = 'fal-ai/kokoro/american-english';
 
 let fal: FalFake;
+let replicate: ReplicateFake;
 const open: { rig: CloudRig; project: TempProject }[] = [];
 
 before(async () => {
   fal = await startFalFake({ stepMs: 10, steps: 2, queueMs: 20 });
+  replicate = await startReplicateFake({ stepMs: 10, steps: 2, queueMs: 20, maxPreferWaitMs: 20 });
 });
 after(async () => {
   await fal.close();
+  await replicate.close();
 });
 afterEach(async () => {
   fal.reset();
+  replicate.reset();
   fal.configure({ corruptOutputs: false });
   while (open.length) {
     const o = open.pop()!;
@@ -70,7 +75,7 @@ function voiceProject(voice: Record<string, unknown> | undefined) {
 async function rig(project: object) {
   const p = await createProject(project);
   const asked: SpendRequest[] = [];
-  const r = cloudEngine(p.file, { fal }, {}, undefined, {
+  const r = cloudEngine(p.file, { fal, replicate }, {}, undefined, {
     confirmSpend: async (req) => {
       asked.push(req);
       return true;
@@ -176,5 +181,19 @@ describe('scratch voice on fal', () => {
       info.streams.map((s) => s.codec_type),
       ['video'],
     );
+  });
+
+  it('Replicate: a TTS model whose output is the audio URL, unpriced in the confirmation, cached', async () => {
+    const voice = { model: 'jaaari/kokoro-82m', voices: { ana: 'af_bella' } };
+    const { p, engine, asked } = await rig(voiceProject(voice));
+    await engine.render();
+    const lines = () => [...replicate.jobs.values()].map((j) => (j.input as { text: string }).text).sort();
+    assert.deepEqual(lines(), ['Good.', 'Is this seat taken?', 'Not any more.']);
+    assert.ok(asked[0]!.estimate.unpriced.includes('jaaari/kokoro-82m'), 'no published per-line price');
+    replicate.reset();
+    await engine.render();
+    assert.equal(replicate.jobs.size, 0, 'no request the second time');
+    const info = await probe((await animatic(p)).file);
+    assert.deepEqual(info.streams.map((s) => s.codec_name).sort(), ['h264', 'mp3']);
   });
 });
