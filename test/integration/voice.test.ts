@@ -196,4 +196,26 @@ describe('scratch voice on fal', () => {
     const info = await probe((await animatic(p)).file);
     assert.deepEqual(info.streams.map((s) => s.codec_name).sort(), ['h264', 'mp3']);
   });
+
+  it('without the provider key, or with an image model as voice: pictures render, lines stay subtitles', async () => {
+    // (fal with a base URL needs no key on this machine: a studio proxy may add it. Replicate always does.)
+    for (const voice of [{ model: 'jaaari/kokoro-82m' }, { model: 'fal-ai/flux/schnell' }]) {
+      const p = await createProject(voiceProject(voice));
+      const keys = voice.model === 'jaaari/kokoro-82m' ? { fal: 'k' } : undefined;
+      const r = cloudEngine(p.file, { fal, replicate }, {}, keys);
+      open.push({ rig: r, project: p });
+      const summary = await r.engine.render();
+      assert.equal(summary.shots.rendered, 2, JSON.stringify(summary.errors));
+      assert.equal(ttsJobs().length + replicate.jobs.size, 0, 'no speech request');
+      assert.ok(
+        r.events.some((e) => e.type === 'log' && /scratch voice: .*lines stay subtitles/.test(e.message)),
+        'the log says why there is no voice',
+      );
+      const info = await probe((await animatic(p)).file);
+      assert.deepEqual(
+        info.streams.map((s) => s.codec_type),
+        ['video'],
+      );
+    }
+  });
 });

@@ -28,7 +28,12 @@ export interface VoiceTrackOptions {
 
 /** Builds (or reuses) the voice track; undefined when no line has speech (the animatic stays silent). */
 export async function voiceTrack(o: VoiceTrackOptions): Promise<string | undefined> {
-  const model = voiceModel(o.project, new ModelRegistry());
+  let model: ReturnType<typeof voiceModel>;
+  try {
+    model = voiceModel(o.project, new ModelRegistry());
+  } catch {
+    return undefined; // a bad voice model: the validator warns, the cut keeps its subtitles
+  }
   if (!model) return undefined;
   const store = new ContentStore(o.paths.data('store'));
   const results = new ResultCache(o.paths.data('results'), store, { ttlMs: 60_000, maxEntries: 1000 });

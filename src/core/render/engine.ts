@@ -361,7 +361,14 @@ export class RenderEngine {
 
   /** The batch's dialogue lines on the project's TTS model (none offline, or without that provider's key). */
   private voicePlan(doc: ProjectDocument, shotIds: string[] | undefined): PlannedShot[] {
-    const voice = planVoice(doc.project, this.registryFor(doc), shotIds);
+    let voice: PlannedShot[];
+    try {
+      voice = planVoice(doc.project, this.registryFor(doc), shotIds);
+    } catch (err) {
+      // A bad voice model costs the voice, not the pictures (the validator warns about it too).
+      this.log('warn', 'RENDER', `scratch voice: ${toDailiesError(err).message}; lines stay subtitles`);
+      return [];
+    }
     const provider = voice[0]?.spec?.model.provider;
     if (provider && !this.options.providers[provider]) {
       this.log(
