@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TARGET_URL_HEADER } from '../../src/core/providers/routes';
+import { checkTtsInput, renderMp3, ttsSchema } from './audio';
 import {
   buildContextForTarget,
   bytesReply,
@@ -83,6 +84,8 @@ export interface FalJob {
   images: FalImage[];
   /** Image-to-video jobs answer `{video: {url}}` instead of images. */
   video?: { url: string; seconds: number };
+  /** Text-to-speech jobs answer `{audio: {url, content_type}}`. */
+  audio?: { url: string; seconds: number };
   failure?: FalFailure;
   canceledAt?: number;
   /** A cancel reached a running job whose app went on (cancelStopsRunner: false). */
@@ -118,6 +121,8 @@ interface OutputRef {
   height: number;
   /** A video output: its length (the MP4 is made on first download). */
   seconds?: number;
+  /** A speech output (an MP3 of `seconds`). */
+  audio?: boolean;
   /** Epoch ms, for expireOutputsAfterMs. */
   createdAt: number;
 }
@@ -278,10 +283,13 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     const input = ctx.json ?? {};
     const schema = videoSchema(endpointId);
     const check = schema ? checkVideoInput(schema, input) : undefined;
-    if (check && !check.ok) {
+    const tts = ttsSchema(endpointId);
+    const speech = tts ? checkTtsInput(tts, input) : undefined;
+    const refused = check && !check.ok ? check : speech && !speech.ok ? speech : undefined;
+    if (refused) {
       // What fal's input validation answers; nothing was queued, nothing is billed.
       return jsonReply(422, {
-        detail: [{ loc: ['body', check.field], msg: check.message, type: 'value_error' }],
+        detail: [{ loc: ['body', refused.field], msg: refused.message, type: 'value_error' }],
       });
     }
     const seed = numberField(input, 'seed') ?? hashToInt(stringField(input, 'prompt') ?? id);
@@ -296,8 +304,12 @@ export class FalFake extends FakeServer<FalFakeOptions> {
       stepMs: opts.stepMs,
       steps: Math.max(1, opts.steps),
       seed,
-      images: check?.ok ? [] : this.planImages(id, seed, clampInt(numberField(input, 'num_images'), 1, 8, 1)),
+      images:
+        check?.ok || speech?.ok
+          ? []
+          : this.planImages(id, seed, clampInt(numberField(input, 'num_images'), 1, 8, 1)),
       video: check?.ok ? this.planVideo(id, seed, check.seconds) : undefined,
+      audio: speech?.ok ? this.planAudio(id, speech.text, speech.seconds) : undefined,
     };
     job.failure = this.takeFailure(job);
     this.jobs.set(id, job);
@@ -322,6 +334,19 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     const { width, height } = this.options.videoSize;
     const url = `https://${FAL_CDN_HOST}/files/${id.slice(0, 8)}/${id}-output.mp4`;
     this.outputs.set(url, { key: `fal:${seed}`, width, height, seconds, createdAt: this.now() });
+    return { url: this.options.outputUrl ?? this.published(url), seconds };
+  }
+
+  private planAudio(id: string, text: string, seconds: number): { url: string; seconds: number } {
+    const url = `https://${FAL_CDN_HOST}/files/${id.slice(0, 8)}/${id}.mp3`;
+    this.outputs.set(url, {
+      key: `tts:${text}`,
+      width: 0,
+      height: 0,
+      seconds,
+      audio: true,
+      createdAt: this.now(),
+    });
     return { url: this.options.outputUrl ?? this.published(url), seconds };
   }
 
@@ -425,6 +450,7 @@ export class FalFake extends FakeServer<FalFakeOptions> {
   }
 
   private output(job: FalJob) {
+    if (job.audio) return { audio: { url: job.audio.url, content_type: 'audio/mpeg' } };
     if (job.video) {
       const name = job.video.url.split('/').pop() ?? 'output.mp4';
       return { video: { url: job.video.url, content_type: 'video/mp4', file_name: name }, seed: job.seed };
@@ -535,6 +561,12 @@ export class FalFake extends FakeServer<FalFakeOptions> {
     if (!output) return fileNotFound();
     const ttl = this.options.expireOutputsAfterMs;
     if (ttl !== undefined && this.now() - output.createdAt > ttl) return fileNotFound();
+    if (output.audio) {
+      const mp3 = this.options.corruptOutputs
+        ? CORRUPT_IMAGE_BYTES
+        : await renderMp3(output.key, output.seconds ?? 1);
+      return serveBytes(range, mp3, 'audio/mpeg');
+    }
     if (output.seconds !== undefined) {
       const size = { ...this.options.videoSize, width: output.width, height: output.height };
       const mp4 = this.options.corruptOutputs

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { checkTtsInput, renderMp3, ttsSchema } from './audio';
 import {
   bytesReply,
   CORRUPT_IMAGE_BYTES,
@@ -128,7 +129,7 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
   readonly files = new Map<string, ReplicateFile>();
   private readonly outputs = new Map<
     string,
-    { key: string; size: OutputSize; seconds?: number; createdAt: number }
+    { key: string; size: OutputSize; seconds?: number; audio?: boolean; createdAt: number }
   >();
   private readonly versionModels = new Map<string, string>();
   private failurePlans: FailurePlan[] = [];
@@ -256,13 +257,29 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     const body = ctx.json as Record<string, unknown>;
     const schema = target.model ? videoSchema(target.model) : undefined;
     const check = schema ? checkVideoInput(schema, body['input']) : undefined;
-    if (check && !check.ok) {
+    const tts = target.model ? ttsSchema(target.model) : undefined;
+    const speech = tts ? checkTtsInput(tts, body['input']) : undefined;
+    const refused = check && !check.ok ? check : speech && !speech.ok ? speech : undefined;
+    if (refused) {
       return jsonReply(
         422,
-        replicateValidationError([{ field: `input.${check.field}`, description: check.message }]),
+        replicateValidationError([{ field: `input.${refused.field}`, description: refused.message }]),
       );
     }
     const prediction = this.newPrediction(body, target, check?.ok ? check.seconds : undefined);
+    if (speech?.ok) {
+      // A TTS model's output is one audio URL (a string, like a video's).
+      const url = `https://${REPLICATE_DELIVERY_HOST}/xezq/${prediction.id}/output.mp3`;
+      this.outputs.set(url, {
+        key: `tts:${speech.text}`,
+        size: this.options.outputSize,
+        seconds: speech.seconds,
+        audio: true,
+        createdAt: prediction.createdAt,
+      });
+      prediction.outputs = [this.options.outputUrl ?? url];
+      prediction.video = { seconds: speech.seconds };
+    }
     this.jobs.set(prediction.id, prediction);
     const waitS = parsePreferWait(ctx.headers['prefer']);
     if (waitS === undefined) return jsonReply(201, this.createView(prediction));
@@ -502,6 +519,12 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     if (!output) return this.notFound(ctx);
     const ttl = this.options.expireOutputsAfterMs;
     if (ttl !== undefined && this.now() - output.createdAt > ttl) return this.notFound(ctx);
+    if (output.audio) {
+      const mp3 = this.options.corruptOutputs
+        ? CORRUPT_IMAGE_BYTES
+        : await renderMp3(output.key, output.seconds ?? 1);
+      return serveBytes(ctx.headers['range'], mp3, 'audio/mpeg');
+    }
     if (output.seconds !== undefined) {
       const size = { ...this.options.videoSize, ...output.size };
       const mp4 = this.options.corruptOutputs

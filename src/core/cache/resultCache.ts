@@ -23,6 +23,8 @@ export interface CachedResult {
   thumbSha256?: string;
   /** A video take: `sha256`/`ext` above are its poster frame; these are the clip and its review proxy. */
   video?: CachedVideo;
+  /** A spoken line (scratch voice): `sha256`/`ext` are the audio itself, proved by decoding it. */
+  audio?: { seconds: number };
 }
 
 export interface CachedVideo {

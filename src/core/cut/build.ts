@@ -15,6 +15,7 @@ import { CutError } from './errors';
 import type { AnimaticOptions } from './options';
 import { SegmentCache, type SegmentSpec, segmentKey, segmentSpec } from './segments';
 import { buildTimeline, type Clip, type Timeline } from './timeline';
+import { voiceTrack } from './voiceTrack';
 
 export interface ClipInfo {
   shotId: string;
@@ -131,6 +132,14 @@ export async function buildAnimatic(ctx: BuildContext): Promise<AnimaticResult> 
   await encodeAll(encodeList, cache, workDir, ctx, emit);
 
   throwIfAborted(ctx.signal);
+  // The scratch voice: lines spoken by the project's TTS model, from the result cache (never a request).
+  const audio =
+    ctx.audio ??
+    (await voiceTrack({ ...ctx, timeline }).catch((err: unknown) => {
+      if (isAbortError(err)) throw canceled();
+      const e = toDailiesError(err);
+      throw new CutError(e.code, `building the scratch-voice track: ${e.message}`, undefined, err);
+    }));
   emit({
     type: 'progress',
     framesDone: timeline.totalFrames,
@@ -142,7 +151,7 @@ export async function buildAnimatic(ctx: BuildContext): Promise<AnimaticResult> 
     segments: jobs.map((j) => cache.file(j.key)),
     out: out.abs,
     workDir,
-    audio: ctx.audio,
+    audio,
     signal: ctx.signal,
     idleTimeoutMs: ctx.idleTimeoutMs,
     onSpawn: ctx.onSpawn,

@@ -200,6 +200,24 @@ export const ShotSchema = Type.Object({
   review: Type.Optional(ReviewSchema),
 });
 
+export const VoiceSchema = Type.Object(
+  {
+    model: Type.String({
+      minLength: 1,
+      ...md(
+        'Text-to-speech model for the scratch voice (e.g. `fal-ai/kokoro/american-english`); a draft model or none: subtitles only.',
+      ),
+    }),
+    voices: Type.Optional(
+      Type.Record(Id, Type.String({ minLength: 1, maxLength: 200 }), {
+        ...md("Voice per cast id, in the model's own names (e.g. `af_heart`)."),
+      }),
+    ),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { ...md('Scratch voice: each dialogue line spoken by a text-to-speech model and laid on the animatic.') },
+);
+
 export const DefaultsSchema = Type.Object({
   model: Type.Optional(Type.String({ minLength: 1 })),
   provider: Type.Optional(ProviderIdSchema),
@@ -279,6 +297,7 @@ export const ProjectSchema = Type.Object(
     limits: Type.Optional(LimitsSchema),
     models: Type.Optional(Type.Record(Type.String(), ModelDefinitionSchema, { ...md('Extra models.') })),
     cast: Type.Optional(Type.Array(CastMemberSchema)),
+    voice: Type.Optional(VoiceSchema),
     scenes: Type.Optional(Type.Array(SceneSchema)),
     shots: Type.Array(ShotSchema, { ...md('Every shot of the production.') }),
     fal_upload_cache: Type.Optional(
@@ -292,6 +311,7 @@ export const ProjectSchema = Type.Object(
 
 export type Project = Static<typeof ProjectSchema>;
 export type Shot = Static<typeof ShotSchema>;
+export type VoiceSettings = Static<typeof VoiceSchema>;
 export type Scene = Static<typeof SceneSchema>;
 export type CastMember = Static<typeof CastMemberSchema>;
 export type RenderRecord = Static<typeof RenderRecordSchema>;

@@ -217,6 +217,24 @@ function semanticIssues(project: Project, options: ValidateOptions): RawIssue[] 
       );
     }
   });
+  // The scratch voice is optional: a bad voice model costs the voice (a warning), never the pictures.
+  const voiceModel = project.voice?.model;
+  if (voiceModel && isKnownModel && !isKnownModel(voiceModel, undefined)) {
+    modelIds ??= options.modelIds?.(project) ?? [];
+    const suggestions = closest(voiceModel, modelIds);
+    push({
+      pointer: '/voice/model',
+      message: `unknown text-to-speech model "${voiceModel}"${didYouMean(voiceModel, suggestions)}: the lines stay subtitles`,
+      severity: 'warning',
+      code: 'unknown-model',
+      suggestions,
+    });
+  }
+  for (const id of Object.keys(project.voice?.voices ?? {})) {
+    if (!castIds.has(id)) {
+      push({ pointer: `/voice/voices/${id}`, message: `"${id}" is not in the cast`, severity: 'warning' });
+    }
+  }
   return [...byPointer.values()];
 }
 

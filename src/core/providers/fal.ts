@@ -165,7 +165,7 @@ export class FalProvider implements Provider {
     );
     const outputs = collectOutputs(result.data);
     if (outputs.length === 0)
-      throw new DailiesError('bad-output', 'fal.ai returned no output (no image or video URL)');
+      throw new DailiesError('bad-output', 'fal.ai returned no output (no image, video or audio URL)');
     return { outputs, requestId };
   }
 
@@ -208,6 +208,7 @@ function collectOutputs(data: unknown): ProviderOutput[] {
     if (Array.isArray(d.images)) d.images.forEach(take);
     take(d.image);
     take(d.video);
+    take(d.audio);
   }
   return out;
 }

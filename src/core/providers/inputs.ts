@@ -18,6 +18,10 @@ export function nearestRatio(aspectRatio: string, supported: readonly string[]):
 export function buildInput(req: GenerationRequest, provider: 'fal' | 'replicate'): Record<string, unknown> {
   const m = req.model;
   if (m.video) return videoInput(req, m.video);
+  if (m.tts) {
+    if (!req.tts) throw new DailiesError('validation', `${req.shotId}: no line to speak for ${m.id}`);
+    return { ...req.params, [m.tts.textInput]: req.tts.text, [m.tts.voiceInput]: req.tts.voice };
+  }
   const input: Record<string, unknown> = { ...req.params, prompt: req.prompt };
   if (m.seedInput) input[m.seedInput] = req.seed;
   if (m.stepsInput) input[m.stepsInput] = req.steps;

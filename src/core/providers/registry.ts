@@ -1,6 +1,7 @@
 // Maps a shot's `model` to provider, endpoint, input mapping, class and price. Built-in entries cover the
 // common image models; a project's `models` block and the user's settings add or override entries.
 import type { ModelDefinition, ProviderId } from '../project/schema';
+import { TTS_BUILT_IN } from './ttsModels';
 import type { ModelInfo } from './types';
 import { sortedDurations, videoBuiltIns } from './videoModels';
 
@@ -121,6 +122,7 @@ export class ModelRegistry {
   constructor(extra: Record<string, ModelDefinition> = {}) {
     for (const m of BUILT_IN) this.models.set(m.id, complete(m));
     for (const m of videoBuiltIns()) this.models.set(m.id, m);
+    for (const m of TTS_BUILT_IN) this.models.set(m.id, m);
     for (const [id, def] of Object.entries(extra)) this.models.set(id, fromDefinition(id, def));
   }
 

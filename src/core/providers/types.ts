@@ -23,6 +23,18 @@ export interface ModelInfo {
   params: Record<string, unknown>;
   /** Image-to-video models (class `video`): how the start frame and the length are sent. */
   video?: VideoModelInfo;
+  /** Text-to-speech models: how the line and the voice are sent, and the price per character. */
+  tts?: TtsModelInfo;
+}
+
+export interface TtsModelInfo {
+  /** Input that takes the line (`prompt` on fal's Kokoro, `text` on Replicate's). */
+  textInput: string;
+  voiceInput: string;
+  /** Used when the cast member has no voice in project.json. */
+  defaultVoice: string;
+  /** USD per 1000 characters; undefined: per line at `priceUsd`, or unpriced. */
+  pricePer1kCharsUsd?: number;
 }
 
 export interface VideoModelInfo {
@@ -77,6 +89,8 @@ export interface GenerationRequest {
   refUrls: Map<string, string>;
   /** Video shots: the clip length asked for (its start and end frames are `refs` with role start/end). */
   video?: { seconds: number };
+  /** Text-to-speech: the line (also in `prompt`) and the voice it is spoken in. */
+  tts?: { text: string; voice: string };
 }
 
 export interface ProgressUpdate {

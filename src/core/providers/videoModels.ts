@@ -175,8 +175,11 @@ export function clipLength(
 }
 
 /** What one variation costs: per second of output for a video model that has a price, else per image. */
-export function jobCostUsd(request: Pick<GenerationRequest, 'model' | 'video'>): number | undefined {
+export function jobCostUsd(request: Pick<GenerationRequest, 'model' | 'video' | 'tts'>): number | undefined {
   const { model } = request;
+  if (model.tts?.pricePer1kCharsUsd !== undefined && request.tts) {
+    return (model.tts.pricePer1kCharsUsd * request.tts.text.length) / 1000;
+  }
   if (model.video && request.video) {
     const perSecond = model.video.pricePerSecondUsd;
     return perSecond === undefined ? model.priceUsd : perSecond * request.video.seconds;

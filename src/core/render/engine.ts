@@ -20,6 +20,8 @@ import { ReviewRecorder } from '../review/recorder';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
+import { planVoice } from '../voice/plan';
+import { renderVoice } from '../voice/render';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
 import { JobRunner } from './jobRunner';
 import { Journal } from './journal';
@@ -236,7 +238,7 @@ export class RenderEngine {
     refuseConflicts(shots);
     // Video shots waiting on a still of this batch are priced too (their clips are paid for as well).
     const { first, provisional } = this.waves(doc, shots);
-    return this.estimateOf([...first, ...provisional], options.force);
+    return this.estimateOf([...first, ...provisional, ...this.voicePlan(doc, options.shots)], options.force);
   }
 
   private estimateOf(shots: PlannedShot[], force: boolean | undefined): Promise<Estimate> {
@@ -263,7 +265,7 @@ export class RenderEngine {
     try {
       // Planned in a helper: an async function keeps even dead locals alive across an await, and the
       // full plan of every shot must not live as long as the batch.
-      const { work, later } = await this.startBatch(batchId, started, options, summary);
+      const { work, later, voice } = await this.startBatch(batchId, started, options, summary);
       const uploads = await this.runPrewarm(batchId, work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await runWindowed(
@@ -274,6 +276,7 @@ export class RenderEngine {
       );
       if (later.length)
         await renderAfterStills(this.waveHost(batchId, controller.signal, options, summary), later);
+      if (voice.length) await this.renderVoice(voice, batchId, controller.signal, options, summary);
       await this.recorder.flushNow();
       await this.recorder.reconcile(this.batches.size <= 1);
       await this.review.idle();
@@ -302,18 +305,19 @@ export class RenderEngine {
     started: number,
     options: RenderOptions,
     summary: BatchSummary,
-  ): Promise<{ work: PlannedShot[]; later: PlannedShot[] }> {
+  ): Promise<{ work: PlannedShot[]; later: PlannedShot[]; voice: PlannedShot[] }> {
     const { doc, shots: planned } = await this.plan(options);
     refuseConflicts(planned);
     const { first: shots, later, provisional } = this.waves(doc, planned);
+    const voice = this.voicePlan(doc, options.shots);
     summary.shots.total = planned.length;
     const work = shots.filter(needsRender);
     // One confirmation for both waves: the waiting clips are priced before their stills exist.
     await confirmSpend(
       this.options.confirmSpend,
-      [...work, ...provisional],
+      [...work, ...provisional, ...voice],
       this.options.providers,
-      () => this.estimateOf([...shots, ...provisional], options.force),
+      () => this.estimateOf([...shots, ...provisional, ...voice], options.force),
       options,
     );
     if (work.length || later.length) await assertWritable(this.paths);
@@ -352,7 +356,42 @@ export class RenderEngine {
     } else {
       this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
     }
-    return { work, later };
+    return { work, later, voice };
+  }
+
+  /** The batch's dialogue lines on the project's TTS model (none offline, or without that provider's key). */
+  private voicePlan(doc: ProjectDocument, shotIds: string[] | undefined): PlannedShot[] {
+    let voice: PlannedShot[];
+    try {
+      voice = planVoice(doc.project, this.registryFor(doc), shotIds);
+    } catch (err) {
+      // A bad voice model costs the voice, not the pictures (the validator warns about it too).
+      this.log('warn', 'RENDER', `scratch voice: ${toDailiesError(err).message}; lines stay subtitles`);
+      return [];
+    }
+    const provider = voice[0]?.spec?.model.provider;
+    if (provider && !this.options.providers[provider]) {
+      this.log(
+        'info',
+        'RENDER',
+        `scratch voice: ${this.options.unavailable?.[provider] ?? `${provider} is not available`}; lines stay subtitles`,
+      );
+      return [];
+    }
+    return voice;
+  }
+
+  private async renderVoice(
+    voice: PlannedShot[],
+    batchId: string,
+    signal: AbortSignal,
+    options: RenderOptions,
+    summary: BatchSummary,
+  ): Promise<void> {
+    const runner = this.runner.withSink({ job: () => undefined, log: (l, t, m) => this.log(l, t, m) });
+    await renderVoice(runner, voice, batchId, signal, options.force ?? false, summary, (level, message) =>
+      this.log(level, level === 'error' ? 'ERROR' : 'RENDER', message),
+    );
   }
 
   /** Cancels every running batch of this production. */

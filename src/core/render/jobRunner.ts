@@ -12,6 +12,7 @@ import type { OutputRecord } from '../project/schema';
 import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { type Claim, Claims } from './claims';
+import { audioRecord, storeAudioOutput } from './jobAudio';
 import { afterFailure } from './jobCancel';
 import { claimJob } from './jobClaim';
 import { finishJob, type OutputFiles } from './jobOutput';
@@ -34,6 +35,11 @@ export class JobRunner {
       storeOutput: (job, provider, outputs, signal) => this.storeOutput(job, provider, outputs, signal),
       materialize: (job, r) => this.materialize(job, r),
     };
+  }
+
+  /** The same stages and claims with other listeners (the scratch voice's jobs are not shot variations). */
+  withSink(sink: JobRunnerDeps['sink']): JobRunner {
+    return new JobRunner({ ...this.deps, sink, claims: this.claims });
   }
 
   /** Later jobs read the new config (thumbnails, retry, timeouts, downloads); running ones keep theirs. */
@@ -165,6 +171,10 @@ export class JobRunner {
     const { deps } = this;
     const first = outputs[0];
     if (!first) throw new DailiesError('bad-output', 'The provider returned no image');
+    if (job.request.model.tts) {
+      const download = (url: string) => this.downloadOutput(provider, url, signal);
+      return storeAudioOutput(deps, job, provider, first, download, signal);
+    }
     if (job.request.model.video) {
       const download = (url: string) => this.downloadOutput(provider, url, signal);
       return storeVideoOutput(deps, job, provider, first, download, signal);
@@ -219,6 +229,7 @@ export class JobRunner {
 
   private async materialize(job: PlannedJob, r: CachedResult): Promise<OutputRecord> {
     const { paths, store } = this.deps;
+    if (r.audio) return audioRecord(job, r);
     const base = `renders/${job.shotId}/${job.shotId}_v${job.variation}`;
     const image = `${base}.${r.ext}`;
     // `destination` refuses a renders/ (or shot folder) that links outside the project; the store links
