@@ -38,7 +38,7 @@ interface Shot {
   take?: number;
   dialogue?: { speaker: string; text: string }[];
   review?: unknown;
-  render?: { outputs: { variation: number; image: string }[] };
+  render?: { outputs: { variation: number; image: string; video?: string }[] };
 }
 
 const failures: string[] = [];
@@ -47,7 +47,10 @@ const fail = (what: string) => {
   console.error(`  ✗ ${what}`);
 };
 
-/** The circled take as project.json states it: `take` if rendered, else variation 1, else the lowest. */
+/**
+ * The circled take's file as project.json states it (`take` if rendered, else variation 1, else the
+ * lowest): a video take's clip, a still's image.
+ */
 function expectedMedia(root: string, shot: Shot): string | null {
   const outs = shot.render?.outputs ?? [];
   if (!outs.length) return null;
@@ -55,7 +58,7 @@ function expectedMedia(root: string, shot: Shot): string | null {
     outs.find((x) => x.variation === shot.take) ??
     outs.find((x) => x.variation === 1) ??
     [...outs].sort((a, b) => a.variation - b.variation)[0]!;
-  return path.join(root, ...o.image.split('/'));
+  return path.join(root, ...(o.video || o.image).split('/'));
 }
 
 function urlToPath(url: string | null): string | null {

@@ -9,8 +9,12 @@ export interface TakeImage {
   variation: number;
   /** WebP thumbnail (shown first), when there is one. */
   thumb?: string;
-  /** The full-resolution image. */
+  /** The full-resolution image (a video take's poster frame). */
   image: string;
+  /** A video take's review proxy (H.264, no audio): what the viewer plays, in sync with the others. */
+  video?: string;
+  /** A video take's length in seconds, when recorded. */
+  seconds?: number;
   width?: number;
   height?: number;
   seed?: number;

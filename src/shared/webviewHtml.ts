@@ -19,7 +19,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, media = 
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
-    // The Cut view plays the animatic; the storyboard plays video takes' proxies on hover (asWebviewUri).
+    // The Cut view plays the animatic; the storyboard plays video takes' proxies on hover, the take viewer
+    // plays them side by side (asWebviewUri).
     ...(media ? [`media-src ${cspSource}`] : []),
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
@@ -38,7 +39,7 @@ export function webviewPage(o: WebviewPageOptions): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce, o.view === 'cut' || o.view === 'storyboard'))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce, o.view !== 'metrics'))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}" id="vscode-codicon-stylesheet">
 <title>${attr(o.title)}</title>

@@ -3,19 +3,22 @@
 // installed: what the readers require is asserted here field by field. The real library checks the same
 // exports in scripts/check-exports.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { writeCsv } from '../../src/core/cut/export/csv';
 import { ReelNames, writeEdl } from '../../src/core/cut/export/edl';
 import { timelineProblems } from '../../src/core/cut/export/exportCut';
 import { writeFcpXml } from '../../src/core/cut/export/fcpxml';
 import { buildHandoff, type HandoffCut } from '../../src/core/cut/export/handoff';
 import { writeOtio } from '../../src/core/cut/export/otio';
+import { panelPicture } from '../../src/core/cut/export/pdf/thumbs';
 import { framesOfTimecode, rateOf, tc } from '../../src/core/cut/export/rate';
 import { child, childText, parseXml, xmlText } from '../../src/core/cut/export/xml';
 import { loadProject } from '../../src/core/project/load';
-import { cutProject } from '../helpers/media';
+import { bundledFfmpeg, cutProject } from '../helpers/media';
 import type { TempProject } from '../helpers/tempProject';
 
 const projects: TempProject[] = [];
@@ -345,5 +348,104 @@ describe('shot list CSV', () => {
       csv.includes('"ed: Lose the ""first"" <second> & hold\nplain note"'),
       'a multi-line cell stays one field',
     );
+  });
+});
+
+/**
+ * One video shot (its still's poster, a real 16 fps MP4 of 40 frames = 2.5 s, its proxy) between two
+ * stills; the video shot lasts `seconds` in the cut. No thumbnail: the boards must use the poster.
+ */
+async function videoProject(seconds = 2): Promise<TempProject> {
+  const p = await cutProject([
+    { id: 's01-010', duration: 1, color: '#aa2222' },
+    { id: 's01-020', duration: seconds, color: '#22aa22' },
+    { id: 's01-030', duration: 1, color: '#2222aa' },
+  ]);
+  projects.push(p);
+  const clip = 'renders/s01-020/s01-020_v1.mp4';
+  await promisify(execFile)(bundledFfmpeg(), [
+    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=16', '-frames:v', '40'],
+    ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-an', path.join(p.dir, clip)],
+  ]);
+  const json = await p.json();
+  const out = json.shots[1]!.render!.outputs[0] as unknown as Record<string, unknown>;
+  Object.assign(out, {
+    video: clip,
+    proxy: 'renders/s01-020/s01-020_v1.proxy.mp4',
+    width: 320,
+    height: 180,
+    seconds: 2.5,
+    frames: 40,
+    fps: 16,
+  });
+  await p.write(JSON.stringify(json, null, 2));
+  return p;
+}
+
+describe('video shots in the hand-off', () => {
+  it('every timeline and the list link the circled take’s clip, with its own length and rate; the boards keep its poster', async () => {
+    const p = await videoProject();
+    const cut = await handoff(p);
+    const clipAbs = path.join(p.dir, 'renders/s01-020/s01-020_v1.mp4');
+    const shot = cut.shots[1]!;
+    assert.equal(shot.media?.rel, 'renders/s01-020/s01-020_v1.mp4');
+    assert.equal(shot.media?.kind, 'video');
+    assert.deepEqual(cut.warnings, [], 'a clip longer than its shot is trimmed, nothing to warn about');
+
+    // OTIO: the clip is cut for the shot's 48 frames at 24, out of media 40 frames long at 16 fps.
+    const otio = JSON.parse(writeOtio(cut));
+    const c = otio.tracks.children[0].children[1];
+    assert.deepEqual([c.source_range.duration.value, c.source_range.duration.rate], [48, 24]);
+    const ref = c.media_references.DEFAULT_MEDIA;
+    assert.equal(ref.target_url, pathToFileURL(clipAbs).href);
+    assert.deepEqual(
+      [ref.available_range.duration.value, ref.available_range.duration.rate],
+      [40, 16],
+      'the media is as long as the clip, at its rate',
+    );
+    // A still keeps being held for its shot's frames.
+    const still = otio.tracks.children[0].children[0].media_references.DEFAULT_MEDIA;
+    assert.deepEqual([still.available_range.duration.value, still.available_range.duration.rate], [24, 24]);
+
+    // FCP 7 XML: the clipitem at the sequence's rate, its <file> the clip at the clip's rate and length.
+    const seq = child(parseXml(writeFcpXml(cut)), 'sequence')!;
+    const items = child(child(child(seq, 'media'), 'video'), 'track')!.children.filter(
+      (x) => x.name === 'clipitem',
+    );
+    const item = items[1]!;
+    assert.deepEqual(
+      ['start', 'end', 'in', 'out'].map((k) => childText(item, k)),
+      ['24', '72', '0', '48'],
+    );
+    const file = child(item, 'file')!;
+    assert.equal(childText(file, 'pathurl'), `file://localhost${pathToFileURL(clipAbs).pathname}`);
+    assert.equal(childText(child(file, 'rate'), 'timebase'), '16');
+    assert.equal(childText(file, 'duration'), '40');
+    assert.equal(
+      childText(child(child(child(file, 'media'), 'video'), 'samplecharacteristics'), 'width'),
+      '320',
+    );
+
+    // EDL: the clip's path in the event's FROM CLIP comment.
+    const edl = writeEdl(cut);
+    assert.ok(edl.includes(`* FROM CLIP: ${clipAbs.split(path.sep).join('/')}\n`), edl);
+    assert.ok(!edl.includes('s01-020_v1.png'), 'never the poster');
+
+    // CSV: the media column is the clip.
+    const row = writeCsv(cut).slice(1).split('\r\n')[2]!;
+    assert.ok(row.includes(',renders/s01-020/s01-020_v1.mp4,'), row);
+
+    // PDF boards: the poster frame (no thumbnail recorded), not "no thumbnail yet".
+    const doc = await loadProject(p.file);
+    const picture = await panelPicture(shot, doc.paths);
+    assert.ok('jpeg' in picture, `a picture, not ${JSON.stringify(picture)}`);
+    assert.deepEqual([picture.jpeg.width, picture.jpeg.height], [320, 180]);
+  });
+
+  it('a clip shorter than its shot is named in the warnings (editorial must hold or extend it)', async () => {
+    const cut = await handoff(await videoProject(3));
+    assert.deepEqual(cut.warnings, [
+      's01-020: take 1 is a 2.5 s clip in a 3 s shot: its last 0.5 s has no picture',
+    ]);
   });
 });

@@ -205,4 +205,35 @@ describe('take viewer shot', () => {
     assert.ok(v.versions[0]!.takes.every((t) => t.image.includes('/.dailies/store/')));
     assert.equal(v.versions[0]!.takes.length, 2, 'the take with a bad hash is left out');
   });
+
+  it('hands a video take its proxy to play (never the clip, never a path outside), a still none', () => {
+    const clip = (n: number, proxy: string) => ({
+      variation: n,
+      image: `renders/s1/s1_v${n}.png`,
+      thumb: `renders/s1/s1_v${n}.thumb.webp`,
+      video: `renders/s1/s1_v${n}.mp4`,
+      proxy,
+      seconds: 5,
+      sha256: `${n}`.padEnd(64, '0'),
+    });
+    const v = buildViewerShot(
+      src(),
+      view({
+        outputs: [
+          clip(1, 'renders/s1/s1_v1.proxy.mp4'),
+          clip(2, '../../secret.mp4'),
+          { variation: 3, image: 'renders/s1/s1_v3.png', sha256: '3'.padEnd(64, '0') },
+        ],
+      }),
+      [],
+    );
+    assert.deepEqual(
+      v.takes.map((t) => [t.variation, t.image, t.video, t.seconds]),
+      [
+        [1, 'vscode-resource:/p/renders/s1/s1_v1.png', 'vscode-resource:/p/renders/s1/s1_v1.proxy.mp4', 5],
+        [2, 'vscode-resource:/p/renders/s1/s1_v2.png', undefined, undefined],
+        [3, 'vscode-resource:/p/renders/s1/s1_v3.png', undefined, undefined],
+      ],
+    );
+  });
 });

@@ -24,6 +24,7 @@ import { commandFor, KEY_HINTS, type ViewerCommand } from './keys';
 import { fitState, initialState, type Layout, type Mode, panes, type ViewState } from './model';
 import { Sidebar } from './sidebar';
 import { Stage } from './stage';
+import { Transport } from './transport';
 import { FIT } from './zoom';
 
 export type ViewerChannel = WebviewChannel<ViewerHostRequests, ViewerEvents>;
@@ -42,7 +43,11 @@ export class ViewerApp {
   private readonly saver: StateSaver<ViewerState>;
   private readonly toasts = new Toasts();
   private readonly pane = new StatusPane();
-  private readonly stage = new Stage({ onPick: (take) => this.run({ kind: 'pick', take }) });
+  private readonly transport = new Transport();
+  private readonly stage = new Stage({
+    onPick: (take) => this.run({ kind: 'pick', take }),
+    onVideos: (group) => this.transport.bind(group),
+  });
   private readonly sidebar: Sidebar;
   private readonly title = el('h1', 'shot-title');
   private readonly position = el('span', 'shot-position');
@@ -138,7 +143,9 @@ export class ViewerApp {
   private body(): HTMLElement {
     const body = el('div', 'viewer-body');
     const main = el('div', 'stage-area');
-    main.append(this.stage.element, this.pane.element);
+    const column = el('div', 'stage-column');
+    column.append(this.stage.element, this.transport.element);
+    main.append(column, this.pane.element);
     body.append(main, this.sidebar.element);
     return body;
   }
@@ -257,6 +264,12 @@ export class ViewerApp {
       case 'actual':
         this.stage.actual();
         return;
+      case 'play':
+        this.transport.toggle();
+        return;
+      case 'frame':
+        this.transport.step(c.step);
+        return;
     }
     this.draw();
   }
@@ -318,6 +331,11 @@ function segment(text: string, title: string, run: () => void): HTMLButtonElemen
 
 function isTextEntry(e: KeyboardEvent): boolean {
   const target = e.composedPath()[0];
+  // The transport's scrubber keeps its arrows (and Home/End/Page keys); every other key still drives the
+  // viewer, so Space plays and , . step right after a drag.
+  if (target instanceof HTMLInputElement && target.type === 'range') {
+    return /^(Arrow|Home$|End$|Page)/.test(e.key);
+  }
   return (
     target instanceof HTMLInputElement ||
     target instanceof HTMLTextAreaElement ||

@@ -13,7 +13,9 @@ export type ViewerCommand =
   | { kind: 'flip' }
   | { kind: 'zoom'; by: number }
   | { kind: 'fit' }
-  | { kind: 'actual' };
+  | { kind: 'actual' }
+  | { kind: 'play' }
+  | { kind: 'frame'; step: 1 | -1 };
 
 export interface KeyLike {
   key: string;
@@ -40,6 +42,9 @@ const PLAIN: Record<string, ViewerCommand> = {
   '-': { kind: 'zoom', by: 0.8 },
   '0': { kind: 'fit' },
   z: { kind: 'actual' },
+  ' ': { kind: 'play' },
+  '.': { kind: 'frame', step: 1 },
+  ',': { kind: 'frame', step: -1 },
 };
 
 /** The command for a key press, or undefined (the key is left to the page). */
@@ -59,4 +64,5 @@ export const KEY_HINTS: readonly [string, string][] = [
   ['T / X / V', 'takes · A/B · versions'],
   ['S / W / F', 'side · wipe · flip'],
   ['+ − 0 Z', 'zoom · fit · 100%'],
+  ['Space , .', 'play · frame step (video)'],
 ];

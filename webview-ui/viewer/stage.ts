@@ -1,13 +1,19 @@
 // The viewer's stage: the panes side by side, or two of them in one frame as a wipe (B over A, cut at a
 // line you drag) or a flip (A or B, F swaps). Each image shows its WebP thumbnail at once and swaps in
-// the full-resolution file once it has decoded; one zoom and pan (zoom.ts) drives every image.
+// the full-resolution file once it has decoded; one zoom and pan (zoom.ts) drives every image. A video
+// take plays its proxy in a muted inline <video> instead (its poster shown until a frame decodes); every
+// video on the stage joins one VideoSyncGroup, so the takes — side by side, wiped or flipped — play,
+// pause and seek as one.
 import { el, setText, toggleAttr } from '../common/dom';
+import { VideoSyncGroup } from '../common/videoSync';
 import type { Layout, Pane } from './model';
 import { actualSize, type Box, FIT, panBy, placement, type View, zoomAt } from './zoom';
 
+type Media = HTMLImageElement | HTMLVideoElement;
+
 interface Shown {
   key: string;
-  img: HTMLImageElement;
+  img: Media;
   /** The image's real size (from the record, else from the decoded file). */
   natural: Box;
   /** `natural` is the full image's (not yet the thumbnail's aspect stand-in). */
@@ -18,6 +24,8 @@ interface Shown {
 export interface StageHandlers {
   /** A pane of a take was clicked (not dragged). */
   onPick(take: number): void;
+  /** The stage's videos changed: their group, or undefined when it shows only stills. */
+  onVideos(group: VideoSyncGroup | undefined): void;
 }
 
 export class Stage {
@@ -29,6 +37,7 @@ export class Stage {
   private layout: Layout = 'side';
   private flipB = false;
   private raf = 0;
+  private group: VideoSyncGroup | undefined;
   /** Resolves when every image on the stage shows its full-resolution file. */
   private fullWaits: Promise<void>[] = [];
 
@@ -53,7 +62,7 @@ export class Stage {
     const single = layout !== 'side' && panes.length >= 2;
     this.layout = single ? layout : 'side';
     this.flipB = flipB;
-    const old = new Map(this.shown.map((s) => [`${s.key}|${s.img.dataset['full']}`, s.img]));
+    const old = new Map<string, Media>(this.shown.map((s) => [`${s.key}|${s.img.dataset['full']}`, s.img]));
     this.shown = [];
     this.frames = [];
     this.fullWaits = [];
@@ -62,7 +71,7 @@ export class Stage {
       const figure = el('figure', `pane pane-${layout}`);
       const frame = el('div', 'frame');
       const [a, b] = [panes[0]!, panes[1]!];
-      frame.append(this.image(a, frame, old, 'a'), this.image(b, frame, old, 'b'));
+      frame.append(this.media(a, frame, old, 'a'), this.media(b, frame, old, 'b'));
       if (layout === 'wipe') frame.append(wipeHandle());
       const caption = el('figcaption', 'pane-label');
       setText(caption, layout === 'flip' ? (flipB ? b.label : a.label) : `${a.label}  ◀ ▶  ${b.label}`);
@@ -75,7 +84,7 @@ export class Stage {
       for (const p of panes) {
         const figure = el('figure', 'pane');
         const frame = el('div', 'frame');
-        frame.append(this.image(p, frame, old));
+        frame.append(this.media(p, frame, old));
         const caption = el('figcaption', 'pane-label', p.label);
         figure.append(frame, caption);
         figure.dataset['take'] = String(p.take.variation);
@@ -88,6 +97,7 @@ export class Stage {
     this.element.dataset['count'] = String(children.length);
     this.element.dataset['layout'] = this.layout;
     this.element.replaceChildren(...children);
+    this.syncVideos();
     this.schedule();
     const waits = this.fullWaits;
     void Promise.all(waits).then(() => {
@@ -121,14 +131,94 @@ export class Stage {
     return this.flipB;
   }
 
-  private image(
+  /** The group of the stage's videos, in pane order (the first is the clock); kept while they are the same. */
+  private syncVideos(): void {
+    const videos = this.shown
+      .map((s) => s.img)
+      .filter((m): m is HTMLVideoElement => m instanceof HTMLVideoElement);
+    const members = this.group?.members ?? [];
+    if (videos.length === members.length && videos.every((v, i) => v === members[i])) return;
+    const wasPlaying = this.group?.isPlaying ?? false;
+    const at = this.group?.currentTime ?? 0;
+    this.group?.dispose();
+    this.group = videos.length ? new VideoSyncGroup(videos) : undefined;
+    // A change of layout or mode keeps the moment the reviewer was looking at, and keeps playing.
+    if (this.group && at) this.group.seek(at);
+    if (this.group && wasPlaying) this.group.play();
+    this.handlers.onVideos(this.group);
+  }
+
+  private media(p: Pane, frame: HTMLElement, old: Map<string, Media>, slot?: 'a' | 'b'): Media {
+    return p.take.video ? this.video(p, p.take.video, frame, old, slot) : this.image(p, frame, old, slot);
+  }
+
+  private video(
     p: Pane,
+    url: string,
     frame: HTMLElement,
-    old: Map<string, HTMLImageElement>,
+    old: Map<string, Media>,
     slot?: 'a' | 'b',
-  ): HTMLImageElement {
+  ): HTMLVideoElement {
+    const reused = old.get(`${p.key}|${url}`);
+    const v = reused instanceof HTMLVideoElement ? reused : el('video', 'take');
+    v.setAttribute('aria-label', p.label);
+    if (slot) v.dataset['slot'] = slot;
+    const known = Boolean(p.take.width && p.take.height);
+    const shown: Shown = {
+      key: p.key,
+      img: v,
+      natural: { width: p.take.width ?? 0, height: p.take.height ?? 0 },
+      exact: known,
+      frame,
+    };
+    this.shown.push(shown);
+    if (v === reused) {
+      if (!known && v.videoWidth) shown.natural = { width: v.videoWidth, height: v.videoHeight };
+      this.fullWaits.push(Promise.resolve());
+      return v;
+    }
+    v.dataset['full'] = url;
+    v.muted = true;
+    v.defaultMuted = true;
+    v.playsInline = true;
+    v.preload = 'auto';
+    v.disablePictureInPicture = true;
+    v.poster = p.take.thumb ?? p.take.image;
+    v.src = url;
+    this.fullWaits.push(
+      new Promise<void>((resolve) => {
+        v.addEventListener(
+          'loadeddata',
+          () => {
+            v.dataset['loaded'] = 'full';
+            resolve();
+          },
+          { once: true },
+        );
+        // A proxy that cannot play (gone, damaged): its poster stays, the pane says so.
+        v.addEventListener(
+          'error',
+          () => {
+            v.dataset['loaded'] = 'failed';
+            resolve();
+          },
+          { once: true },
+        );
+      }),
+    );
+    v.addEventListener('loadedmetadata', () => {
+      if (!shown.exact && v.videoWidth) {
+        shown.natural = { width: v.videoWidth, height: v.videoHeight };
+        shown.exact = true;
+        this.schedule();
+      }
+    });
+    return v;
+  }
+
+  private image(p: Pane, frame: HTMLElement, old: Map<string, Media>, slot?: 'a' | 'b'): HTMLImageElement {
     const reused = old.get(`${p.key}|${p.take.image}`);
-    const img = reused ?? el('img', 'take');
+    const img = reused instanceof HTMLImageElement ? reused : el('img', 'take');
     img.alt = p.label;
     img.draggable = false;
     img.decoding = 'async';
@@ -184,7 +274,7 @@ export class Stage {
     }
     if (this.layout === 'wipe') {
       for (const f of this.frames) {
-        const b = f.querySelector<HTMLElement>('img[data-slot="b"]');
+        const b = f.querySelector<HTMLElement>('.take[data-slot="b"]');
         if (b) b.style.clipPath = `inset(0 0 0 ${this.wipe * 100}%)`;
         const handle = f.querySelector<HTMLElement>('.wipe-handle');
         if (handle) handle.style.left = `${this.wipe * 100}%`;

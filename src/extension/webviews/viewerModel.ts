@@ -4,6 +4,7 @@
 import { circledTake } from '../../core/review/takes';
 import type { VersionEntry } from '../../core/review/versions';
 import type { ShotView } from '../../core/state/productionState';
+import { playableFile } from '../../shared/takeMedia';
 import type { NoteInfo, TakeImage, VersionInfo, ViewerShot } from '../../shared/viewerProtocol';
 import { pathTemplate } from './cards';
 
@@ -33,7 +34,13 @@ export function buildViewerShot(
   for (const o of [...shot.outputs].sort((a, b) => a.variation - b.variation)) {
     const image = url(o.image);
     if (!image) continue;
-    takes.push(take(o.variation, image, url(o.thumb), o));
+    // A video take plays its proxy; one whose proxy is missing or unsafe shows its poster like a still.
+    const video = url(playableFile(o));
+    takes.push({
+      ...take(o.variation, image, url(o.thumb), o),
+      ...(video ? { video } : {}),
+      ...(video && o.seconds ? { seconds: o.seconds } : {}),
+    });
   }
   // Which kept version project.json holds: the same inputs and the very same bytes (two versions can
   // share bytes — a prompt edit a draft frame does not show — but not both).

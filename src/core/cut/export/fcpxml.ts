@@ -18,9 +18,16 @@ const timecodeXml = (r: Rate) =>
 
 interface FileUse {
   id: string;
-  /** The longest use: a still's file is as long as the longest hold of it. */
+  /** The longest use: a still's file is as long as the longest hold of it; a video is its clip's length. */
   frames: number;
+  /** The file's own rate when it is a video with a measured length (else the sequence's). */
+  rate?: Rate;
   written: boolean;
+}
+
+/** The media's length counted at the clipitem's (the sequence's) rate. */
+function itemFrames(use: FileUse, r: Rate): number {
+  return use.rate ? Math.round((use.frames / use.rate.fps) * r.fps) : use.frames;
 }
 
 function fileXml(use: FileUse, body: () => string): string {
@@ -41,7 +48,8 @@ function shotItem(s: HandoffShot, n: number, cut: HandoffCut, files: Map<string,
         ? `<samplecharacteristics><width>${media.width}</width><height>${media.height}</height></samplecharacteristics>`
         : '';
     const kinds = media.kind === 'audio' ? `<audio/>` : `<video>${size}</video>`;
-    return `<name>${x(media.rel.split('/').pop() ?? s.id)}</name><pathurl>${x(fcpPathUrl(media.abs))}</pathurl>${rateXml(r)}<duration>${use.frames}</duration>${timecodeXml(r)}<media>${kinds}</media>`;
+    const fr = use.rate ?? r;
+    return `<name>${x(media.rel.split('/').pop() ?? s.id)}</name><pathurl>${x(fcpPathUrl(media.abs))}</pathurl>${rateXml(fr)}<duration>${use.frames}</duration>${timecodeXml(fr)}<media>${kinds}</media>`;
   });
   const markers = s.review.notes
     .map(
@@ -55,7 +63,7 @@ function shotItem(s: HandoffShot, n: number, cut: HandoffCut, files: Map<string,
   ].join(' · ');
   return [
     `<clipitem id="clipitem-${n}">`,
-    `<name>${x(s.id)}</name><enabled>TRUE</enabled><duration>${use.frames}</duration>${rateXml(r)}`,
+    `<name>${x(s.id)}</name><enabled>TRUE</enabled><duration>${itemFrames(use, r)}</duration>${rateXml(r)}`,
     `<start>${s.startFrame}</start><end>${s.startFrame + s.frames}</end><in>0</in><out>${s.frames}</out>`,
     file,
     markers,
@@ -87,8 +95,10 @@ export function writeFcpXml(cut: HandoffCut): string {
   for (const s of cut.shots) {
     if (!s.media) continue;
     const use = files.get(s.media.abs);
-    if (use) use.frames = Math.max(use.frames, s.frames);
-    else files.set(s.media.abs, { id: `file-${files.size + 1}`, frames: s.frames, written: false });
+    const clip = s.media.clip;
+    if (clip && !use) files.set(s.media.abs, { id: `file-${files.size + 1}`, ...clip, written: false });
+    else if (use && !use.rate) use.frames = Math.max(use.frames, s.frames);
+    else if (!use) files.set(s.media.abs, { id: `file-${files.size + 1}`, frames: s.frames, written: false });
   }
   const items = cut.shots.map((s, i) => shotItem(s, i + 1, cut, files));
   const voice = voiceItems(cut, cut.shots.length + 1);

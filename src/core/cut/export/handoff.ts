@@ -11,7 +11,7 @@ import { frameSize } from '../options';
 import { durationProblem, framesFor, shotSeconds } from '../timing';
 import { type MediaKind, mediaKind } from './media';
 import { type Rate, rateOf } from './rate';
-import { costOf, modelOf, reviewOf, type ShotReview, takeMedia } from './shotData';
+import { costOf, modelOf, reviewOf, type ShotReview, type TakeMedia, takeMedia } from './shotData';
 
 export interface HandoffOptions {
   /** Frames per second of the hand-off (whole, or an NTSC rate). */
@@ -31,8 +31,15 @@ export interface HandoffMedia {
   kind: MediaKind;
   /** Thumbnail or poster (absolute), when the take records one. */
   thumb?: string;
+  /** A video take's poster frame (absolute): the boards' picture when there is no thumbnail. */
+  poster?: string;
   width?: number;
   height?: number;
+  /**
+   * A video take's own length in frames at its own rate, when the render record measured it: what the
+   * timelines give as the media's extent (OTIO's available range, FCP's <file>), whatever the cut's rate.
+   */
+  clip?: { frames: number; rate: Rate };
 }
 
 export interface HandoffShot {
@@ -123,11 +130,15 @@ export async function buildHandoff(
       out.durationProblem = `${where}: ${problem}`;
       warnings.push(`${shot.id}: ${out.durationProblem}`);
     }
-    linkTake(out, shot, paths);
+    linkTake(out, shot, paths, rate);
     startFrame += frames;
     return out;
   });
   await checkTakesExist(shots);
+  for (const s of shots) {
+    const short = shortClip(s, rate);
+    if (short) warnings.push(`${s.id}: ${short}`);
+  }
   for (const s of shots) if (s.slate && s.take !== undefined) warnings.push(`${s.id}: ${s.slate}`);
   const unrendered = shots.filter((s) => s.take === undefined).length;
   if (unrendered) warnings.push(`${unrendered} shot(s) not rendered yet: slates in the cut`);
@@ -169,7 +180,7 @@ async function checkTakesExist(shots: HandoffShot[]): Promise<void> {
   }
 }
 
-function linkTake(out: HandoffShot, shot: Shot, paths: ProjectPaths): void {
+function linkTake(out: HandoffShot, shot: Shot, paths: ProjectPaths, rate: Rate): void {
   const take = takeMedia(shot);
   if (!take) {
     out.slate = 'not rendered';
@@ -184,13 +195,55 @@ function linkTake(out: HandoffShot, shot: Shot, paths: ProjectPaths): void {
     out.slate = `take ${take.take}: ${(err as Error).message}`;
     return;
   }
-  let thumb: string | undefined;
+  const inside = (rel: string | undefined) => {
+    try {
+      return rel ? paths.resolveFile(rel).abs : undefined;
+    } catch {
+      // A thumbnail or poster path that leaves the project is not read; the PDF makes do without it.
+      return undefined;
+    }
+  };
+  const kind = mediaKind(media.abs);
+  out.media = {
+    ...media,
+    kind,
+    thumb: inside(take.thumb),
+    width: take.width,
+    height: take.height,
+  };
+  const poster = inside(take.poster);
+  if (poster) out.media.poster = poster;
+  const clip = kind === 'video' ? clipLength(take, rate) : undefined;
+  if (clip) out.media.clip = clip;
+}
+
+/**
+ * A video take's frames at its own rate: as recorded (frames and fps), else its seconds at its rate or,
+ * when that is not one the formats can write, at the cut's. Undefined when nothing was measured.
+ */
+function clipLength(take: TakeMedia, cutRate: Rate): { frames: number; rate: Rate } | undefined {
+  let own: Rate | undefined;
   try {
-    thumb = take.thumb ? paths.resolveFile(take.thumb).abs : undefined;
+    own = take.fps ? rateOf(take.fps) : undefined;
   } catch {
-    // A thumbnail path that leaves the project is not read; the PDF makes one from the take instead.
+    own = undefined; // e.g. 12.5 fps: counted at the cut's rate below
   }
-  out.media = { ...media, kind: mediaKind(media.abs), thumb, width: take.width, height: take.height };
+  if (own && take.frames) return { frames: Math.round(take.frames), rate: own };
+  const seconds = take.seconds ?? (take.frames && take.fps ? take.frames / take.fps : undefined);
+  if (!seconds) return undefined;
+  const rate = own ?? cutRate;
+  return { frames: Math.max(1, Math.round(seconds * rate.fps)), rate };
+}
+
+/** A clip more than a frame shorter than its shot: the timelines cut past its end (said, not hidden). */
+function shortClip(s: HandoffShot, rate: Rate): string | undefined {
+  const clip = s.media?.clip;
+  if (!clip || s.frames === 0) return undefined;
+  const clipS = clip.frames / clip.rate.fps;
+  const shotS = s.frames / rate.fps;
+  if (clipS >= shotS - 1 / rate.fps) return undefined;
+  const n = (v: number) => String(Number(v.toFixed(3)));
+  return `take ${s.take} is a ${n(clipS)} s clip in a ${n(shotS)} s shot: its last ${n(shotS - clipS)} s has no picture`;
 }
 
 /** One audio clip per dialogue line, cut from the voice track where the line is (source = record time). */

@@ -65,7 +65,9 @@ export function shotMetadata(s: HandoffShot): { [k: string]: Json } {
 }
 
 function clip(s: HandoffShot, rate: Rate): Record<string, Json> {
-  const available = range(0, s.frames, rate);
+  // A video's media is as long as the clip, at the clip's rate; a still is held for the shot's frames.
+  const clipLen = s.media?.clip;
+  const available = clipLen ? range(0, clipLen.frames, clipLen.rate) : range(0, s.frames, rate);
   const c = item('Clip.2', s.id, { dailies: shotMetadata(s) }, range(0, s.frames, rate));
   c['markers'] = s.review.notes.map((n) => ({
     OTIO_SCHEMA: 'Marker.2',

@@ -2,6 +2,7 @@
 // status and notes, the take's media file and the spend. Review and video shots are being built in other
 // parts of Dailies; every read of their fields is here, lenient (a teammate's typo never breaks a
 // hand-off), so these few functions can be swapped for the review module's own at merge.
+import { takeFile } from '../../../shared/takeMedia';
 import type { OutputRecord, RenderRecord, Shot } from '../../project/schema';
 import { circledTake } from '../takes';
 
@@ -54,9 +55,15 @@ export interface TakeMedia {
   media: string;
   /** WebP thumbnail (or poster) as recorded, when there is one. */
   thumb?: string;
+  /** A video take's poster frame (its output's `image`): what the boards print when there is no thumbnail. */
+  poster?: string;
   width?: number;
   height?: number;
   seed?: number;
+  /** A video take's own length and rate, as its render record measured them (when it did). */
+  seconds?: number;
+  frames?: number;
+  fps?: number;
 }
 
 /**
@@ -68,15 +75,19 @@ export function takeMedia(shot: Shot): TakeMedia | undefined {
   if (!circled) return undefined;
   const o = circled.output as OutputRecord & { video?: unknown; media?: unknown; poster?: unknown };
   const pick = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  const media = pick(o.video) ?? pick(o.media) ?? o.image;
+  const video = pick(o.video) ?? pick(o.media);
+  const media = takeFile({ image: o.image, video });
   const thumb = pick(o.thumb) ?? pick(o.poster);
+  const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
   return {
     take: circled.take,
     media,
     thumb,
+    ...(video && media !== o.image ? { poster: o.image } : {}),
     width: o.width,
     height: o.height,
     seed: o.seed ?? shot.render?.seed,
+    ...(video ? { seconds: positive(o.seconds), frames: positive(o.frames), fps: positive(o.fps) } : {}),
   };
 }
 

@@ -22,10 +22,15 @@ export const PANEL_PX = 400;
 export async function panelPicture(shot: HandoffShot, paths: ProjectPaths): Promise<PanelPicture> {
   const media = shot.media;
   if (!media) return { missing: shot.slate ?? 'not rendered' };
-  const source = media.thumb ?? (media.kind === 'image' ? media.abs : undefined);
+  // A video take prints its poster frame (its thumbnail first): the boards never decode the clip.
+  const still = media.kind === 'image' ? media.abs : media.poster;
+  const source = media.thumb ?? still;
   if (!source) return { missing: `take ${shot.take} (${media.kind}) has no thumbnail yet` };
   try {
-    const real = await paths.checkInside(source, source === media.abs ? media.rel : 'its thumbnail');
+    const real = await paths.checkInside(
+      source,
+      source === media.abs ? media.rel : source === media.poster ? 'its poster' : 'its thumbnail',
+    );
     const { data, info } = await sharp(real, DECODE_LIMITS)
       .rotate()
       .resize({ width: PANEL_PX, height: PANEL_PX, fit: 'inside', withoutEnlargement: true })
@@ -36,7 +41,7 @@ export async function panelPicture(shot: HandoffShot, paths: ProjectPaths): Prom
     return { jpeg: { bytes: data, width: info.width, height: info.height } };
   } catch (err) {
     // A thumbnail that is gone or damaged: the still itself, if that is different and readable.
-    if (media.thumb && source === media.thumb && media.kind === 'image') {
+    if (media.thumb && source === media.thumb && still) {
       return panelPicture({ ...shot, media: { ...media, thumb: undefined } }, paths);
     }
     return { missing: `take ${shot.take}: ${errorMessage(err)}` };
