@@ -5,7 +5,16 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { sha256 } from '../util/hash';
 
-export class ContentStore {
+/** Content-addressed bytes: the project's own store here, or a team's shared one (src/core/team). */
+export interface ObjectStore {
+  /** Stores `data` under its SHA-256 (once) and returns the digest. */
+  put(data: Uint8Array, ext: string): Promise<string>;
+  has(digest: string, ext: string): Promise<boolean>;
+  /** Writes a stored object to `dest`, replacing it atomically. */
+  materialize(digest: string, ext: string, dest: string): Promise<void>;
+}
+
+export class ContentStore implements ObjectStore {
   constructor(private readonly dir: string) {}
 
   pathOf(digest: string, ext: string): string {

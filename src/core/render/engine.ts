@@ -13,7 +13,7 @@ import {
 } from '../../shared/events';
 import { ContentStore } from '../cache/contentStore';
 import { RefHasher } from '../cache/refHasher';
-import { ResultCache } from '../cache/resultCache';
+import { ResultCache, type ResultStore } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
@@ -25,10 +25,11 @@ import type { Provider, ProviderId } from '../providers/types';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
+import type { ClaimStore } from './claims';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
-import { JobRunner, type RefUploader, type VariationOutcome } from './jobRunner';
-import { Journal } from './journal';
-import { type PlannedShot, planBatch } from './plan';
+import { JobRunner, type JobRunnerDeps, type RefUploader, type VariationOutcome } from './jobRunner';
+import { type JobJournal, Journal } from './journal';
+import { type PlannedJob, type PlannedShot, planBatch } from './plan';
 import { Scheduler } from './scheduler';
 
 export interface RenderOptions {
@@ -37,6 +38,25 @@ export interface RenderOptions {
   /** Re-render even fresh shots, bypassing the result cache. */
   force?: boolean;
   signal?: AbortSignal;
+  /** Send the paid variations to the team's render farm (EngineOptions.team) instead of rendering here. */
+  farm?: boolean;
+}
+
+/** Runs one variation of a batch: the JobRunner here, or a farm client (src/core/team). */
+export interface VariationRunner {
+  run(job: PlannedJob, signal: AbortSignal, force: boolean): Promise<VariationOutcome>;
+}
+
+/**
+ * A studio's team backend (src/core/team): claims, journal and result index shared through Redis, and
+ * a render farm that takes whole batches. Without it the engine works on this machine alone.
+ */
+export interface EngineTeam {
+  claims: ClaimStore;
+  journal: JobJournal;
+  /** The shared result index layered over this project's own cache and store. */
+  results(local: ResultCache, store: ContentStore): ResultStore;
+  farm?(deps: JobRunnerDeps, local: JobRunner): VariationRunner;
 }
 
 export interface PrewarmStats {
@@ -77,6 +97,7 @@ export interface EngineOptions {
   uploader?: BatchUploader;
   uploadPeek?: UploadPeek;
   metrics?: MetricsStore;
+  team?: EngineTeam;
   /** How long finished shots wait to be written together (default 400 ms). */
   flushDelayMs?: number;
   onWritten?: (text: string) => void;
@@ -93,9 +114,10 @@ export class RenderEngine {
   readonly writer: ProjectWriter;
   private readonly hasher: RefHasher;
   private readonly store: ContentStore;
-  private readonly results: ResultCache;
-  private readonly journal: Journal;
+  private readonly results: ResultStore;
+  private readonly journal: JobJournal;
   private readonly runner: JobRunner;
+  private readonly farm: VariationRunner | undefined;
   private readonly io: ProjectIO;
   private config: DailiesConfig;
   private readonly batches = new Map<string, AbortController>();
@@ -113,8 +135,9 @@ export class RenderEngine {
     this.metrics = options.metrics ?? new MetricsStore(this.paths.data('metrics.json'));
     this.hasher = new RefHasher(this.paths);
     this.store = new ContentStore(this.paths.data('store'));
-    this.results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
-    this.journal = new Journal(this.paths.data('journal.jsonl'));
+    const results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
+    this.results = options.team?.results(results, this.store) ?? results;
+    this.journal = options.team?.journal ?? new Journal(this.paths.data('journal.jsonl'));
     this.io = options.io ?? new FileProjectIO(this.paths.projectFile);
     this.writer = new ProjectWriter(this.io, {
       validate: (text) => parseProjectText(text, this.paths.projectFile),
@@ -124,7 +147,7 @@ export class RenderEngine {
       log: (level, tag, message) => this.log(level, tag, message),
       metrics: this.metrics,
     });
-    this.runner = new JobRunner({
+    const deps: JobRunnerDeps = {
       config: this.config,
       paths: this.paths,
       providers: options.providers,
@@ -148,7 +171,10 @@ export class RenderEngine {
           }),
         log: (level, tag, message) => this.log(level, tag, message),
       },
-    });
+      claims: options.team?.claims,
+    };
+    this.runner = new JobRunner(deps);
+    this.farm = options.team?.farm?.(deps, this.runner);
   }
 
   get projectFile(): string {
@@ -248,6 +274,12 @@ export class RenderEngine {
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
+    if (options.farm && !this.farm)
+      throw new DailiesError(
+        'validation',
+        'No render farm is set up (dailies.team.redisUrl / DAILIES_REDIS_URL)',
+      );
+    const runner = options.farm ? this.farm! : this.runner;
     const batchId = randomBytes(6).toString('hex');
     const controller = new AbortController();
     // Every waiting job listens on the batch signal; hundreds of listeners are expected, not a leak.
@@ -255,9 +287,9 @@ export class RenderEngine {
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
-    this.batches.set(batchId, controller);
     const started = Date.now();
     const summary = emptySummary(batchId);
+    this.batches.set(batchId, controller);
     try {
       const { shots } = await this.plan(options);
       summary.shots.total = shots.length;
@@ -292,10 +324,13 @@ export class RenderEngine {
       } else {
         this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
       }
-      const uploads = await this.runPrewarm(batchId, work, controller.signal);
+      // The farm's workers upload the refs they need; this machine may have no key at all.
+      const uploads = await this.runPrewarm(batchId, options.farm ? [] : work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await Promise.all(
-        work.map((s) => this.renderShot(batchId, s, controller.signal, options.force ?? false, summary)),
+        work.map((s) =>
+          this.renderShot(batchId, s, controller.signal, options.force ?? false, summary, runner),
+        ),
       );
       await this.flushNow();
       await this.reconcileRecords();
@@ -373,12 +408,13 @@ export class RenderEngine {
     batchSignal: AbortSignal,
     force: boolean,
     summary: BatchSummary,
+    runner: VariationRunner = this.runner,
   ): Promise<void> {
     const shotId = planned.shot.id;
     const controller = this.shotController(shotId, batchId, batchSignal);
     const started = Date.now();
     const run = (job: (typeof planned.jobs)[number]) =>
-      this.runner.run({ ...job, batchId }, controller.signal, force);
+      runner.run({ ...job, batchId }, controller.signal, force);
     let outcomes: VariationOutcome[];
     if (this.config.parallelVariations) {
       outcomes = await Promise.all(planned.jobs.map(run));
