@@ -8,6 +8,7 @@ import { ProgressBar } from '../progressBar';
 export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): Promise<number> {
   const bar = args.quiet ? undefined : new ProgressBar(io.stderr, io.stderr.isTTY === true && !args.json);
   const controller = new AbortController();
+  for (const notice of ctx.notices) io.stderr.write(`dailies: ${notice}\n`);
   const stopListening = ctx.engine.onEvent((e: RenderEvent) => {
     bar?.onEvent(e);
     if (
@@ -41,6 +42,8 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
       shots: args.shots,
       force: args.force,
       signal: controller.signal,
+      // Without a reachable farm (and --farm-fallback local), this machine renders alone.
+      farm: args.farm && ctx.team !== undefined,
     });
     bar?.finish();
     if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);

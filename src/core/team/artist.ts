@@ -1,0 +1,51 @@
+// An artist's machine on the team: the engine's claims, journal and result index go through the team's
+// Redis and shared store, and `render --farm` hands the batch's paid variations to the farm.
+import * as path from 'node:path';
+import type { EngineTeam } from '../render/engine';
+import { FarmClient } from './farmClient';
+import { FarmRunner } from './farmRunner';
+import type { FarmFallback, TeamSettings } from './settings';
+import { FolderStore } from './sharedStore';
+import { engineTeam, openTeam } from './team';
+
+export interface ArtistTeam {
+  engine: EngineTeam;
+  close(): Promise<void>;
+}
+
+export interface ArtistTeamOptions {
+  projectRoot: string;
+  fallback: FarmFallback;
+  log: (message: string) => void;
+  /** Redis out of reach this long fails a farm batch's waits (default 30 s). */
+  lostAfterMs?: number;
+}
+
+export async function openArtistTeam(
+  settings: TeamSettings,
+  options: ArtistTeamOptions,
+): Promise<ArtistTeam> {
+  const team = await openTeam(settings, { role: 'artist', log: options.log });
+  let client: FarmClient | undefined;
+  const farm: EngineTeam['farm'] = (deps, local) => {
+    client ??= new FarmClient(team, {
+      log: (level, message) => deps.sink.log(level, 'RENDER', message),
+      lostAfterMs: options.lostAfterMs,
+    });
+    return new FarmRunner(deps, local, {
+      client,
+      store: team.store,
+      fallback: options.fallback,
+      // On a shared folder the local fallback's claims are still seen by every artist on the share.
+      fallbackClaimsDir: team.store instanceof FolderStore ? path.join(team.store.root, 'claims') : undefined,
+      project: path.basename(options.projectRoot),
+    });
+  };
+  return {
+    engine: engineTeam(team, options.log, farm),
+    async close() {
+      await client?.close();
+      await team.close();
+    },
+  };
+}
