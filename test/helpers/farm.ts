@@ -115,6 +115,7 @@ export async function artist(
     keys?: { fal?: string; replicate?: string };
     fallback?: 'none' | 'local';
     lostAfterMs?: number;
+    noWorkerWaitMs?: number;
   } = {},
 ): Promise<Artist> {
   const config = resolveConfig(
@@ -135,6 +136,7 @@ export async function artist(
     fallback: options.fallback ?? 'none',
     log: (m) => events.push({ type: 'log', level: 'warn', tag: 'RENDER', message: m }),
     lostAfterMs: options.lostAfterMs,
+    noWorkerWaitMs: options.noWorkerWaitMs,
   });
   const engine = new RenderEngine({
     projectFile,

@@ -19,6 +19,8 @@ export interface ArtistTeamOptions {
   log: (message: string) => void;
   /** Redis out of reach this long fails a farm batch's waits (default 30 s). */
   lostAfterMs?: number;
+  /** How long a batch waits for a worker of a queue to connect before saying none serves it (15 s). */
+  noWorkerWaitMs?: number;
 }
 
 export async function openArtistTeam(
@@ -31,6 +33,7 @@ export async function openArtistTeam(
     client ??= new FarmClient(team, {
       log: (level, message) => deps.sink.log(level, 'RENDER', message),
       lostAfterMs: options.lostAfterMs,
+      noWorkerWaitMs: options.noWorkerWaitMs,
     });
     return new FarmRunner(deps, local, {
       client,

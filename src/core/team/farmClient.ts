@@ -25,6 +25,8 @@ export interface FarmClientOptions {
   lostAfterMs?: number;
   /** A job's state is checked this often, events or not (default 5 s). */
   pollMs?: number;
+  /** How long to wait for a worker to (re)connect before a batch is told none serves it (default 15 s). */
+  noWorkerWaitMs?: number;
 }
 
 interface Waiter {
@@ -60,13 +62,33 @@ export class FarmClient {
     this.watch.unref();
   }
 
-  /** Live workers serving this provider and class (cached for a few seconds). */
+  /**
+   * Live workers serving this provider and class (cached for a few seconds). None: waits a little, since
+   * workers reconnect a moment after a Redis restart, before answering 0.
+   */
   async workersFor(provider: ProviderId, cls: ModelClass): Promise<number> {
     const name = queueName(provider, cls);
     const cached = this.workerCounts.get(name);
     if (cached && Date.now() - cached.at < 5_000) return cached.n;
+    let pending = this.counting.get(name);
+    if (!pending) {
+      pending = this.countWorkers(name).finally(() => this.counting.delete(name));
+      this.counting.set(name, pending);
+    }
+    return pending;
+  }
+
+  private readonly counting = new Map<string, Promise<number>>();
+
+  private async countWorkers(name: string): Promise<number> {
     const { queue } = await this.open(name);
-    const n = await queue.getWorkersCount();
+    const until = Date.now() + (this.options.noWorkerWaitMs ?? 15_000);
+    let n = await queue.getWorkersCount();
+    if (n === 0) this.options.log('info', `no worker is connected to ${name} yet; waiting for one`);
+    while (n === 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 1000));
+      n = await queue.getWorkersCount();
+    }
     this.workerCounts.set(name, { n, at: Date.now() });
     return n;
   }

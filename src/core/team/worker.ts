@@ -150,7 +150,7 @@ export class FarmWorker {
           maxStalledCount: 1000,
           metrics: { maxDataPoints: 60 * 24 },
         });
-        worker.on('error', (err) => log('warn', `queue ${worker.name}: ${err.message}`));
+        worker.on('error', (err) => this.connectionTrouble(`queue ${worker.name}: ${err.message}`));
         this.workers.push(worker);
       }
     }
@@ -162,6 +162,16 @@ export class FarmWorker {
       'info',
       `worker ${this.id} serving ${this.queues.join(', ')}${missing.length ? ` (no key for ${missing.join(', ')}: not taking those jobs)` : ''}`,
     );
+  }
+
+  private lastTrouble = 0;
+
+  /** BullMQ reports every failed reconnect of every queue: one line per outage is enough. */
+  private connectionTrouble(message: string): void {
+    const now = Date.now();
+    if (now - this.lastTrouble > 30_000)
+      this.options.log('warn', `${message} (the team Redis is away; reconnecting)`);
+    this.lastTrouble = now;
   }
 
   /** Stops taking jobs; running ones finish until `deadlineMs`, then are handed back to the queue. */
