@@ -60,6 +60,9 @@ export async function workerCommand(args: CliArgs, io: CliIO): Promise<number> {
       }, 100);
     });
     io.stderr.write(`dailies worker ${worker.id}: stopped\n`);
+    // A handed-back job's runner may still be polling the provider (stopping it would cancel the job
+    // there); the process ends here rather than wait for it. The journal has everything the next worker needs.
+    setTimeout(() => process.exit(0), 200).unref();
     return 0;
   } finally {
     off();
