@@ -156,7 +156,9 @@ function isModel(v: unknown): v is ModelInfo {
     typeof m.id === 'string' &&
     (PAID_PROVIDERS as readonly string[]).includes(m.provider ?? '') &&
     typeof m.endpoint === 'string' &&
-    /^[\w.\-/:]{1,200}$/.test(m.endpoint) &&
+    m.endpoint.length <= 200 &&
+    // A path on the provider's own host (`owner/app[/sub]`, Replicate's `owner/name:version`), never a URL.
+    /^[\w.-]+(\/[\w.-]+)*(:[\w.-]+)?$/.test(m.endpoint) &&
     (CLASSES as readonly string[]).includes(m.class ?? '') &&
     typeof m.maxRefs === 'number' &&
     isPlain(m.params)
