@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, a table on stdout and JSON in test-output/bench/results.json.
-//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead]
+//   node --import tsx bench/run.ts [uploads schedule thumbnails storyboard io extension overhead farm]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
+import { runFarmBench } from './farm';
 import { type BenchRow, table } from './lib/report';
 import { runProjectIOBench } from './projectIO';
 import { runScheduleBench } from './schedule';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   io: runProjectIOBench,
   extension: runExtensionBench,
   overhead: runEngineOverheadBench,
+  farm: runFarmBench,
 };
 
 async function storyboardRows(): Promise<BenchRow[]> {

@@ -52,7 +52,7 @@ export async function createContext(args: CliArgs, env: NodeJS.ProcessEnv): Prom
     unavailable,
     registry,
     scheduler,
-    uploader: uploads,
+    uploader: team?.uploader(config) ?? uploads,
     uploadPeek: uploads.peeker(providers),
     team: team?.engine,
   });

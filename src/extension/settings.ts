@@ -9,6 +9,8 @@ export interface ExtensionSettings {
   layer: ConfigLayer;
   logLevel: Level;
   renderOnSave: boolean;
+  /** The team backend (machine-scoped settings; the environment's DAILIES_REDIS_URL / DAILIES_STORE win). */
+  team: { redisUrl?: string; store?: string; farm: boolean; farmFallback: 'none' | 'local' };
 }
 
 export function readSettings(scope?: vscode.Uri): ExtensionSettings {
@@ -41,5 +43,11 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
     },
     logLevel: c.get<Level>('logLevel', 'info'),
     renderOnSave: c.get<boolean>('renderOnSave', false),
+    team: {
+      redisUrl: process.env.DAILIES_REDIS_URL || c.get<string>('team.redisUrl', '').trim() || undefined,
+      store: process.env.DAILIES_STORE || c.get<string>('team.store', '').trim() || undefined,
+      farm: c.get<boolean>('team.farm', false),
+      farmFallback: c.get<string>('team.farmFallback', 'none') === 'local' ? 'local' : 'none',
+    },
   };
 }

@@ -144,6 +144,7 @@ export async function artist(
     providers,
     unavailable,
     team: artistTeam.engine,
+    uploader: artistTeam.uploader(config),
     flushDelayMs: 20,
   });
   engine.onEvent((e) => events.push(e));

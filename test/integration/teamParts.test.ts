@@ -67,9 +67,19 @@ describe('team backend parts', { skip: redisSkip() }, () => {
     await r.set(keys.claim(`${KEY}-exp`), JSON.stringify(other), 'PX', 700);
     const c = new RedisClaims(client(), { ttlMs: 5000 });
     const first = await c.tryAcquire(`${KEY}-exp`, JOB);
-    assert.ok('heldBy' in first && first.heldBy?.host === 'gone', 'a live-looking claim of another machine is honoured');
+    assert.ok(
+      'heldBy' in first && first.heldBy?.host === 'gone',
+      'a live-looking claim of another machine is honoured',
+    );
     let got: Awaited<ReturnType<RedisClaims['tryAcquire']>> = first;
-    await waitFor(async () => 'claim' in (got = await c.tryAcquire(`${KEY}-exp`, JOB)), 'the claim to expire', 30_000);
+    await waitFor(
+      async () => {
+        got = await c.tryAcquire(`${KEY}-exp`, JOB);
+        return 'claim' in got;
+      },
+      'the claim to expire',
+      30_000,
+    );
     assert.ok('claim' in got);
     c.stop();
   });
@@ -106,7 +116,7 @@ describe('team backend parts', { skip: redisSkip() }, () => {
     assert.equal(after.pending(job.key)?.requestId, 'req-1');
   });
 
-  it('several processes\' schedulers share the account\'s slots: never more than the limit at once', async () => {
+  it("several processes' schedulers share the account's slots: never more than the limit at once", async () => {
     const config = resolveConfig({ limits: { light: 3, heavy: 1, video: 1 } });
     const limiters = Array.from({ length: 4 }, () => {
       const events = new SlotEvents(client());
@@ -136,16 +146,35 @@ describe('team backend parts', { skip: redisSkip() }, () => {
       request: {
         prompt: 'p',
         seed: 1,
-        model: { id: 'm', provider: 'fal', endpoint: 'fal-ai/flux/dev', class: 'heavy', maxRefs: 0, params: {} },
+        model: {
+          id: 'm',
+          provider: 'fal',
+          endpoint: 'fal-ai/flux/dev',
+          class: 'heavy',
+          maxRefs: 0,
+          params: {},
+        },
         refs: [],
       },
     };
     assert.equal(fromJobData(good).planned.key, KEY);
     const bad: [string, unknown][] = [
       ['no input hash', { ...good, key: '../../etc' }],
-      ['bad model', { ...good, request: { ...good.request, model: { ...good.request.model, provider: 'draft' } } }],
-      ['bad model', { ...good, request: { ...good.request, model: { ...good.request.model, endpoint: 'https://evil.example/x' } } }],
-      ['bad refs', { ...good, request: { ...good.request, refs: [{ sha256: KEY, role: 'cast', abs: '/etc/passwd' }] } }],
+      [
+        'bad model',
+        { ...good, request: { ...good.request, model: { ...good.request.model, provider: 'draft' } } },
+      ],
+      [
+        'bad model',
+        {
+          ...good,
+          request: { ...good.request, model: { ...good.request.model, endpoint: 'https://evil.example/x' } },
+        },
+      ],
+      [
+        'bad refs',
+        { ...good, request: { ...good.request, refs: [{ sha256: KEY, role: 'cast', abs: '/etc/passwd' }] } },
+      ],
       ['too large', { ...good, request: { ...good.request, prompt: 'x'.repeat(300_000) } }],
     ];
     for (const [why, data] of bad) assert.throws(() => fromJobData(data), /Refused a farm job/, why);

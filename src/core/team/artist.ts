@@ -1,15 +1,19 @@
 // An artist's machine on the team: the engine's claims, journal and result index go through the team's
 // Redis and shared store, and `render --farm` hands the batch's paid variations to the farm.
 import * as path from 'node:path';
-import type { EngineTeam } from '../render/engine';
+import type { DailiesConfig } from '../config';
+import type { BatchUploader, EngineTeam } from '../render/engine';
 import { FarmClient } from './farmClient';
 import { FarmRunner } from './farmRunner';
 import type { FarmFallback, TeamSettings } from './settings';
 import { FolderStore } from './sharedStore';
+import { SharedUploads } from './sharedUploads';
 import { engineTeam, openTeam } from './team';
 
 export interface ArtistTeam {
   engine: EngineTeam;
+  /** Ref uploads through the team's index (a ref uploaded once for everyone), for renders on this machine. */
+  uploader(config: DailiesConfig): BatchUploader;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,7 @@ export async function openArtistTeam(
   };
   return {
     engine: engineTeam(team, options.log, farm),
+    uploader: (config) => new SharedUploads(team.redis, team.store, config),
     async close() {
       await client?.close();
       await team.close();

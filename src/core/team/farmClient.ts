@@ -23,7 +23,7 @@ export interface FarmClientOptions {
   log: (level: 'info' | 'warn', message: string) => void;
   /** Redis out of reach this long fails the waits (default 30 s). */
   lostAfterMs?: number;
-  /** A job's state is checked this often, events or not (default 5 s). */
+  /** A job's state is checked about this often, events or not (default 10 s). */
   pollMs?: number;
   /** How long to wait for a worker to (re)connect before a batch is told none serves it (default 15 s). */
   noWorkerWaitMs?: number;
@@ -57,7 +57,7 @@ export class FarmClient {
     private readonly options: FarmClientOptions,
   ) {
     this.lostAfterMs = options.lostAfterMs ?? 30_000;
-    this.pollMs = options.pollMs ?? 5_000;
+    this.pollMs = options.pollMs ?? 10_000;
     this.watch = setInterval(() => this.checkConnection(), 500);
     this.watch.unref();
   }
@@ -145,7 +145,8 @@ export class FarmClient {
         }
         if (signal.aborted) throw new DailiesError('canceled', 'Canceled');
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollMs);
+          // Only a net under lost events: spread out, so thousands of waits do not poll in step.
+          const timer = setTimeout(resolve, this.pollMs * (0.5 + Math.random()));
           wake = () => {
             clearTimeout(timer);
             resolve();

@@ -62,6 +62,8 @@ export class SharedSlots extends AdaptiveLimiter {
   private readonly queue: { resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal }[] = [];
   private pumping = false;
   private wake: (() => void) | undefined;
+  /** A slot was freed since the last attempt began (an attempt under way may have missed it). */
+  private freed = false;
   private renewTimer: NodeJS.Timeout | undefined;
   private shared: number;
   private readonly leaseMs: number;
@@ -79,7 +81,7 @@ export class SharedSlots extends AdaptiveLimiter {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.zset = keys.slots(provider, cls);
     this.channel = keys.slotsChannel(provider, cls);
-    events.on(this.channel, () => this.wake?.());
+    events.on(this.channel, () => this.poke());
   }
 
   override get limit(): number {
@@ -95,7 +97,7 @@ export class SharedSlots extends AdaptiveLimiter {
   override setMax(max: number): void {
     super.setMax(max);
     this.shared = Math.max(1, Math.floor(max));
-    this.wake?.();
+    this.poke();
   }
 
   override acquire(signal?: AbortSignal): Promise<void> {
@@ -129,7 +131,13 @@ export class SharedSlots extends AdaptiveLimiter {
       .zrem(this.zset, lease)
       .publish(this.channel, '1')
       .exec()
+      .then(() => this.poke())
       .catch(() => undefined); // unreleased: the lease runs out on its own
+  }
+
+  private poke(): void {
+    this.freed = true;
+    this.wake?.();
   }
 
   /** The account said "too many": the adaptive limit is per process; the shared one stays configured. */
@@ -143,6 +151,7 @@ export class SharedSlots extends AdaptiveLimiter {
     try {
       while (this.queue.length > 0) {
         const lease = randomBytes(8).toString('hex');
+        this.freed = false;
         let took = false;
         try {
           took = (await this.redis.eval(TAKE, 1, this.zset, lease, this.shared, this.leaseMs)) === 1;
@@ -162,6 +171,7 @@ export class SharedSlots extends AdaptiveLimiter {
           head.resolve();
           continue;
         }
+        if (this.freed) continue; // freed while we asked: ask again now
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 250 + Math.random() * 250);
           this.wake = () => {

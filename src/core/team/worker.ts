@@ -143,7 +143,9 @@ export class FarmWorker {
           connection: bullConnection(settings.redisUrl, `bull:${this.id}`),
           prefix: BULL_PREFIX,
           name: this.id,
-          concurrency: Math.max(1, config.limits[cls]),
+          // More jobs than slots: while one downloads and stores its output (outside the slot), the next
+          // is already waiting for that slot, so the account's capacity never idles between jobs.
+          concurrency: Math.max(2, config.limits[cls] * 2),
           lockDuration,
           stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
           // A job may outlive many killed workers; each death is one stall, never a failure.
