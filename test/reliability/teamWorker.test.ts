@@ -93,6 +93,40 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     assert.match(w2.output(), /re-attaching to/);
   });
 
+  it('an artist who cancels stops its farm jobs: queued ones never submitted, running ones canceled at the provider', async () => {
+    const t = team();
+    workers.push(await startWorker('c1', workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })));
+    const p = await project(6);
+    const a = await artist(p.file, t, { fal });
+    const render = a.engine.render({ farm: true });
+    await waitFor(() => running() === 2, 'two jobs running', 60_000);
+    a.engine.cancelAll();
+    const s = await render;
+    await a.dispose();
+    assert.equal(s.shots.canceled, 6, JSON.stringify(s.shots));
+    assert.equal(fal.count('submit'), 2, 'the waiting jobs were never submitted');
+    await waitFor(() => fal.canceled.size === 2, 'the running jobs to be canceled at the provider', 60_000);
+  });
+
+  it('one artist canceling does not stop a job another artist still waits for', async () => {
+    const t = team();
+    workers.push(await startWorker('c2', workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })));
+    const pa = await project(4);
+    const pb = await project(4);
+    const a = await artist(pa.file, t, { fal });
+    const b = await artist(pb.file, t, { fal });
+    const ra = a.engine.render({ farm: true });
+    const rb = b.engine.render({ farm: true });
+    await waitFor(() => running() === 2, 'two jobs running', 60_000);
+    a.engine.cancelAll();
+    await ra;
+    const sb = await rb;
+    await Promise.all([a.dispose(), b.dispose()]);
+    assert.equal(sb.shots.failed + sb.shots.canceled, 0, JSON.stringify(sb.errors));
+    assert.equal(fal.count('submit'), 4);
+    assert.equal(fal.canceled.size, 0);
+  });
+
   it('farm status shows the queues, the live workers and the claims of a batch in progress', async () => {
     const t = team();
     workers.push(await startWorker('st1', workerEnv(t, { fal })));
