@@ -98,6 +98,13 @@ export async function startWorker(
   return w;
 }
 
+const artists = new Set<Artist>();
+
+/** Disposes every artist a test left (a failed assertion skips its own dispose). */
+export async function disposeArtists(): Promise<void> {
+  await Promise.all([...artists].map((a) => a.dispose().catch(() => undefined)));
+}
+
 export interface Artist {
   engine: RenderEngine;
   team: ArtistTeam;
@@ -148,13 +155,17 @@ export async function artist(
     flushDelayMs: 20,
   });
   engine.onEvent((e) => events.push(e));
-  return {
+  let disposed: Promise<void> | undefined;
+  const a: Artist = {
     engine,
     team: artistTeam,
     events,
-    async dispose() {
-      await engine.dispose();
-      await artistTeam.close();
+    dispose() {
+      artists.delete(a);
+      disposed ??= engine.dispose().then(() => artistTeam.close());
+      return disposed;
     },
   };
+  artists.add(a);
+  return a;
 }

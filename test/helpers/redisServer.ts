@@ -41,6 +41,8 @@ export interface RedisServer {
   restart(how?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
   stop(how?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   start(): Promise<void>;
+  /** Empties it (between tests, so one test's leftovers never reach the next). */
+  flush(): Promise<void>;
   /** Stops it and removes its data. */
   dispose(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function startRedis(): Promise<RedisServer> {
     dir,
     start,
     stop,
+    flush: () => command(port, 'FLUSHALL'),
     async restart(how = 'SIGTERM', downMs = 0) {
       await stop(how);
       if (downMs) await new Promise((r) => setTimeout(r, downMs));
@@ -112,6 +115,23 @@ function freePort(): Promise<number> {
       const address = srv.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** One raw command, so the harness needs no client of its own. */
+function command(port: number, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    socket.setTimeout(10_000, () => {
+      socket.destroy();
+      reject(new Error(`${line}: no answer`));
+    });
+    socket.once('error', reject);
+    socket.connect(port, '127.0.0.1', () => socket.write(`${line}\r\n`));
+    socket.once('data', () => {
+      socket.destroy();
+      resolve();
     });
   });
 }

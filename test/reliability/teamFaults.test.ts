@@ -12,6 +12,7 @@ import { buildCli } from '../helpers/builtCli';
 import { FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
 import {
   artist,
+  disposeArtists,
   sharedStoreDir,
   spawnWorker,
   startWorker,
@@ -42,7 +43,9 @@ describe('team backend faults', { skip: redisSkip() }, () => {
     await redis.dispose();
   });
   afterEach(async () => {
+    await disposeArtists();
     await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+    await redis.flush();
     while (temp.length) await temp.pop()!.cleanup();
     fal.reset();
     replicate.reset();

@@ -10,7 +10,14 @@ import type { TeamSettings } from '../../src/core/team/settings';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { buildCli } from '../helpers/builtCli';
 import { cloudEngine, FAL_KEY } from '../helpers/cloud';
-import { artist, sharedStoreDir, startWorker, type WorkerProcess, workerEnv } from '../helpers/farm';
+import {
+  artist,
+  disposeArtists,
+  sharedStoreDir,
+  startWorker,
+  type WorkerProcess,
+  workerEnv,
+} from '../helpers/farm';
 import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
 import { createProject, simpleFiles, simpleProject, type TempProject } from '../helpers/tempProject';
 
@@ -34,7 +41,9 @@ describe('two artists and the farm racing on the same shots', { skip: redisSkip(
     await redis.dispose();
   });
   afterEach(async () => {
+    await disposeArtists();
     await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+    await redis.flush();
     while (temp.length) await temp.pop()!.cleanup();
     fal.reset();
     fal.configure(FAST);

@@ -8,7 +8,14 @@ import type { TeamSettings } from '../../src/core/team/settings';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { buildCli } from '../helpers/builtCli';
 import { FAL_KEY } from '../helpers/cloud';
-import { artist, sharedStoreDir, startWorker, type WorkerProcess, workerEnv } from '../helpers/farm';
+import {
+  artist,
+  disposeArtists,
+  sharedStoreDir,
+  startWorker,
+  type WorkerProcess,
+  workerEnv,
+} from '../helpers/farm';
 import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
 import { runCli } from '../helpers/runCli';
 import { createProject, simpleProject, type TempProject } from '../helpers/tempProject';
@@ -32,11 +39,13 @@ describe('the team Redis lost, restarted or unreachable', { skip: redisSkip() },
     await redis.dispose();
   });
   afterEach(async () => {
+    await disposeArtists();
     await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
     while (temp.length) await temp.pop()!.cleanup();
     fal.reset();
     fal.configure(FAST);
     if (!(await redisUp())) await redis.start();
+    await redis.flush();
   });
 
   const redisUp = async () => {

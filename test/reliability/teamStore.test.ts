@@ -12,7 +12,14 @@ import type { TeamSettings } from '../../src/core/team/settings';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { buildCli } from '../helpers/builtCli';
 import { FAL_KEY } from '../helpers/cloud';
-import { artist, spawnWorker, startWorker, type WorkerProcess, workerEnv } from '../helpers/farm';
+import {
+  artist,
+  disposeArtists,
+  spawnWorker,
+  startWorker,
+  type WorkerProcess,
+  workerEnv,
+} from '../helpers/farm';
 import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
 import { createProject, simpleProject, type TempProject } from '../helpers/tempProject';
 import { waitFor } from '../helpers/waitFor';
@@ -54,7 +61,9 @@ describe('the shared store full or read-only', { skip: redisSkip() || tmpfsUnava
     await redis.dispose();
   });
   afterEach(async () => {
+    await disposeArtists();
     await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+    await redis.flush();
     while (temp.length) await temp.pop()!.cleanup();
     fal.reset();
     fal.configure({ stepMs: 40 });

@@ -10,7 +10,14 @@ import type { RenderEvent } from '../../src/shared/events';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { BUILT_CLI, buildCli } from '../helpers/builtCli';
 import { FAL_KEY } from '../helpers/cloud';
-import { artist, sharedStoreDir, startWorker, type WorkerProcess, workerEnv } from '../helpers/farm';
+import {
+  artist,
+  disposeArtists,
+  sharedStoreDir,
+  startWorker,
+  type WorkerProcess,
+  workerEnv,
+} from '../helpers/farm';
 import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
 import { createProject, simpleProject, type TempProject } from '../helpers/tempProject';
 import { waitFor } from '../helpers/waitFor';
@@ -33,7 +40,9 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     await redis.dispose();
   });
   afterEach(async () => {
+    await disposeArtists();
     await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+    await redis.flush();
     while (temp.length) await temp.pop()!.cleanup();
     fal.reset();
     fal.configure(SLOW);
@@ -47,22 +56,23 @@ describe('operating the farm', { skip: redisSkip() }, () => {
   const team = (): TeamSettings => ({ redisUrl: redis.url, store: sharedStoreDir() });
   const running = () => [...fal.jobs.keys()].filter((id) => fal.phaseOf(id) === 'running').length;
 
-  it('SIGTERM: the worker finishes its running jobs, takes no new ones, and exits 0', async () => {
+  it('SIGTERM: the worker finishes its running jobs, hands back the ones not started, and exits 0', async () => {
     const t = team();
+    fal.configure({ steps: 40 }); // 4 s: nothing finishes between the signal and the hand-back
     const env = workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' });
     const w1 = await startWorker('g1', env);
     workers.push(w1);
     const p = await project(8);
     const a = await artist(p.file, t, { fal });
     const render = a.engine.render({ farm: true });
-    await waitFor(() => running() > 0, 'jobs running on the worker', 60_000);
-    const submittedAtStop = fal.count('submit');
+    // Both of the account's slots busy, and more jobs taken by the worker, waiting for a slot.
+    await waitFor(() => running() === 2, 'both slots running', 60_000);
     w1.child.kill('SIGTERM');
     const { code } = await w1.exit;
     assert.equal(code, 0, w1.output());
-    assert.match(w1.output(), /finishing \d+ running job\(s\)/);
-    assert.equal(fal.count('submit'), submittedAtStop, 'no new job was taken after SIGTERM');
-    assert.equal(fal.billedJobs().length, submittedAtStop, 'every running job was finished, not dropped');
+    assert.match(w1.output(), /finishing 2 running job\(s\)/);
+    assert.equal(fal.count('submit'), 2, 'no job was started after SIGTERM');
+    assert.equal(fal.billedJobs().length, 2, 'both running jobs were finished, not dropped');
     workers.push(await startWorker('g2', env));
     const s = await render;
     await a.dispose();
@@ -129,6 +139,7 @@ describe('operating the farm', { skip: redisSkip() }, () => {
 
   it('farm status shows the queues, the live workers and the claims of a batch in progress', async () => {
     const t = team();
+    fal.configure({ steps: 600 }); // a minute: the batch is still running when the status is read
     workers.push(await startWorker('st1', workerEnv(t, { fal })));
     const p = await project(4);
     const a = await artist(p.file, t, { fal });
@@ -145,6 +156,7 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     assert.ok(status.workers.some((w) => w.id === 'st1' && w.alive));
     assert.equal(status.claims.length, 4);
     assert.match(await farmStatus(t, []), /Queues:\n {2}fal-light .*running 4/);
+    a.engine.cancelAll();
     await render;
     await a.dispose();
   });

@@ -55,8 +55,9 @@ interface Active {
   token: string;
   planned: PlannedJob;
   controller: AbortController;
-  /** Where its paid part is: before an intent, a submit in flight, or following a known request id. */
-  phase: 'before' | 'submitting' | 'submitted';
+  /** Where its paid part is: before an intent, a submit in flight, following a request id, or done there. */
+  phase: 'before' | 'submitting' | 'submitted' | 'collected';
+  handingBack: boolean;
   handBack: (why: string) => void;
   lastProgressAt: number;
 }
@@ -190,6 +191,10 @@ export class FarmWorker {
   private async shutdown(deadlineMs: number): Promise<void> {
     const { log } = this.options;
     await Promise.all(this.workers.map((w) => w.pause(true).catch(() => undefined)));
+    // Jobs still waiting for their claim or a slot go straight back to the queue: another worker starts
+    // them sooner than this one would. Those already at the provider finish here.
+    const notStarted = [...this.active.values()].filter((a) => a.phase === 'before');
+    await Promise.all(notStarted.map((a) => this.handBack(a)));
     if (this.active.size) log('info', `finishing ${this.active.size} running job(s) (taking no new ones)`);
     const until = Date.now() + deadlineMs;
     while (this.active.size > 0 && Date.now() < until) await sleep(100);
@@ -222,6 +227,7 @@ export class FarmWorker {
       planned,
       controller,
       phase: 'before',
+      handingBack: false,
       handBack: handedBack,
       lastProgressAt: 0,
     };
@@ -258,9 +264,16 @@ export class FarmWorker {
 
   /** Gives a running job back to the queue without canceling it at the provider. */
   private async handBack(a: Active): Promise<void> {
+    if (a.handingBack) return;
+    a.handingBack = true;
     const { claims, journal } = this.team!;
     await claims.close(a.planned.key); // no submit from here on
-    for (let waited = 0; a.phase === 'submitting' && waited < 120_000; waited += 50) await sleep(50);
+    const live = () => [...this.active.values()].includes(a);
+    for (let waited = 0; a.phase === 'submitting' && live() && waited < 120_000; waited += 50)
+      await sleep(50);
+    if (!live()) return; // it ended meanwhile (its submit refused, say): nothing to hand back
+    // Not at the provider (or its submit was refused): stop waiting for a slot. Nothing to cancel there.
+    if (a.phase === 'before') a.controller.abort();
     await journal.flushed(); // the request id is in Redis before anyone else can claim the job
     await claims.releaseKey(a.planned.key);
     await a.bull.moveToWait(a.token).catch(() => undefined);
@@ -271,7 +284,7 @@ export class FarmWorker {
   private onJournal(key: string, what: 'intent' | 'submit' | 'resolved'): void {
     for (const a of this.active.values()) {
       if (a.planned.key !== key) continue;
-      a.phase = what === 'intent' ? 'submitting' : what === 'submit' ? 'submitted' : 'before';
+      a.phase = what === 'intent' ? 'submitting' : what === 'submit' ? 'submitted' : 'collected';
     }
   }
 
