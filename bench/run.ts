@@ -12,6 +12,7 @@ import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExtensionBench } from './extension';
 import { describeRun, loadAverage, machineInfo, type RunInfo } from './lib/machine';
+import { runFarmBench } from './farm';
 import { type BenchRow, table } from './lib/report';
 import { runOpenProjectBench } from './openProject';
 import { runOpenVscodeBench } from './openVscode';
@@ -36,6 +37,7 @@ export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   extension: runExtensionBench,
   activation: runActivationBench,
   'open-vscode': runOpenVscodeBench,
+  farm: runFarmBench,
 };
 
 /** Tiny sizes for a smoke run (each bench reads its own variable; explicit settings win). */

@@ -6,12 +6,14 @@ import { DailiesError, toDailiesError } from '../core/util/errors';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args';
 import { animaticCommand } from './commands/animatic';
 import { estimateCommand } from './commands/estimate';
+import { farmCommand } from './commands/farm';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
 import { renderCommand } from './commands/render';
 import { validateCommand } from './commands/validate';
 import { cliSpendGate } from './confirm';
+import { workerCommand } from './commands/worker';
 import { type CliContext, createContext } from './context';
 
 declare const DAILIES_VERSION: string | undefined;
@@ -47,6 +49,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (args.command === 'validate') return validateCommand(args, io);
   if (args.command === 'animatic') return animaticCommand(args, io);
+  if (args.command === 'worker')
+    return workerCommand(args, io).catch((err: unknown) => reportError(err, args, io));
+  if (args.command === 'farm')
+    return farmCommand(args, io).catch((err: unknown) => reportError(err, args, io));
   let ctx: CliContext | undefined;
   try {
     ctx = await createContext(args, io.env, args.command === 'render' ? cliSpendGate(args, io) : undefined);
@@ -68,6 +74,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return reportError(err, args, io);
   } finally {
     await ctx?.engine.dispose();
+    await ctx?.team?.close();
   }
 }
 

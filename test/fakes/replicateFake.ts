@@ -247,12 +247,22 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
   private async createPrediction(ctx: RequestContext, target: CreateTarget): Promise<Reply> {
     const invalid = validateCreate(ctx.json, target.requiresVersion);
     if (invalid.length > 0) return jsonReply(422, replicateValidationError(invalid));
+    const refused = this.admitJob(this.inFlight());
+    if (refused) return refused;
     const body = ctx.json as Record<string, unknown>;
     const prediction = this.newPrediction(body, target);
     this.jobs.set(prediction.id, prediction);
     const waitS = parsePreferWait(ctx.headers['prefer']);
     if (waitS === undefined) return jsonReply(201, this.createView(prediction));
     return jsonReply(201, await this.holdUntilDone(prediction, waitS));
+  }
+
+  /** Predictions not yet in a terminal state (what the account's concurrency counts). */
+  private inFlight(): number {
+    const now = this.now();
+    let n = 0;
+    for (const p of this.jobs.values()) if (!isTerminal(this.statusAt(p, now))) n += 1;
+    return n;
   }
 
   private newPrediction(body: Record<string, unknown>, target: CreateTarget): ReplicatePrediction {

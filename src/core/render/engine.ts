@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { type BatchSummary, emptySummary, type LogTag, type RenderEvent } from '../../shared/events';
 import { ContentStore } from '../cache/contentStore';
 import { RefHasher } from '../cache/refHasher';
-import { ResultCache } from '../cache/resultCache';
+import { ResultCache, type ResultStore } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
@@ -19,10 +19,11 @@ import type { Provider, ProviderId } from '../providers/types';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
+import type { ClaimStore } from './claims';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
-import { JobRunner } from './jobRunner';
-import { Journal } from './journal';
-import { type PlannedShot, planBatch } from './plan';
+import { JobRunner, type JobRunnerDeps, type VariationOutcome } from './jobRunner';
+import { type JobJournal, Journal } from './journal';
+import { type PlannedJob, type PlannedShot, planBatch } from './plan';
 import { confirmSpend, refuseConflicts, type SpendRequest } from './preflight';
 import { type BatchUploader, type PrewarmStats, runPrewarm } from './prewarm';
 import { ResultRecorder } from './recorder';
@@ -38,9 +39,34 @@ export interface RenderOptions {
   /** Re-render even fresh shots, bypassing the result cache. */
   force?: boolean;
   signal?: AbortSignal;
+  /** Send the paid variations to the team's render farm (EngineOptions.team) instead of rendering here. */
+  farm?: boolean;
+}
+
+/** Runs one variation of a batch: the JobRunner here, or a farm client (src/core/team). */
+export interface VariationRunner {
+  run(job: PlannedJob, signal: AbortSignal, force: boolean): Promise<VariationOutcome>;
+}
+
+/**
+ * A studio's team backend (src/core/team): claims, journal and result index shared through Redis, and
+ * a render farm that takes whole batches. Without it the engine works on this machine alone.
+ */
+export interface EngineTeam {
+  claims: ClaimStore;
+  journal: JobJournal;
+  /** The shared result index layered over this project's own cache and store. */
+  results(local: ResultCache, store: ContentStore): ResultStore;
+  farm?(deps: JobRunnerDeps, local: JobRunner): VariationRunner;
 }
 
 export type { BatchUploader, PrewarmStats, SpendRequest };
+
+/**
+ * Shots of one group a farm batch keeps queued at once: the farm's limits are the account's, enforced by
+ * its workers across all of them, not this machine's class limits (which would starve a big farm).
+ */
+const FARM_WINDOW = 512;
 
 export interface EngineOptions {
   projectFile: string;
@@ -61,6 +87,7 @@ export interface EngineOptions {
   uploader?: BatchUploader;
   uploadPeek?: UploadPeek;
   metrics?: MetricsStore;
+  team?: EngineTeam;
   /** How long finished shots wait to be written together (default 400 ms). */
   flushDelayMs?: number;
   onWritten?: (text: string) => void;
@@ -77,9 +104,10 @@ export class RenderEngine {
   readonly writer: ProjectWriter;
   private readonly hasher: RefHasher;
   private readonly store: ContentStore;
-  private readonly results: ResultCache;
-  private readonly journal: Journal;
+  private readonly results: ResultStore;
+  private readonly journal: JobJournal;
   private readonly runner: JobRunner;
+  private readonly farm: VariationRunner | undefined;
   private readonly io: ProjectIO;
   private config: DailiesConfig;
   private readonly batches = new Map<string, AbortController>();
@@ -96,8 +124,9 @@ export class RenderEngine {
     this.metrics = options.metrics ?? new MetricsStore(this.paths.data('metrics.json'));
     this.hasher = new RefHasher(this.paths);
     this.store = new ContentStore(this.paths.data('store'), (m) => this.log('warn', 'CACHE', m));
-    this.results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
-    this.journal = new Journal(this.paths.data('journal.jsonl'));
+    const results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
+    this.results = options.team?.results(results, this.store) ?? results;
+    this.journal = options.team?.journal ?? new Journal(this.paths.data('journal.jsonl'));
     this.io = options.io ?? new FileProjectIO(this.paths.projectFile);
     this.writer = new ProjectWriter(this.io, {
       validate: (text) => parseProjectText(text, this.paths.projectFile),
@@ -107,7 +136,7 @@ export class RenderEngine {
       log: (level, tag, message) => this.log(level, tag, message),
       metrics: this.metrics,
     });
-    this.runner = new JobRunner({
+    const deps: JobRunnerDeps = {
       config: this.config,
       paths: this.paths,
       providers: options.providers,
@@ -131,7 +160,10 @@ export class RenderEngine {
           }),
         log: (level, tag, message) => this.log(level, tag, message),
       },
-    });
+      claims: options.team?.claims,
+    };
+    this.runner = new JobRunner(deps);
+    this.farm = options.team?.farm?.(deps, this.runner);
     this.recorder = new ResultRecorder(
       this.writer,
       (level, tag, message) => this.log(level, tag, message),
@@ -240,6 +272,12 @@ export class RenderEngine {
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
+    if (options.farm && !this.farm)
+      throw new DailiesError(
+        'validation',
+        'No render farm is set up (dailies.team.redisUrl / DAILIES_REDIS_URL)',
+      );
+    const runner = options.farm ? this.farm! : this.runner;
     const batchId = randomBytes(6).toString('hex');
     const controller = new AbortController();
     // Every waiting job listens on the batch signal; hundreds of listeners are expected, not a leak.
@@ -247,20 +285,29 @@ export class RenderEngine {
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
-    this.batches.set(batchId, controller);
     const started = Date.now();
     const summary = emptySummary(batchId);
+    this.batches.set(batchId, controller);
     try {
       // Planned in a helper: an async function keeps even dead locals alive across an await, and the
       // full plan of every shot must not live as long as the batch.
       const work = await this.startBatch(batchId, started, options, summary);
-      const uploads = await this.runPrewarm(batchId, work, controller.signal);
+      // The farm's workers upload the refs they need; this machine may have no key at all.
+      const uploads = await this.runPrewarm(batchId, options.farm ? [] : work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await runWindowed(
         work.splice(0), // handed over: each shot's plan is dropped once it is done
         (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
-        (group) => this.shotWindow(group),
-        (s) => renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
+        (group) => (options.farm ? FARM_WINDOW : this.shotWindow(group)),
+        (s) =>
+          renderShot(
+            runner === this.runner ? this.shotDeps : { ...this.shotDeps, runner },
+            batchId,
+            s,
+            controller.signal,
+            options.force ?? false,
+            summary,
+          ),
       );
       await this.recorder.flushNow();
       await this.recorder.reconcile(this.batches.size <= 1);
