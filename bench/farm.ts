@@ -107,7 +107,7 @@ async function wallTimes(rows: BenchRow[]): Promise<void> {
   const ideal = Math.ceil(SHOTS / ACCOUNT_LIMIT) * JOB_MS;
   const counts = (process.env.DAILIES_BENCH_FARM_WORKERS ?? '1,2,4').split(',').map(Number);
   for (const workers of counts) {
-    const fal = await startFalFake({ ...fakeOptions(), apiKey: FAL_KEY });
+    const fal = await startFalFake({ ...fakeOptions(), apiKey: FAL_KEY, ownOriginMedia: true });
     const p = await createProject(project(SHOTS, 'fal-ai/flux/schnell'));
     try {
       await withFarm({ fal }, workers, async ({ team }) => {
@@ -147,7 +147,7 @@ async function wallTimes(rows: BenchRow[]): Promise<void> {
 }
 
 async function overlapping(rows: BenchRow[]): Promise<void> {
-  const fal = await startFalFake({ ...fakeOptions(), apiKey: FAL_KEY });
+  const fal = await startFalFake({ ...fakeOptions(), apiKey: FAL_KEY, ownOriginMedia: true });
   const third = Math.floor(SHOTS / 3);
   // Two machines' copies of one production; each artist asks for two thirds, overlapping in the middle.
   const pa = await createProject(project(SHOTS, 'fal-ai/flux/schnell'));

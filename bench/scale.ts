@@ -122,7 +122,13 @@ export async function runScalePoints(options: ScaleOptions = {}): Promise<ScaleP
   }
   const points: ScalePoint[] = [];
   for (const n of options.sizes ?? sizesFromEnv()) {
-    const fal = await startFalFake({ apiKey: FAL_KEY, stepMs: 0, steps: 1, queueMs: 0, ownOriginMedia: true });
+    const fal = await startFalFake({
+      apiKey: FAL_KEY,
+      stepMs: 0,
+      steps: 1,
+      queueMs: 0,
+      ownOriginMedia: true,
+    });
     const dir = tempDir('dailies-scale-');
     try {
       const file = await makeProduction(dir, n);

@@ -12,8 +12,8 @@ import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
 import { renderCommand } from './commands/render';
 import { validateCommand } from './commands/validate';
-import { cliSpendGate } from './confirm';
 import { workerCommand } from './commands/worker';
+import { cliSpendGate } from './confirm';
 import { type CliContext, createContext } from './context';
 
 declare const DAILIES_VERSION: string | undefined;

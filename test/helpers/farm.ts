@@ -16,6 +16,7 @@ import type { FalFake } from '../fakes/falFake';
 import type { ReplicateFake } from '../fakes/replicateFake';
 import { BUILT_CLI } from './builtCli';
 import { FAL_KEY, REPLICATE_TOKEN } from './cloud';
+import { testInternet } from './internet';
 import { waitFor } from './waitFor';
 
 export interface Fakes {
@@ -136,7 +137,12 @@ export async function artist(
     options.layer,
   );
   const { cloudProviders } = await import('../../src/core/providers/cloud');
-  const { providers, unavailable } = createProviders(config, options.keys ?? {}, cloudProviders);
+  // With keys (a local fallback), fal's media hosts answer from the fake, as for every in-process engine.
+  const internet = testInternet(fakes.fal);
+  const { providers, unavailable } = createProviders(config, options.keys ?? {}, cloudProviders, {
+    fal: internet,
+    replicate: internet,
+  });
   const events: RenderEvent[] = [];
   const artistTeam = await openArtistTeam(team, {
     projectRoot: path.dirname(projectFile),

@@ -35,7 +35,7 @@ describe('team backend faults', { skip: redisSkip() }, () => {
   before(async () => {
     buildCli();
     redis = await startRedis();
-    fal = await startFalFake({ ...FAST, apiKey: FAL_KEY });
+    fal = await startFalFake({ ...FAST, apiKey: FAL_KEY, ownOriginMedia: true });
     replicate = await startReplicateFake({ ...FAST, apiKey: REPLICATE_TOKEN, maxPreferWaitMs: 10 });
   });
   after(async () => {

@@ -140,7 +140,13 @@ describe('kill -9 of farm workers mid-batch', { skip: redisSkip() }, () => {
   describe('fal.ai', () => {
     let fake: FalFake;
     before(async () => {
-      fake = await startFalFake({ apiKey: FAL_KEY, stepMs: 100, steps: 8, queueMs: 30 });
+      fake = await startFalFake({
+        apiKey: FAL_KEY,
+        stepMs: 100,
+        steps: 8,
+        queueMs: 30,
+        ownOriginMedia: true,
+      });
     });
     after(() => fake.close());
 

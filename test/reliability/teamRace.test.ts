@@ -34,7 +34,7 @@ describe('two artists and the farm racing on the same shots', { skip: redisSkip(
   before(async () => {
     buildCli();
     redis = await startRedis();
-    fal = await startFalFake(FAST);
+    fal = await startFalFake({ ...FAST, ownOriginMedia: true });
   });
   after(async () => {
     await fal.close();

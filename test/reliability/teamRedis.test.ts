@@ -32,7 +32,7 @@ describe('the team Redis lost, restarted or unreachable', { skip: redisSkip() },
   before(async () => {
     buildCli();
     redis = await startRedis();
-    fal = await startFalFake(FAST);
+    fal = await startFalFake({ ...FAST, ownOriginMedia: true });
   });
   after(async () => {
     await fal.close();

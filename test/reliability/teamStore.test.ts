@@ -54,7 +54,7 @@ describe('the shared store full or read-only', { skip: redisSkip() || tmpfsUnava
   before(async () => {
     buildCli();
     redis = await startRedis();
-    fal = await startFalFake({ stepMs: 40, steps: 10, queueMs: 10, apiKey: FAL_KEY });
+    fal = await startFalFake({ stepMs: 40, steps: 10, queueMs: 10, apiKey: FAL_KEY, ownOriginMedia: true });
   });
   after(async () => {
     await fal.close();

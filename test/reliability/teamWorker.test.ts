@@ -33,7 +33,7 @@ describe('operating the farm', { skip: redisSkip() }, () => {
   before(async () => {
     buildCli();
     redis = await startRedis();
-    fal = await startFalFake(SLOW);
+    fal = await startFalFake({ ...SLOW, ownOriginMedia: true });
   });
   after(async () => {
     await fal.close();

@@ -73,7 +73,11 @@ export class TeamResults implements ResultStore {
     await this.local.put(value);
     for (const [digest, ext] of objectsOf(value)) {
       const data = await this.localStore.read(digest, ext);
-      if (!data) throw new DailiesError('bad-output', `${digest.slice(0, 12)}.${ext} is missing from this project's store`);
+      if (!data)
+        throw new DailiesError(
+          'bad-output',
+          `${digest.slice(0, 12)}.${ext} is missing from this project's store`,
+        );
       await this.team.shared.put(digest, ext, data);
     }
     await this.team.put(value);

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { DailiesConfig } from '../config';
 import { prescale } from '../media/prescale';
 import type { MetricsStore } from '../metrics/metricsStore';
+import { hostOfUrl, isProviderFileUrl } from '../providers/routes';
 import type { Provider, RefInput } from '../providers/types';
 import type { BatchUploader, PrewarmStats } from '../render/engine';
 import type { PlannedJob, PlannedShot } from '../render/plan';
@@ -144,7 +145,7 @@ export class SharedUploads implements BatchUploader {
     const token = `${process.pid}:${Math.random().toString(36).slice(2)}`;
     for (;;) {
       const started = Date.now();
-      const known = await this.entry(id);
+      const known = await this.entry(id, provider);
       if (known && !this.isExpired(known.entry, provider)) {
         if (this.trusted.has(id)) return this.found(provider, known.entry.url, 'cached', started);
         if (await this.stillServed(provider, known.entry.url, signal)) {
@@ -159,7 +160,7 @@ export class SharedUploads implements BatchUploader {
         continue;
       }
       try {
-        const again = await this.entry(id);
+        const again = await this.entry(id, provider);
         if (again && !this.isExpired(again.entry, provider) && again.text !== known?.text) continue;
         const url = await this.upload(provider, ref, id, signal);
         return { url, how: 'new' as const };
@@ -174,10 +175,24 @@ export class SharedUploads implements BatchUploader {
     return { url, how };
   }
 
-  private async entry(id: string): Promise<{ text: string; entry: UploadEntry } | undefined> {
+  /**
+   * The team's entry for a ref, when its URL is on the provider's own file hosts (or its base URL). The
+   * index is a shared place: an entry elsewhere is never probed (a Replicate probe carries the token) nor
+   * sent to a model; it is ignored, and the ref uploaded again over it.
+   */
+  private async entry(
+    id: string,
+    provider: Provider,
+  ): Promise<{ text: string; entry: UploadEntry } | undefined> {
     const text = await this.redis.hget(keys.uploads, id);
     const entry = text === null ? undefined : parseEntry(text);
-    return entry && text !== null ? { text, entry } : undefined;
+    if (!entry || text === null) return undefined;
+    const base = this.config.baseUrls[provider.id as 'fal' | 'replicate'];
+    if (!isProviderFileUrl(provider.id, entry.url, base)) {
+      this.log('warn', 'CACHE', `ignored a team upload entry on a foreign host: ${hostOfUrl(entry.url)}`);
+      return undefined;
+    }
+    return { text, entry };
   }
 
   private async stillServed(provider: Provider, url: string, signal: AbortSignal): Promise<boolean> {
@@ -214,7 +229,8 @@ export class SharedUploads implements BatchUploader {
     const entry: UploadEntry = {
       url: result.url,
       uploadedAt,
-      expiresAt: result.expiresAt ?? uploadedAt + ttl,
+      // The provider's stated expiry, or the user's TTL (dailies.uploadTtlHours.*) if that is sooner.
+      expiresAt: Math.min(result.expiresAt ?? Number.POSITIVE_INFINITY, uploadedAt + ttl),
     };
     await this.redis.hset(keys.uploads, id, JSON.stringify(entry));
     this.trusted.add(id);
@@ -234,8 +250,8 @@ export class SharedUploads implements BatchUploader {
 function parseEntry(text: string): UploadEntry | undefined {
   try {
     const v = JSON.parse(text) as Partial<UploadEntry>;
-    // Only https URLs: an entry is read from a shared place, and is sent on to the provider.
-    if (typeof v.url === 'string' && /^https:\/\//.test(v.url) && typeof v.expiresAt === 'number')
+    // Whose host the URL is on is checked where the provider is known (SharedUploads.entry).
+    if (typeof v.url === 'string' && typeof v.expiresAt === 'number')
       return { url: v.url, uploadedAt: v.uploadedAt ?? 0, expiresAt: v.expiresAt };
   } catch {
     // not ours
