@@ -47,6 +47,8 @@ const SMOKE_ENV: Record<string, string> = {
   DAILIES_BENCH_THUMBS: '6',
   DAILIES_BENCH_SCHEDULE_SHOTS: '8',
   DAILIES_BENCH_ACTIVATION_RUNS: '1',
+  DAILIES_BENCH_FARM_SHOTS: '16',
+  DAILIES_BENCH_FARM_JOB_MS: '200',
 };
 /** Benches that need a browser, a VS Code or a package build: not part of a smoke run. */
 const HEAVY = new Set(['storyboard', 'extension', 'activation', 'open-vscode']);

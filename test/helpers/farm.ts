@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type ConfigLayer, resolveConfig } from '../../src/core/config';
 import { createProviders } from '../../src/core/providers/factory';
-import { RenderEngine } from '../../src/core/render/engine';
+import { type EngineOptions, RenderEngine } from '../../src/core/render/engine';
 import { type ArtistTeam, openArtistTeam } from '../../src/core/team/artist';
 import type { TeamSettings } from '../../src/core/team/settings';
 import type { RenderEvent } from '../../src/shared/events';
@@ -50,7 +50,8 @@ export function workerEnv(
     FAL_KEY: keys.fal ? FAL_KEY : '',
     FAL_KEY_ID: '',
     REPLICATE_API_TOKEN: keys.replicate ? REPLICATE_TOKEN : '',
-    DAILIES_FAL_URL: fakes.fal?.origin ?? '',
+    // A fal base URL without a key is a keyless server proxy: a worker without a fal key gets neither.
+    DAILIES_FAL_URL: keys.fal ? (fakes.fal?.origin ?? '') : '',
     DAILIES_REPLICATE_URL: fakes.replicate?.origin ?? '',
     DAILIES_POLL_MS: '15',
     DAILIES_RATE_FAL: '1000',
@@ -124,11 +125,16 @@ export async function artist(
     fallback?: 'none' | 'local';
     lostAfterMs?: number;
     noWorkerWaitMs?: number;
+    confirmSpend?: EngineOptions['confirmSpend'];
   } = {},
 ): Promise<Artist> {
   const config = resolveConfig(
     {
-      baseUrls: { fal: fakes.fal?.origin, replicate: fakes.replicate?.origin },
+      // A fal base URL without a key would make a keyless server proxy: an artist without a key has no fal.
+      baseUrls: {
+        fal: options.keys?.fal ? fakes.fal?.origin : undefined,
+        replicate: fakes.replicate?.origin,
+      },
       pollMs: 15,
       retry: { attempts: 4, baseMs: 30, maxMs: 3000 },
       timeouts: { requestMs: 3000, generationMs: 60_000 },
@@ -158,6 +164,7 @@ export async function artist(
     unavailable,
     team: artistTeam.engine,
     uploader: artistTeam.uploader(config),
+    confirmSpend: options.confirmSpend,
     flushDelayMs: 20,
   });
   engine.onEvent((e) => events.push(e));

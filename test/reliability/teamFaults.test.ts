@@ -111,7 +111,8 @@ describe('team backend faults', { skip: redisSkip() }, () => {
 
   it('a worker without any key refuses to start, with the reason', async () => {
     const w = spawnWorker('nokey', workerEnv(team(), { fal }, { fal: false, replicate: false }));
-    const { code } = await w.exit;
+    const deadline = setTimeout(() => void w.kill('SIGKILL'), 60_000);
+    const { code } = await w.exit.finally(() => clearTimeout(deadline));
     assert.equal(code, 1);
     assert.match(w.output(), /no provider key \(set FAL_KEY and\/or REPLICATE_API_TOKEN\)/);
   });

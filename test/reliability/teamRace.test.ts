@@ -122,6 +122,35 @@ describe('two artists and the farm racing on the same shots', { skip: redisSkip(
     assert.equal(await recorded(pb), SHOTS);
   });
 
+  it('a farm batch from a machine without any key still asks to confirm the spend; "no" queues nothing', async () => {
+    await freshTeam();
+    workers.push(await startWorker('w0', workerEnv(team, { fal })));
+    const [pa] = await twoCopies(3);
+    let answer = false;
+    const submitsWhenAsked: number[] = [];
+    const a = await artist(
+      pa.file,
+      team,
+      { fal },
+      {
+        confirmSpend: async () => {
+          submitsWhenAsked.push(fal.count('submit'));
+          return answer;
+        },
+      },
+    );
+    // The workers hold the keys and pay: this machine having none must not skip the question.
+    await assert.rejects(a.engine.render({ farm: true }), (e: { code?: string }) => e.code === 'declined');
+    assert.deepEqual(submitsWhenAsked, [0]);
+    assert.equal(fal.count('submit'), 0, 'declined: nothing reached the farm or the provider');
+    answer = true;
+    const s = await a.engine.render({ farm: true });
+    await a.dispose();
+    assert.equal(submitsWhenAsked.length, 2);
+    assert.equal(s.shots.failed, 0, JSON.stringify(s.errors));
+    assert.equal(fal.count('submit'), 3);
+  });
+
   it('without the team backend, two machines pay for the same shots twice (what the team fixes)', async () => {
     const [pa, pb] = await twoCopies(4);
     const a = cloudEngine(pa.file, { fal });

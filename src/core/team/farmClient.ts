@@ -161,7 +161,17 @@ export class FarmClient {
   }
 
   /** This artist no longer wants the job: it stops only if nobody else is waiting for it. */
-  async cancel(jobId: string, provider: ProviderId, cls: ModelClass): Promise<void> {
+  /** Cancels on their way to Redis: `close` lets them land (a batch canceled just before it closes). */
+  private readonly cancels = new Set<Promise<unknown>>();
+
+  cancel(jobId: string, provider: ProviderId, cls: ModelClass): Promise<void> {
+    const sending = this.sendCancel(jobId, provider, cls);
+    const tracked = sending.catch(() => undefined).finally(() => this.cancels.delete(tracked));
+    this.cancels.add(tracked);
+    return sending;
+  }
+
+  private async sendCancel(jobId: string, provider: ProviderId, cls: ModelClass): Promise<void> {
     const { queue } = await this.open(queueName(provider, cls));
     await this.team.redis.srem(keys.waiters(jobId), this.requester);
     if ((await this.team.redis.scard(keys.waiters(jobId))) > 0) return;
@@ -185,6 +195,15 @@ export class FarmClient {
   }
 
   async close(): Promise<void> {
+    // A cancel still in flight must reach the farm, or its workers render (and pay for) what nobody wants.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.cancels]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
     this.closed = true;
     clearInterval(this.watch);
     for (const set of this.waiters.values())

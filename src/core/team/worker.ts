@@ -60,6 +60,8 @@ interface Active {
   handingBack: boolean;
   handBack: (why: string) => void;
   lastProgressAt: number;
+  /** The last state relayed to the artists. */
+  lastState?: string;
 }
 
 const REGISTRY_BEAT_MS = 5_000;
@@ -304,9 +306,15 @@ export class FarmWorker {
     const a = this.byPlanned.get(job);
     if (!a || state === 'done' || state === 'cached' || state === 'failed' || state === 'canceled') return;
     const now = Date.now();
-    const stepOnly = state === 'running' && extra.step !== undefined && now - a.lastProgressAt < 200;
+    // Step updates of a running job are thinned out; the change to "running" itself always goes.
+    const stepOnly =
+      state === 'running' &&
+      a.lastState === 'running' &&
+      extra.step !== undefined &&
+      now - a.lastProgressAt < 200;
     if (stepOnly) return;
     a.lastProgressAt = now;
+    a.lastState = state;
     const { step, steps, queuePosition, attempt, retryInMs, message } = extra;
     const progress: FarmProgress = {
       state: state as FarmProgress['state'],

@@ -234,6 +234,8 @@ export class Production implements vscode.Disposable {
    */
   missingKeys(shotIds?: string[], force = false): ('fal' | 'replicate')[] {
     if (!vscode.workspace.isTrusted) return [];
+    // Renders on the team's farm use the workers' keys: this machine needs none.
+    if (this.team && readSettings(this.uri).team.farm) return [];
     const wanted = shotIds ? new Set(shotIds) : undefined;
     const needed = new Set(
       this.state
