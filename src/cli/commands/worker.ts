@@ -2,7 +2,7 @@
 // (FAL_KEY, REPLICATE_API_TOKEN) and never leave it; it takes only the jobs of the providers it has a key
 // for. SIGTERM / Ctrl-C: stop taking jobs and let the running ones finish (up to --drain-timeout), then
 // hand the rest back to the farm; a second signal hands them back at once. Exit code 0 after a clean stop.
-import { envLayer, resolveConfig } from '../../core/config';
+import { configFor, envLayer } from '../../core/config';
 import { keysFromEnv } from '../../core/providers/factory';
 import { teamFromEnv } from '../../core/team/settings';
 import { DailiesError } from '../../core/util/errors';
@@ -17,7 +17,8 @@ export async function workerCommand(args: CliArgs, io: CliIO): Promise<number> {
       'A worker needs the team backend: set DAILIES_REDIS_URL and DAILIES_STORE',
     );
   const { FarmWorker } = require('../../core/team/worker') as typeof import('../../core/team/worker');
-  const config = resolveConfig(args.config, envLayer(io.env));
+  // One config order, as for every command (no project: a worker serves them all).
+  const config = configFor({ host: args.config, hostKind: 'cli', env: envLayer(io.env) });
   const ms = (name: string) => {
     const n = Number(io.env[name]);
     return Number.isFinite(n) && n > 0 ? n : undefined;

@@ -19,17 +19,17 @@ import type { Provider, ProviderId } from '../providers/types';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
-import type { ClaimStore } from './claims';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
-import { JobRunner, type JobRunnerDeps, type VariationOutcome } from './jobRunner';
+import { JobRunner, type JobRunnerDeps } from './jobRunner';
 import { type JobJournal, Journal } from './journal';
-import { type PlannedJob, type PlannedShot, planBatch } from './plan';
+import { type PlannedShot, planBatch } from './plan';
 import { confirmSpend, refuseConflicts, type SpendRequest } from './preflight';
 import { type BatchUploader, type PrewarmStats, runPrewarm } from './prewarm';
 import { ResultRecorder } from './recorder';
 import { Scheduler } from './scheduler';
 import { ShotControllers } from './shotControllers';
 import { needsRender, renderShot, type ShotRunDeps } from './shotOutcome';
+import { type EngineTeam, FARM_WINDOW, type VariationRunner } from './teamSeam';
 import { runWindowed } from './window';
 import { assertWritable } from './writable';
 
@@ -43,30 +43,7 @@ export interface RenderOptions {
   farm?: boolean;
 }
 
-/** Runs one variation of a batch: the JobRunner here, or a farm client (src/core/team). */
-export interface VariationRunner {
-  run(job: PlannedJob, signal: AbortSignal, force: boolean): Promise<VariationOutcome>;
-}
-
-/**
- * A studio's team backend (src/core/team): claims, journal and result index shared through Redis, and
- * a render farm that takes whole batches. Without it the engine works on this machine alone.
- */
-export interface EngineTeam {
-  claims: ClaimStore;
-  journal: JobJournal;
-  /** The shared result index layered over this project's own cache and store. */
-  results(local: ResultCache, store: ContentStore): ResultStore;
-  farm?(deps: JobRunnerDeps, local: JobRunner): VariationRunner;
-}
-
-export type { BatchUploader, PrewarmStats, SpendRequest };
-
-/**
- * Shots of one group a farm batch keeps queued at once: the farm's limits are the account's, enforced by
- * its workers across all of them, not this machine's class limits (which would starve a big farm).
- */
-const FARM_WINDOW = 512;
+export type { BatchUploader, EngineTeam, PrewarmStats, SpendRequest, VariationRunner };
 
 export interface EngineOptions {
   projectFile: string;
