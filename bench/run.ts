@@ -12,6 +12,7 @@ import { runDownloadsBench } from './downloads';
 import { runEngineOverheadBench } from './engineOverhead';
 import { runExportsBench } from './exports';
 import { runExtensionBench } from './extension';
+import { runFarmBench } from './farm';
 import { describeRun, loadAverage, machineInfo, type RunInfo } from './lib/machine';
 import { type BenchRow, table } from './lib/report';
 import { runOpenProjectBench } from './openProject';
@@ -42,6 +43,7 @@ export const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   activation: runActivationBench,
   'open-vscode': runOpenVscodeBench,
   review: runReviewBench,
+  farm: runFarmBench,
 };
 
 /** Tiny sizes for a smoke run (each bench reads its own variable; explicit settings win). */
@@ -52,6 +54,8 @@ const SMOKE_ENV: Record<string, string> = {
   DAILIES_BENCH_SCHEDULE_SHOTS: '8',
   DAILIES_BENCH_ACTIVATION_RUNS: '1',
   DAILIES_BENCH_EXPORTS_SHOTS: '60',
+  DAILIES_BENCH_FARM_SHOTS: '16',
+  DAILIES_BENCH_FARM_JOB_MS: '200',
 };
 /** Benches that need a browser, a VS Code or a package build: not part of a smoke run. */
 const HEAVY = new Set(['storyboard', 'extension', 'activation', 'open-vscode', 'review']);

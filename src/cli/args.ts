@@ -14,9 +14,13 @@ export const COMMANDS = [
   'review',
   'versions',
   'restore',
+  'worker',
+  'farm',
 ] as const;
 /** Commands that take positional arguments after <project.json>. */
 const WITH_OPERANDS: readonly CommandName[] = ['take', 'review', 'versions', 'restore'];
+/** Commands about the team's farm rather than one project. */
+const NO_PROJECT: readonly string[] = ['worker', 'farm'];
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -33,6 +37,15 @@ export interface CliArgs {
   /** Refuse a batch whose cloud estimate is over this (or has unpriced models). */
   maxCostUsd?: number;
   config: ConfigLayer;
+  /** render: send the batch to the team's render farm. */
+  farm: boolean;
+  /** When the farm (or the team Redis) cannot be reached: fail (default) or render on this machine. */
+  farmFallback: 'none' | 'local';
+  /** farm: what to show (`status`). */
+  farmAction?: 'status';
+  /** worker: its name in `farm status`, and how long a stop waits for running jobs before handing them back. */
+  workerName?: string;
+  drainMs?: number;
   /** `animatic`, and `render --animatic`: what to cut (values checked by the animatic itself). */
   cut: AnimaticFlags;
   /** Positional arguments after <project.json> (review commands: shots, a take, a version). */
@@ -74,6 +87,11 @@ Commands:
   restore    <shot> <version>     Bring a version back: its images from the content store and the
                                   prompt and params it was made with (no render, no upload)
 
+Team (a studio on one Redis and one shared store; see "Team" in the README):
+  dailies render <project.json> --farm   Send the batch to the render farm and follow it here
+  dailies worker                          Render farm jobs on this machine (keys from its environment)
+  dailies farm status                     Queues, workers, claims and throughput of the farm
+
 Options:
   --shots a,b,c          Only these shots
   --force                Re-render even fresh shots (bypasses the result cache)
@@ -93,6 +111,11 @@ Options:
   --ken-burns            (animatic) slow push-in on every still
   --status <status>      (review) pending | approved | changes-requested
   --note <text>          (review) a note, saved with your git user.name and the time
+  --farm                 (render) render on the team's farm (DAILIES_REDIS_URL, DAILIES_STORE)
+  --farm-fallback local  (render) when the farm cannot be reached, render here instead of failing
+  --name <id>            (worker) this worker's name in \`farm status\`
+  --drain-timeout <s>    (worker) on SIGTERM, how long running jobs may finish before they are
+                         handed back to the farm (default 300)
   --verbose, --quiet     More or less output on stderr
   -h, --help, --version
 
@@ -102,6 +125,7 @@ Environment:
                                      base URL of a gateway, proxy or test fake
   DAILIES_LIMIT_LIGHT|HEAVY|VIDEO, DAILIES_PROVIDER, DAILIES_DRAFT_LATENCY_MS
   DAILIES_FFMPEG                     ffmpeg binary for the animatic (default: the bundled one)
+  DAILIES_REDIS_URL, DAILIES_STORE   the team backend: redis://host:6379 and a shared folder or s3://bucket
 
 Exit codes: 0 success, 1 some shots failed, 2 bad usage or invalid project, 130 interrupted.`;
 
@@ -115,12 +139,25 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (values.version) return 'version';
-  const [command, projectFile, ...rest] = positionals;
+  const [command, second, ...rest] = positionals;
   if (!command) throw new UsageError('missing command');
   if (!COMMANDS.includes(command as CommandName)) throw new UsageError(`unknown command "${command}"`);
-  if (!projectFile) throw new UsageError(`missing <project.json> for "${command}"`);
+  const team = NO_PROJECT.includes(command);
+  if (command === 'farm' && second !== 'status') throw new UsageError('expected "dailies farm status"');
+  if (command === 'worker' && second !== undefined) throw new UsageError(`unexpected argument "${second}"`);
+  const projectFile = team ? '' : second;
+  if (!team && !projectFile) throw new UsageError(`missing <project.json> for "${command}"`);
   if (rest.length && !WITH_OPERANDS.includes(command as CommandName))
     throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const fallback = values['farm-fallback'] ?? 'none';
+  if (fallback !== 'none' && fallback !== 'local')
+    throw new UsageError(`--farm-fallback takes "local" or "none" (got "${fallback}")`);
+  let drainMs: number | undefined;
+  if (values['drain-timeout'] !== undefined) {
+    const s = Number(values['drain-timeout']);
+    if (!Number.isFinite(s) || s < 0) throw new UsageError('--drain-timeout takes a number of seconds');
+    drainMs = s * 1000;
+  }
   const config: ConfigLayer = {};
   if (values.provider !== undefined) {
     if (!['draft', 'fal', 'replicate'].includes(values.provider))
@@ -146,7 +183,7 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     .filter(Boolean);
   return {
     command: command as CommandName,
-    projectFile,
+    projectFile: projectFile ?? '',
     json: values.json ?? false,
     force: values.force ?? false,
     shots: shots?.length ? shots : undefined,
@@ -167,6 +204,11 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     operands: rest,
     ...(values.status !== undefined ? { status: values.status } : {}),
     ...(values.note !== undefined ? { note: values.note } : {}),
+    farm: values.farm ?? false,
+    farmFallback: fallback,
+    farmAction: command === 'farm' ? 'status' : undefined,
+    workerName: values.name,
+    drainMs,
   };
 }
 
@@ -193,6 +235,10 @@ function parse(argv: string[]) {
       'max-cost': { type: 'string' },
       status: { type: 'string' },
       note: { type: 'string' },
+      farm: { type: 'boolean' },
+      'farm-fallback': { type: 'string' },
+      name: { type: 'string' },
+      'drain-timeout': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },

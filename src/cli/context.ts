@@ -10,13 +10,20 @@ import { createProviders, keysFromEnv } from '../core/providers/factory';
 import { ModelRegistry } from '../core/providers/registry';
 import { RenderEngine, type SpendRequest } from '../core/render/engine';
 import { Scheduler } from '../core/render/scheduler';
+import { teamFromEnv } from '../core/team/settings';
+import { DailiesError } from '../core/util/errors';
 import type { CliArgs } from './args';
+import { openCliTeam } from './team';
 
 export interface CliContext {
   doc: ProjectDocument;
   config: DailiesConfig;
   engine: RenderEngine;
   uploads: UploadCache;
+  /** The team backend, when DAILIES_REDIS_URL / DAILIES_STORE are set (closed after the command). */
+  team?: { close(): Promise<void> };
+  /** Things the user should know before the command's output (e.g. a fallback to this machine alone). */
+  notices: string[];
 }
 
 export async function createContext(
@@ -34,6 +41,16 @@ export async function createContext(
     replicate: { rate: scheduler.rate('replicate') },
   });
   const uploads = new UploadCache(doc.paths, config);
+  const notices: string[] = [];
+  // Only the commands that render or price renders use the team; a farm that is down must not stop `metrics`.
+  const wantsTeam = args.command === 'render' || args.command === 'prewarm' || args.command === 'estimate';
+  const settings = wantsTeam ? teamFromEnv(env) : undefined;
+  if (args.farm && !settings)
+    throw new DailiesError(
+      'validation',
+      '--farm needs the team backend: set DAILIES_REDIS_URL and DAILIES_STORE',
+    );
+  const team = settings ? await openCliTeam(settings, doc.paths.root, args, notices) : undefined;
   const engine = new RenderEngine({
     projectFile: doc.file,
     config,
@@ -44,9 +61,10 @@ export async function createContext(
     unavailable,
     registry,
     scheduler,
-    uploader: uploads,
+    uploader: team?.uploader(config) ?? uploads,
     uploadPeek: uploads.peeker(providers),
+    team: team?.engine,
   });
   await uploads.importLegacy(doc.project.fal_upload_cache);
-  return { doc, config, engine, uploads };
+  return { doc, config, engine, uploads, team, notices };
 }

@@ -7,6 +7,7 @@ import { type CliArgs, parseCli, USAGE, UsageError } from './args';
 import { animaticCommand } from './commands/animatic';
 import { estimateCommand } from './commands/estimate';
 import { exportCommand } from './commands/export';
+import { farmCommand } from './commands/farm';
 import { importCutCommand } from './commands/importCut';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
@@ -15,6 +16,7 @@ import { renderCommand } from './commands/render';
 import { reviewCommand } from './commands/review';
 import { validateCommand } from './commands/validate';
 import { versionsCommand } from './commands/versions';
+import { workerCommand } from './commands/worker';
 import { cliSpendGate } from './confirm';
 import { type CliContext, createContext } from './context';
 
@@ -54,6 +56,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (args.command === 'validate') return validateCommand(args, io);
   if (args.command === 'animatic') return animaticCommand(args, io);
+  if (args.command === 'worker')
+    return workerCommand(args, io).catch((err: unknown) => reportError(err, args, io));
+  if (args.command === 'farm')
+    return farmCommand(args, io).catch((err: unknown) => reportError(err, args, io));
   let ctx: CliContext | undefined;
   try {
     // Review needs no engine and no keys: it only reads and writes project.json and .dailies/.
@@ -78,6 +84,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return reportError(err, args, io);
   } finally {
     await ctx?.engine.dispose();
+    await ctx?.team?.close();
   }
 }
 

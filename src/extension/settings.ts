@@ -18,6 +18,8 @@ export interface ExtensionSettings {
   renderOnSave: boolean;
   /** Cloud batches estimated below this start without asking; 0 asks every time. */
   confirmSpendAboveUsd: number;
+  /** The team backend (machine-scoped settings; the environment's DAILIES_REDIS_URL / DAILIES_STORE win). */
+  team: { redisUrl?: string; store?: string; farm: boolean; farmFallback: 'none' | 'local' };
 }
 
 const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
@@ -49,6 +51,12 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
   const url = (key: string): string | undefined => {
     const v = c.inspect<string>(key)?.globalValue;
     return typeof v === 'string' && /^https?:\/\/\S+$/i.test(v.trim()) ? v.trim() : undefined;
+  };
+  // The team backend: user (or remote machine) settings only, like base URLs — a workspace file must not
+  // send this project's refs and renders to a Redis or store it names, nor choose where renders run.
+  const machine = (key: string): string | undefined => {
+    const v = c.inspect<string>(key)?.globalValue;
+    return typeof v === 'string' && v.trim() ? v.trim() : undefined;
   };
   const hours = (key: string) => {
     const h = num(key, 1);
@@ -86,6 +94,12 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
     logLevel: typeof level === 'string' && LEVELS.includes(level as Level) ? (level as Level) : 'info',
     renderOnSave: bool('renderOnSave') ?? false,
     confirmSpendAboveUsd: threshold(c.inspect<number>('confirmSpendAboveUsd')),
+    team: {
+      redisUrl: process.env.DAILIES_REDIS_URL || machine('team.redisUrl'),
+      store: process.env.DAILIES_STORE || machine('team.store'),
+      farm: c.inspect<boolean>('team.farm')?.globalValue === true,
+      farmFallback: machine('team.farmFallback') === 'local' ? 'local' : 'none',
+    },
   };
 }
 

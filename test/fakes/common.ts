@@ -118,6 +118,13 @@ export interface FakeOptions {
   truncateVideos: boolean;
   /** Output URLs answer 404 once older than this (Replicate deletes API outputs after an hour). */
   expireOutputsAfterMs?: number;
+  /**
+   * The account's limit on jobs in flight (queued or running). A submit beyond it is answered 429 with
+   * the provider's throttle body. Replicate answers 429 on over-use; fal's queue documents holding such
+   * requests instead, so for fal this is a stricter, test-only account that makes over-subscription by a
+   * render farm visible as a refusal rather than a silent wait.
+   */
+  concurrencyLimit?: number;
 }
 
 export const DEFAULT_FAKE_OPTIONS: FakeOptions = {
@@ -408,6 +415,8 @@ export abstract class FakeServer<O extends FakeOptions> {
   readonly fired: FiredFault[] = [];
   /** What each streaming fault sent; see StreamRecord. */
   readonly streams: StreamRecord[] = [];
+  /** Jobs in flight at once (peak) and submits refused by the account's concurrency limit. */
+  readonly concurrency = { peak: 0, refused: 0 };
   origin = '';
   private readonly inflight = new Map<string, number>();
   private readonly peaks = new Map<string, number>();
@@ -482,6 +491,8 @@ export abstract class FakeServer<O extends FakeOptions> {
   }
 
   reset(): void {
+    this.concurrency.peak = 0;
+    this.concurrency.refused = 0;
     this.requests.length = 0;
     this.fired.length = 0;
     this.streams.length = 0;
@@ -552,6 +563,17 @@ export abstract class FakeServer<O extends FakeOptions> {
       };
       this.timers.add(entry);
     });
+  }
+
+  /** A submit's admission under `concurrencyLimit`: a 429 reply when the account is full, else undefined. */
+  protected admitJob(inFlight: number): Reply | undefined {
+    const limit = this.opts.concurrencyLimit;
+    if (limit !== undefined && inFlight >= limit) {
+      this.concurrency.refused += 1;
+      return this.throttled(1);
+    }
+    this.concurrency.peak = Math.max(this.concurrency.peak, inFlight + 1);
+    return undefined;
   }
 
   protected isExpired(file: UploadedFile): boolean {
@@ -768,6 +790,8 @@ export abstract class FakeServer<O extends FakeOptions> {
         return jsonReply(200, this.requests);
       case 'GET options':
         return jsonReply(200, this.opts);
+      case 'GET concurrency':
+        return jsonReply(200, this.concurrency);
       case 'POST reset':
         this.reset();
         return emptyReply(204);

@@ -278,6 +278,8 @@ export class FalFake extends FakeServer<FalFakeOptions> {
   }
 
   private submit(ctx: RequestContext, appId: string, endpointId: string): Reply {
+    const overLimit = this.admitJob(this.inFlight());
+    if (overLimit) return overLimit;
     const id = randomUUID();
     const opts = this.options;
     const input = ctx.json ?? {};
@@ -318,6 +320,14 @@ export class FalFake extends FakeServer<FalFakeOptions> {
       { ...this.urls(appId, id), status: 'IN_QUEUE', queue_position: this.queuePosition(job) },
       { 'x-fal-request-id': id },
     );
+  }
+
+  /** Jobs queued or running now (what the account's concurrency counts). */
+  private inFlight(): number {
+    const now = this.now();
+    let n = 0;
+    for (const job of this.jobs.values()) if (this.phase(job, now).kind !== 'completed') n += 1;
+    return n;
   }
 
   private planImages(id: string, seed: number, count: number): FalImage[] {

@@ -254,6 +254,8 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
   private async createPrediction(ctx: RequestContext, target: CreateTarget): Promise<Reply> {
     const invalid = validateCreate(ctx.json, target.requiresVersion);
     if (invalid.length > 0) return jsonReply(422, replicateValidationError(invalid));
+    const overLimit = this.admitJob(this.inFlight());
+    if (overLimit) return overLimit;
     const body = ctx.json as Record<string, unknown>;
     const schema = target.model ? videoSchema(target.model) : undefined;
     const check = schema ? checkVideoInput(schema, body['input']) : undefined;
@@ -284,6 +286,14 @@ export class ReplicateFake extends FakeServer<ReplicateFakeOptions> {
     const waitS = parsePreferWait(ctx.headers['prefer']);
     if (waitS === undefined) return jsonReply(201, this.createView(prediction));
     return jsonReply(201, await this.holdUntilDone(prediction, waitS));
+  }
+
+  /** Predictions not yet in a terminal state (what the account's concurrency counts). */
+  private inFlight(): number {
+    const now = this.now();
+    let n = 0;
+    for (const p of this.jobs.values()) if (!isTerminal(this.statusAt(p, now))) n += 1;
+    return n;
   }
 
   private newPrediction(

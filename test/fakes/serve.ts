@@ -12,7 +12,8 @@ import { type ReplicateFake, type ReplicateFakeOptions, startReplicateFake } fro
 
 const USAGE = `usage: serve.ts [--fal] [--replicate] [--latency-ms N] [--step-ms N] [--steps N] [--queue-ms N]
   [--upload-latency-ms N] [--expire-uploads-after-ms N] [--corrupt-outputs] [--output-size WxH]
-  [--rate-limit N[:RETRY_AFTER_S]] [--api-key KEY] [--max-prefer-wait-ms N] [--exit-with-stdin]
+  [--rate-limit N[:RETRY_AFTER_S]] [--api-key KEY] [--max-prefer-wait-ms N] [--concurrency-limit N]
+  [--exit-with-stdin]
   [--own-origin-media] (fal CDN and upload URLs on the fake's own origin, for a Dailies in another process)`;
 
 const NUMERIC_FLAGS = {
@@ -23,6 +24,7 @@ const NUMERIC_FLAGS = {
   'upload-latency-ms': 'uploadLatencyMs',
   'expire-uploads-after-ms': 'expireUploadsAfterMs',
   'max-prefer-wait-ms': 'maxPreferWaitMs',
+  'concurrency-limit': 'concurrencyLimit',
 } as const;
 
 type NumericFlag = keyof typeof NUMERIC_FLAGS;

@@ -11,6 +11,7 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
   const controller = new AbortController();
   const print = (line: string) => (bar ? bar.printLine(line) : io.stderr.write(`${line}\n`));
   const animatic = args.cut.enabled ? attachAnimatic(args, ctx.engine, io, print) : undefined;
+  for (const notice of ctx.notices) io.stderr.write(`dailies: ${notice}\n`);
   const stopListening = ctx.engine.onEvent((e: RenderEvent) => {
     bar?.onEvent(e);
     if (
@@ -45,6 +46,8 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
       shots: args.shots,
       force: args.force,
       signal: controller.signal,
+      // Without a reachable farm (and --farm-fallback local), this machine renders alone.
+      farm: args.farm && ctx.team !== undefined,
     });
     const cut = await animatic?.finish(controller.signal.aborted);
     bar?.finish();

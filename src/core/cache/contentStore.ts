@@ -35,7 +35,24 @@ function identity(s: Stats): string {
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 }
 
-export class ContentStore {
+/**
+ * Content-addressed bytes, as the job stages use them: the project's own store here, or (for a render-farm
+ * worker, which has no project) the team's shared one (src/core/team/sharedStore.ts).
+ */
+export interface ObjectStore {
+  /** Stores `data` under its SHA-256 (once) and returns the digest. */
+  put(data: Uint8Array, ext: string): Promise<string>;
+  /** Takes in a file already hashed as `digest` (the file is consumed); returns the digest. */
+  adopt(file: string, digest: string, ext: string): Promise<string>;
+  /** The stored bytes, verified (undefined when missing or damaged). */
+  read(digest: string, ext: string): Promise<Buffer | undefined>;
+  /** Whether the object is there and its bytes hash to its name. */
+  verify(digest: string, ext: string): Promise<boolean>;
+  /** Puts a verified stored object at `dest` (a contained destination), replacing it atomically. */
+  materialize(digest: string, ext: string, dest: string): Promise<Placement | undefined>;
+}
+
+export class ContentStore implements ObjectStore {
   /** Objects whose bytes this process hashed and found right, with the identity they had then. */
   private readonly verified = new Map<string, string>();
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { readStateFile } from '../util/contained';
-import type { ContentStore } from './contentStore';
+import type { ObjectStore } from './contentStore';
 import { isRecord } from './jsonFile';
 
 export interface CachedResult {
@@ -45,7 +45,15 @@ export interface ResultCacheOptions {
   now?: () => number;
 }
 
-export class ResultCache {
+/** Results by variation key: this cache, or one layered over a team's shared index (src/core/team). */
+export interface ResultStore {
+  get(key: string): Promise<CachedResult | undefined>;
+  /** Whether a lookup would hit, without counting it as one (estimates). */
+  peek(key: string): Promise<boolean>;
+  put(value: CachedResult): Promise<void>;
+}
+
+export class ResultCache implements ResultStore {
   private memory = new Map<string, { value: CachedResult; expiresAt: number }>();
   private readonly now: () => number;
   hits = 0;
@@ -53,7 +61,7 @@ export class ResultCache {
 
   constructor(
     private readonly dir: string,
-    private readonly store: ContentStore,
+    private readonly store: Pick<ObjectStore, 'verify'>,
     private readonly options: ResultCacheOptions,
   ) {
     this.now = options.now ?? Date.now;

@@ -30,6 +30,12 @@ export interface Claim {
 
 export type ClaimAttempt = { claim: Claim } | { heldBy: ClaimOwner | undefined };
 
+/** Where claims live: files under `.dailies/claims` here, Redis for a team (src/core/team/redisClaims). */
+export interface ClaimStore {
+  /** Claims `key` for this process, or says who holds it. Errors are thrown (nothing may be paid). */
+  tryAcquire(key: string, job: { shotId: string; variation: number }): Promise<ClaimAttempt>;
+}
+
 export interface ClaimOptions {
   /** A claim not touched for this long belongs to a dead or unreachable process (default 30 s). */
   staleMs?: number;
@@ -39,7 +45,7 @@ export interface ClaimOptions {
 
 const HOST = hostname();
 
-export class Claims {
+export class Claims implements ClaimStore {
   private readonly held = new Map<string, { file: string; token: string }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly staleMs: number;

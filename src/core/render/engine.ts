@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { type BatchSummary, emptySummary, type LogTag, type RenderEvent } from '../../shared/events';
 import { ContentStore } from '../cache/contentStore';
 import { RefHasher } from '../cache/refHasher';
-import { ResultCache } from '../cache/resultCache';
+import { ResultCache, type ResultStore } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
@@ -23,8 +23,8 @@ import { DailiesError, toDailiesError } from '../util/errors';
 import { planVoice } from '../voice/plan';
 import { renderVoice } from '../voice/render';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
-import { JobRunner } from './jobRunner';
-import { Journal } from './journal';
+import { JobRunner, type JobRunnerDeps } from './jobRunner';
+import { type JobJournal, Journal } from './journal';
 import { type PlannedShot, planBatch } from './plan';
 import { confirmSpend, refuseConflicts, type SpendRequest } from './preflight';
 import { type BatchUploader, type PrewarmStats, runPrewarm } from './prewarm';
@@ -32,6 +32,7 @@ import { ResultRecorder } from './recorder';
 import { Scheduler } from './scheduler';
 import { ShotControllers } from './shotControllers';
 import { needsRender, renderShot, type ShotRunDeps } from './shotOutcome';
+import { type EngineTeam, FARM_WINDOW, type VariationRunner } from './teamSeam';
 import { expectedJobs, renderAfterStills, splitWaves, type WaveHost, type Waves } from './videoWaves';
 import { runWindowed } from './window';
 import { assertWritable } from './writable';
@@ -42,9 +43,11 @@ export interface RenderOptions {
   /** Re-render even fresh shots, bypassing the result cache. */
   force?: boolean;
   signal?: AbortSignal;
+  /** Send the paid variations to the team's render farm (EngineOptions.team) instead of rendering here. */
+  farm?: boolean;
 }
 
-export type { BatchUploader, PrewarmStats, SpendRequest };
+export type { BatchUploader, EngineTeam, PrewarmStats, SpendRequest, VariationRunner };
 
 export interface EngineOptions {
   projectFile: string;
@@ -65,6 +68,7 @@ export interface EngineOptions {
   uploader?: BatchUploader;
   uploadPeek?: UploadPeek;
   metrics?: MetricsStore;
+  team?: EngineTeam;
   /** How long finished shots wait to be written together (default 400 ms). */
   flushDelayMs?: number;
   onWritten?: (text: string) => void;
@@ -83,9 +87,10 @@ export class RenderEngine {
   readonly review: ReviewRecorder;
   private readonly hasher: RefHasher;
   private readonly store: ContentStore;
-  private readonly results: ResultCache;
-  private readonly journal: Journal;
+  private readonly results: ResultStore;
+  private readonly journal: JobJournal;
   private readonly runner: JobRunner;
+  private readonly farm: VariationRunner | undefined;
   private readonly io: ProjectIO;
   private config: DailiesConfig;
   private readonly batches = new Map<string, AbortController>();
@@ -102,8 +107,9 @@ export class RenderEngine {
     this.metrics = options.metrics ?? new MetricsStore(this.paths.data('metrics.json'));
     this.hasher = new RefHasher(this.paths);
     this.store = new ContentStore(this.paths.data('store'), (m) => this.log('warn', 'CACHE', m));
-    this.results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
-    this.journal = new Journal(this.paths.data('journal.jsonl'));
+    const results = new ResultCache(this.paths.data('results'), this.store, options.config.resultCache);
+    this.results = options.team?.results(results, this.store) ?? results;
+    this.journal = options.team?.journal ?? new Journal(this.paths.data('journal.jsonl'));
     this.io = options.io ?? new FileProjectIO(this.paths.projectFile);
     this.writer = new ProjectWriter(this.io, {
       validate: (text) => parseProjectText(text, this.paths.projectFile),
@@ -114,7 +120,7 @@ export class RenderEngine {
       log: (level, tag, message) => this.log(level, tag, message),
       metrics: this.metrics,
     });
-    this.runner = new JobRunner({
+    const deps: JobRunnerDeps = {
       config: this.config,
       paths: this.paths,
       providers: options.providers,
@@ -138,7 +144,10 @@ export class RenderEngine {
           }),
         log: (level, tag, message) => this.log(level, tag, message),
       },
-    });
+      claims: options.team?.claims,
+    };
+    this.runner = new JobRunner(deps);
+    this.farm = options.team?.farm?.(deps, this.runner);
     this.recorder = new ResultRecorder(
       this.writer,
       (level, tag, message) => this.log(level, tag, message),
@@ -252,6 +261,12 @@ export class RenderEngine {
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
+    if (options.farm && !this.farm)
+      throw new DailiesError(
+        'validation',
+        'No render farm is set up (dailies.team.redisUrl / DAILIES_REDIS_URL)',
+      );
+    const runner = options.farm ? this.farm! : this.runner;
     const batchId = randomBytes(6).toString('hex');
     const controller = new AbortController();
     // Every waiting job listens on the batch signal; hundreds of listeners are expected, not a leak.
@@ -259,20 +274,29 @@ export class RenderEngine {
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
-    this.batches.set(batchId, controller);
     const started = Date.now();
     const summary = emptySummary(batchId);
+    this.batches.set(batchId, controller);
     try {
       // Planned in a helper: an async function keeps even dead locals alive across an await, and the
       // full plan of every shot must not live as long as the batch.
       const { work, later, voice } = await this.startBatch(batchId, started, options, summary);
-      const uploads = await this.runPrewarm(batchId, work, controller.signal);
+      // The farm's workers upload the refs they need; this machine may have no key at all.
+      const uploads = await this.runPrewarm(batchId, options.farm ? [] : work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await runWindowed(
         work.splice(0), // handed over: each shot's plan is dropped once it is done
         (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
-        (group) => this.shotWindow(group),
-        (s) => renderShot(this.shotDeps, batchId, s, controller.signal, options.force ?? false, summary),
+        (group) => (options.farm ? FARM_WINDOW : this.shotWindow(group)),
+        (s) =>
+          renderShot(
+            runner === this.runner ? this.shotDeps : { ...this.shotDeps, runner },
+            batchId,
+            s,
+            controller.signal,
+            options.force ?? false,
+            summary,
+          ),
       );
       if (later.length)
         await renderAfterStills(this.waveHost(batchId, controller.signal, options, summary), later);

@@ -1,6 +1,6 @@
 // What a render would do, before paying for it: fan-out multiplied, cache hits subtracted, uploads
 // counted by content, time from this project's own latency history where it has one.
-import type { ResultCache } from '../cache/resultCache';
+import type { ResultStore } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import type { MetricsStore } from '../metrics/metricsStore';
 import type { ModelClass } from '../project/schema';
@@ -38,7 +38,7 @@ export interface UploadPeek {
 export async function estimateBatch(
   shots: PlannedShot[],
   deps: {
-    results: ResultCache;
+    results: ResultStore;
     metrics: MetricsStore;
     config: DailiesConfig;
     uploads?: UploadPeek;

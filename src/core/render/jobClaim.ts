@@ -4,7 +4,7 @@
 // journal, so a job it submitted is re-attached to rather than submitted again.
 import type { CachedResult } from '../cache/resultCache';
 import { sleep, throwIfAborted } from '../util/abort';
-import type { Claim, Claims } from './claims';
+import type { Claim, ClaimStore } from './claims';
 import type { JobRunnerDeps } from './jobTypes';
 import type { PlannedJob } from './plan';
 
@@ -18,7 +18,7 @@ export type ClaimOutcome = { claim: Claim } | { adopted: CachedResult };
  */
 export async function claimJob(
   deps: JobRunnerDeps,
-  claims: Claims,
+  claims: ClaimStore,
   job: PlannedJob,
   signal: AbortSignal,
   force: boolean,
@@ -31,7 +31,7 @@ export async function claimJob(
     const attempt = await claims.tryAcquire(job.key, { shotId: job.shotId, variation: job.variation });
     if ('claim' in attempt) {
       // The previous holder may have finished, or left a submitted job in the journal, just now.
-      await deps.journal.refresh();
+      await deps.journal.refresh(job.key);
       const hit = await deps.results.get(job.key);
       if (usable(hit)) {
         await attempt.claim.release();

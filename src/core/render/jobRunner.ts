@@ -11,7 +11,7 @@ import { verifyAndThumbnail } from '../media/image';
 import type { OutputRecord } from '../project/schema';
 import type { GenerationResult, Provider, ProviderOutput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
-import { type Claim, Claims } from './claims';
+import { type Claim, type ClaimStore, Claims } from './claims';
 import { audioRecord, storeAudioOutput } from './jobAudio';
 import { afterFailure } from './jobCancel';
 import { claimJob } from './jobClaim';
@@ -26,14 +26,14 @@ export type { JobEventSink, JobRunnerDeps, RefUploader, VariationOutcome } from 
 
 export class JobRunner {
   private inflight = new Map<string, Promise<VariationOutcome>>();
-  private readonly claims: Claims;
+  private readonly claims: ClaimStore;
   private readonly files: OutputFiles;
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.claims = deps.claims ?? new Claims(deps.paths.data('claims'));
     this.files = {
       storeOutput: (job, provider, outputs, signal) => this.storeOutput(job, provider, outputs, signal),
-      materialize: (job, r) => this.materialize(job, r),
+      materialize: deps.materialize ?? ((job, r) => this.materialize(job, r)),
     };
   }
 
@@ -80,7 +80,7 @@ export class JobRunner {
   }
 
   private async fromCache(job: PlannedJob, hit: CachedResult): Promise<VariationOutcome> {
-    const output = await this.materialize(job, hit);
+    const output = await this.files.materialize(job, hit);
     this.deps.metrics.record({ provider: hit.provider, model: hit.model, feature: 'render' }, 'cached');
     this.deps.sink.log('debug', 'CACHE', `hit ${job.shotId} v${job.variation} (${job.key.slice(0, 12)})`);
     this.deps.sink.job(job, 'cached', { output });
@@ -227,7 +227,8 @@ export class JobRunner {
     );
   }
 
-  private async materialize(job: PlannedJob, r: CachedResult): Promise<OutputRecord> {
+  /** Places a stored result in the project's renders/ (also used by the farm client). */
+  async materialize(job: PlannedJob, r: CachedResult): Promise<OutputRecord> {
     const { paths, store } = this.deps;
     if (r.audio) return audioRecord(job, r);
     const base = `renders/${job.shotId}/${job.shotId}_v${job.variation}`;

@@ -113,7 +113,7 @@ export async function submitAndFollow(
             'Not submitted: another Dailies took this job over (this one was silent too long)',
           );
         }
-        if (state.journaled) writeIntent(deps, info, state);
+        if (state.journaled) await writeIntent(deps, info, state);
         state.sentAt = Date.now();
         state.requestId = undefined;
         try {
@@ -155,13 +155,13 @@ export async function submitAndFollow(
 }
 
 /** No intent on disk, no submit: a disk that cannot take one line fails the job before any money moves. */
-function writeIntent(
+async function writeIntent(
   deps: JobRunnerDeps,
   info: { key: string; shotId: string; variation: number; provider: string; model: string },
   state: SubmitState,
-): void {
+): Promise<void> {
   try {
-    deps.journal.intent(info);
+    await deps.journal.intent(info);
     state.intent = true;
   } catch (err) {
     const e = toDailiesError(err);

@@ -1,15 +1,15 @@
 // What the stages of a job (jobRunner, jobClaim, jobSubmit, jobCancel, jobOutput) share.
 import type { JobState, LogTag, UserError } from '../../shared/events';
-import type { ContentStore } from '../cache/contentStore';
-import type { ResultCache } from '../cache/resultCache';
+import type { ObjectStore } from '../cache/contentStore';
+import type { CachedResult, ResultStore } from '../cache/resultCache';
 import type { DailiesConfig } from '../config';
 import type { MetricsStore } from '../metrics/metricsStore';
 import type { ProjectPaths } from '../project/paths';
 import type { OutputRecord } from '../project/schema';
 import type { Provider, ProviderId } from '../providers/types';
 import type { DailiesError } from '../util/errors';
-import type { Claims } from './claims';
-import type { Journal } from './journal';
+import type { ClaimStore } from './claims';
+import type { JobJournal } from './journal';
 import type { PlannedJob } from './plan';
 import type { Scheduler } from './scheduler';
 
@@ -44,14 +44,19 @@ export interface JobRunnerDeps {
   /** Why a provider is not available (e.g. no key), per provider id. */
   unavailable: Partial<Record<ProviderId, string>>;
   scheduler: Scheduler;
-  store: ContentStore;
-  results: ResultCache;
-  journal: Journal;
+  store: ObjectStore;
+  results: ResultStore;
+  journal: JobJournal;
   metrics: MetricsStore;
   uploader?: RefUploader;
   sink: JobEventSink;
   /** Cross-process claims; by default under the project's `.dailies/claims`. */
-  claims?: Claims;
+  claims?: ClaimStore;
+  /**
+   * Where a finished variation goes: the project's renders/ by default. A render-farm worker has no
+   * project; it hands the stored result back to the artist's process instead (src/core/team/worker.ts).
+   */
+  materialize?: (job: PlannedJob, result: CachedResult) => Promise<OutputRecord>;
 }
 
 export interface VariationOutcome {

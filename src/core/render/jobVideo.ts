@@ -116,7 +116,13 @@ export async function materializeVideo(
 async function remakeProxy(deps: Pick<JobRunnerDeps, 'store' | 'paths' | 'config'>, video: CachedVideo) {
   const work = deps.paths.data('tmp', `proxy-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    const media = await makeReviewMedia(deps.store.pathOf(video.sha256, video.ext), work, {
+    // The store may be a team's shared one with no local path: the clip is read (and verified) through it.
+    const bytes = await deps.store.read(video.sha256, video.ext);
+    if (!bytes) throw new DailiesError('bad-output', 'The stored clip is damaged; render the shot again');
+    await fs.mkdir(work, { recursive: true });
+    const source = path.join(work, `source.${video.ext}`);
+    await fs.writeFile(source, bytes);
+    const media = await makeReviewMedia(source, work, {
       ffmpeg: ffmpegFor(deps),
     });
     return await deps.store.put(await fs.readFile(media.proxy.file), 'mp4');

@@ -54,7 +54,26 @@ export interface PendingJob {
   charged?: boolean;
 }
 
-export class Journal {
+/**
+ * What the job stages need of a journal: this file journal on one machine, or a shared one for a team's
+ * render farm (src/core/team/redisJournal.ts). `intent` must be durable when it returns or resolves (no
+ * submit follows otherwise); the other writes may be asynchronous but never reject.
+ */
+export interface JobJournal {
+  load(): Promise<void>;
+  /** Takes in what other processes wrote; `key` names the job the caller is about to look at. */
+  refresh(key?: string): Promise<void>;
+  pending(key: string): PendingJob | undefined;
+  intent(job: Omit<PendingJob, 'at' | 'requestId' | 'charged'>): void | Promise<void>;
+  submitted(job: Omit<PendingJob, 'at' | 'charged'> & { requestId: string }): void | Promise<void>;
+  charged(key: string): void | Promise<void>;
+  output(key: string, sha256: string): void | Promise<void>;
+  abandon(key: string, reason: string): void | Promise<void>;
+  compact(): Promise<void>;
+  close(): void;
+}
+
+export class Journal implements JobJournal {
   private fd: number | undefined;
   private pendingByKey = new Map<string, PendingJob>();
   private loaded = false;

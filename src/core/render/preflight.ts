@@ -20,12 +20,18 @@ export function refuseConflicts(shots: PlannedShot[]): void {
   );
 }
 
-/** Whether some of this work would run on a cloud provider that exists (has its key): money may go. */
+/**
+ * Whether some of this work would run on a cloud provider that exists (has its key): money may go. On the
+ * team's farm the keys are the workers', not this machine's: any cloud work there spends.
+ */
 export function spendsInCloud(
   work: PlannedShot[],
   providers: Partial<Record<ProviderId, Provider>>,
+  farm = false,
 ): boolean {
-  return work.some((s) => s.spec && s.spec.model.provider !== 'draft' && providers[s.spec.model.provider]);
+  return work.some(
+    (s) => s.spec && s.spec.model.provider !== 'draft' && (farm || providers[s.spec.model.provider]),
+  );
 }
 
 /** What a batch is about to spend, asked before its first upload or submit (see `confirmSpend`). */
@@ -44,9 +50,9 @@ export async function confirmSpend(
   work: PlannedShot[],
   providers: Partial<Record<ProviderId, Provider>>,
   estimate: () => Promise<Estimate>,
-  options: { force?: boolean; shots?: string[] },
+  options: { force?: boolean; shots?: string[]; farm?: boolean },
 ): Promise<void> {
-  if (!ask || !spendsInCloud(work, providers)) return;
+  if (!ask || !spendsInCloud(work, providers, options.farm)) return;
   if (!(await ask({ estimate: await estimate(), force: options.force ?? false, shots: options.shots }))) {
     throw new DailiesError('declined', 'Nothing was rendered: the estimated spend was not confirmed.');
   }

@@ -9,7 +9,8 @@ import type { PlannedShot } from './plan';
 import type { ShotControllers } from './shotControllers';
 
 export interface ShotRunDeps {
-  runner: JobRunner;
+  /** The JobRunner here, or a farm client for `render --farm` (src/core/team). */
+  runner: Pick<JobRunner, 'run'>;
   config: DailiesConfig;
   controllers: ShotControllers;
   /** Queues the shot's render record (and what review keeps of it: a version, pending again). */

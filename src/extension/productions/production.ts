@@ -15,6 +15,7 @@ import { RenderEngine, type RenderOptions } from '../../core/render/engine';
 import type { Estimate } from '../../core/render/estimate';
 import { Scheduler, type SharedLimits } from '../../core/render/scheduler';
 import { ProductionState } from '../../core/state/productionState';
+import { teamSettings } from '../../core/team/settings';
 import { toDailiesError } from '../../core/util/errors';
 import { sha256 } from '../../core/util/hash';
 import type { BatchSummary, RenderEvent } from '../../shared/events';
@@ -51,6 +52,9 @@ export class Production implements vscode.Disposable {
   private enginePromise: Promise<RenderEngine> | undefined;
   private uploads: UploadCache | undefined;
   private writtenHashes = new Set<string>();
+  /** The team backend this production's engine uses, or why it could not be reached. */
+  private team: import('../../core/team/artist').ArtistTeam | undefined;
+  private teamProblem: Error | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private planned = false;
@@ -95,6 +99,7 @@ export class Production implements vscode.Disposable {
     const scheduler = new Scheduler(config, this.services.shared);
     const { providers, unavailable } = await this.providerSet(config, scheduler);
     this.uploads = new UploadCache(new ProjectPaths(this.file), config);
+    const team = await this.openTeam();
     const engine = new RenderEngine({
       projectFile: this.file,
       config,
@@ -110,9 +115,10 @@ export class Production implements vscode.Disposable {
       registry: this.services.registry,
       scheduler,
       io: new DocumentAwareIO(this.uri),
-      uploader: this.uploads,
+      uploader: team?.uploader(config) ?? this.uploads,
       uploadPeek: this.uploads.peeker(providers),
       onWritten: (text) => this.writtenHashes.add(sha256(text)),
+      team: team?.engine,
     });
     engine.onEvent((e) => this.onEngineEvent(e));
     this.engineInstance = engine;
@@ -185,8 +191,11 @@ export class Production implements vscode.Disposable {
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
     await this.reconfiguring;
     const engine = await this.engine();
+    const { team } = readSettings(this.uri);
+    // A team that is set up but out of reach renders nothing, unless this machine may render alone.
+    if (this.teamProblem && team.farmFallback !== 'local') throw this.teamProblem;
     try {
-      return await engine.render(options);
+      return await engine.render({ farm: team.farm && this.team !== undefined, ...options });
     } finally {
       void this.refresh();
     }
@@ -229,6 +238,8 @@ export class Production implements vscode.Disposable {
    */
   missingKeys(shotIds?: string[], force = false): ('fal' | 'replicate')[] {
     if (!vscode.workspace.isTrusted) return [];
+    // Renders on the team's farm use the workers' keys: this machine needs none.
+    if (this.team && readSettings(this.uri).team.farm) return [];
     const wanted = shotIds ? new Set(shotIds) : undefined;
     const needed = new Set(
       this.state
@@ -286,9 +297,31 @@ export class Production implements vscode.Disposable {
       this.changed.fire(ids);
   }
 
+  /** The team backend (src/core/team), loaded only when dailies.team.* is set. */
+  private async openTeam() {
+    const { team } = readSettings(this.uri);
+    try {
+      const settings = teamSettings(team);
+      if (!settings) return undefined;
+      const { openArtistTeam } = require('../../core/team/artist') as typeof import('../../core/team/artist');
+      const opened = await openArtistTeam(settings, {
+        projectRoot: this.root,
+        fallback: team.farmFallback,
+        log: (message) => this.services.log.write('warn', 'RENDER', message),
+      });
+      this.team = opened;
+      this.teamProblem = undefined;
+      return opened;
+    } catch (err) {
+      this.teamProblem = toDailiesError(err);
+      this.services.log.write('error', 'ERROR', `Team backend: ${this.teamProblem.message}`);
+      return undefined;
+    }
+  }
+
   dispose(): void {
     clearTimeout(this.verifyTimer);
-    void this.engineInstance?.dispose();
+    void this.engineInstance?.dispose().then(() => this.team?.close());
     this.services.diagnostics.delete(this.uri);
     this.changed.dispose();
     this.events.dispose();

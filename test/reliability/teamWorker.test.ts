@@ -1,0 +1,200 @@
+// Running the farm: a worker stopped with SIGTERM finishes what it runs and takes nothing new; with no time
+// to finish (or a second signal) it hands its jobs back — never canceling them at the provider — and the
+// next worker re-attaches. `farm status` shows queues, workers and claims. A farm batch emits the same
+// events as a local one, so the editor's tree, status bar and storyboard follow it unchanged.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { TeamSettings } from '../../src/core/team/settings';
+import type { RenderEvent } from '../../src/shared/events';
+import { type FalFake, startFalFake } from '../fakes/falFake';
+import { BUILT_CLI, buildCli } from '../helpers/builtCli';
+import { FAL_KEY } from '../helpers/cloud';
+import {
+  artist,
+  disposeArtists,
+  sharedStoreDir,
+  startWorker,
+  type WorkerProcess,
+  workerEnv,
+} from '../helpers/farm';
+import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
+import { createProject, simpleProject, type TempProject } from '../helpers/tempProject';
+import { waitFor } from '../helpers/waitFor';
+
+const SLOW = { stepMs: 100, steps: 15, queueMs: 10, apiKey: FAL_KEY };
+
+describe('operating the farm', { skip: redisSkip() }, () => {
+  let redis: RedisServer;
+  let fal: FalFake;
+  const workers: WorkerProcess[] = [];
+  const temp: TempProject[] = [];
+
+  before(async () => {
+    buildCli();
+    redis = await startRedis();
+    fal = await startFalFake({ ...SLOW, ownOriginMedia: true });
+  });
+  after(async () => {
+    await fal.close();
+    await redis.dispose();
+  });
+  afterEach(async () => {
+    await disposeArtists();
+    await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+    await redis.flush();
+    while (temp.length) await temp.pop()!.cleanup();
+    fal.reset();
+    fal.configure(SLOW);
+  });
+
+  async function project(n: number): Promise<TempProject> {
+    const p = await createProject(simpleProject(n, () => ({ model: 'fal-ai/flux/schnell' })));
+    temp.push(p);
+    return p;
+  }
+  const team = (): TeamSettings => ({ redisUrl: redis.url, store: sharedStoreDir() });
+  const running = () => [...fal.jobs.keys()].filter((id) => fal.phaseOf(id) === 'running').length;
+
+  it('SIGTERM: the worker finishes its running jobs, hands back the ones not started, and exits 0', async () => {
+    const t = team();
+    fal.configure({ steps: 40 }); // 4 s: nothing finishes between the signal and the hand-back
+    const env = workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' });
+    const w1 = await startWorker('g1', env);
+    workers.push(w1);
+    const p = await project(8);
+    const a = await artist(p.file, t, { fal });
+    const render = a.engine.render({ farm: true });
+    // Both of the account's slots busy, and more jobs taken by the worker, waiting for a slot.
+    await waitFor(() => running() === 2, 'both slots running', 60_000);
+    w1.child.kill('SIGTERM');
+    const { code } = await w1.exit;
+    assert.equal(code, 0, w1.output());
+    assert.match(w1.output(), /finishing 2 running job\(s\)/);
+    assert.equal(fal.count('submit'), 2, 'no job was started after SIGTERM');
+    assert.equal(fal.billedJobs().length, 2, 'both running jobs were finished, not dropped');
+    workers.push(await startWorker('g2', env));
+    const s = await render;
+    await a.dispose();
+    assert.equal(s.shots.failed, 0, JSON.stringify(s.errors));
+    assert.equal(fal.count('submit'), 8);
+    assert.equal(fal.canceled.size, 0);
+  });
+
+  it('no time to finish: jobs are handed back mid-render, not canceled, and the next worker re-attaches', async () => {
+    const t = team();
+    const env = workerEnv(t, { fal });
+    const w1 = await startWorker('h1', env, ['--drain-timeout', '0']);
+    workers.push(w1);
+    const p = await project(4);
+    const a = await artist(p.file, t, { fal });
+    const render = a.engine.render({ farm: true });
+    await waitFor(() => running() === 4, 'every job running', 60_000);
+    w1.child.kill('SIGTERM');
+    assert.equal((await w1.exit).code, 0, w1.output());
+    assert.match(w1.output(), /handed shot-\d+ v1 back to the farm/);
+    const w2 = await startWorker('h2', env);
+    workers.push(w2);
+    const s = await render;
+    await a.dispose();
+    assert.equal(s.shots.failed, 0, JSON.stringify(s.errors));
+    assert.equal(fal.count('submit'), 4, 'handed-back jobs were re-attached to, not submitted again');
+    assert.equal(fal.canceled.size, 0, 'nothing was canceled at the provider');
+    assert.match(w2.output(), /re-attaching to/);
+  });
+
+  it('an artist who cancels stops its farm jobs: queued ones never submitted, running ones canceled at the provider', async () => {
+    const t = team();
+    workers.push(await startWorker('c1', workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })));
+    const p = await project(6);
+    const a = await artist(p.file, t, { fal });
+    const render = a.engine.render({ farm: true });
+    await waitFor(() => running() === 2, 'two jobs running', 60_000);
+    a.engine.cancelAll();
+    const s = await render;
+    await a.dispose();
+    assert.equal(s.shots.canceled, 6, JSON.stringify(s.shots));
+    assert.equal(fal.count('submit'), 2, 'the waiting jobs were never submitted');
+    await waitFor(() => fal.canceled.size === 2, 'the running jobs to be canceled at the provider', 60_000);
+  });
+
+  it('one artist canceling does not stop a job another artist still waits for', async () => {
+    const t = team();
+    workers.push(await startWorker('c2', workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })));
+    const pa = await project(4);
+    const pb = await project(4);
+    const a = await artist(pa.file, t, { fal });
+    const b = await artist(pb.file, t, { fal });
+    const ra = a.engine.render({ farm: true });
+    const rb = b.engine.render({ farm: true });
+    await waitFor(() => running() === 2, 'two jobs running', 60_000);
+    a.engine.cancelAll();
+    await ra;
+    const sb = await rb;
+    await Promise.all([a.dispose(), b.dispose()]);
+    assert.equal(sb.shots.failed + sb.shots.canceled, 0, JSON.stringify(sb.errors));
+    assert.equal(fal.count('submit'), 4);
+    assert.equal(fal.canceled.size, 0);
+  });
+
+  it('farm status shows the queues, the live workers and the claims of a batch in progress', async () => {
+    const t = team();
+    fal.configure({ steps: 600 }); // a minute: the batch is still running when the status is read
+    workers.push(await startWorker('st1', workerEnv(t, { fal })));
+    const p = await project(4);
+    const a = await artist(p.file, t, { fal });
+    const render = a.engine.render({ farm: true });
+    await waitFor(() => running() === 4, 'every job running', 60_000);
+    const out = await farmStatus(t, ['--json']);
+    const status = JSON.parse(out) as {
+      queues: { name: string; active: number; workers: number }[];
+      workers: { id: string; alive: boolean }[];
+      claims: { shotId: string }[];
+    };
+    const light = status.queues.find((q) => q.name === 'fal-light');
+    assert.ok(light && light.workers >= 1 && light.active === 4, out);
+    assert.ok(status.workers.some((w) => w.id === 'st1' && w.alive));
+    assert.equal(status.claims.length, 4);
+    assert.match(await farmStatus(t, []), /Queues:\n {2}fal-light .*running 4/);
+    a.engine.cancelAll();
+    await render;
+    await a.dispose();
+  });
+
+  it('a farm batch emits the events of a local render: queued, submitted, running, downloading, done', async () => {
+    const t = team();
+    fal.configure({ stepMs: 20, steps: 5 });
+    workers.push(await startWorker('ev', workerEnv(t, { fal })));
+    const p = await project(3);
+    const local = await artist(p.file, t, { fal }, { keys: { fal: FAL_KEY } });
+    await local.engine.render({ force: true });
+    await local.dispose();
+    const q = await project(3);
+    const farmed = await artist(q.file, t, { fal });
+    await farmed.engine.render({ farm: true, force: true });
+    await farmed.dispose();
+    const states = (events: RenderEvent[]) =>
+      new Set(events.flatMap((e) => (e.type === 'job' ? [e.state] : [])).filter((s) => s !== 'uploading'));
+    for (const s of states(local.events))
+      assert.ok(states(farmed.events).has(s), `the farm batch emitted "${s}"`);
+    const kinds = (events: RenderEvent[]) => new Set(events.map((e) => e.type));
+    for (const k of ['batch-start', 'job', 'shot', 'batch-end'] as const)
+      assert.ok(kinds(farmed.events).has(k));
+  });
+});
+
+function farmStatus(t: TeamSettings, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUILT_CLI, 'farm', 'status', ...args], {
+      env: { ...process.env, DAILIES_REDIS_URL: t.redisUrl, DAILIES_STORE: t.store },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`farm status exited ${code}: ${err}`)),
+    );
+  });
+}
