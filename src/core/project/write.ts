@@ -3,7 +3,7 @@
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
 import { promises as fs } from 'node:fs';
-import { type Node as JsonNode, type ParseError, parse as parseJsonc } from 'jsonc-parser';
+import type { Node as JsonNode } from 'jsonc-parser';
 import { DailiesError, errorMessage } from '../util/errors';
 import {
   applyEdits,
@@ -15,10 +15,12 @@ import {
 } from './edit';
 import type { ParseOutcome } from './load';
 import type { RenderRecord } from './schema';
-import { ShotIndex, type ShotSpan } from './shotIndex';
-import { shotSchemaError } from './validate';
+import { editedShotsProblem, insideShot, parseShot, type Touched } from './shotCheck';
+import { ShotIndex } from './shotIndex';
+import { diffRegion, mapThrough } from './textDiff';
 
 export { FileProjectIO } from './fileIO';
+export { diffRegion, mapThrough } from './textDiff';
 
 /**
  * What a conditional write found: written, or the text that is really there (nothing written), or
@@ -321,13 +323,6 @@ export class ProjectWriter {
   }
 }
 
-/** A shot edited by one flush: where it was, what it gets, and the edits that do it. */
-interface Touched {
-  span: ShotSpan;
-  changes: [string, unknown][];
-  edits: TextEdit[];
-}
-
 /** A shot's property changes in this batch: its render record, then its updates (skipping no-ops). */
 function changesOf(
   node: JsonNode,
@@ -343,91 +338,6 @@ function changesOf(
     entries.push([key, next]);
   }
   return entries;
-}
-
-/** Strictly inside the shot's braces: the text around every shot stays byte for byte. */
-function insideShot(e: TextEdit, span: ShotSpan): boolean {
-  return e.offset > span.offset && e.offset + e.length < span.offset + span.length;
-}
-
-const JSONC = { allowTrailingComma: true, disallowComments: false } as const;
-
-/** One shot object's value, or undefined when its text is not exactly one JSON(C) object. */
-function parseShot(text: string): Record<string, unknown> | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const errors: ParseError[] = [];
-    value = parseJsonc(text, errors, JSONC);
-    if (errors.length) return undefined;
-  }
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/**
- * Why the edited text would not be valid, checking only the shots we edited: each must still be one
- * object with the same id and the same everything but the keys we changed, hold exactly the values we
- * meant, and pass the shot schema. The rest of the file is unchanged by construction (edits stay inside
- * shots).
- */
-function editedShotsProblem(
-  before: string,
-  after: string,
-  index: ShotIndex,
-  touched: readonly Touched[],
-): string | undefined {
-  for (const { span, changes } of touched) {
-    const now = index.get(span.id);
-    const was = parseShot(before.slice(span.offset, span.offset + span.length));
-    const shot = now && parseShot(after.slice(now.offset, now.offset + now.length));
-    if (!was || !shot || shot.id !== span.id) return `shot ${span.id} no longer parses as itself`;
-    const cleared: Record<string, undefined> = {};
-    for (const [key, value] of changes) {
-      if (JSON.stringify(shot[key]) !== JSON.stringify(value)) return `shot ${span.id}: ${key} not as meant`;
-      cleared[key] = undefined;
-    }
-    if (JSON.stringify({ ...shot, ...cleared }) !== JSON.stringify({ ...was, ...cleared }))
-      return `shot ${span.id}: a field we did not change changed`;
-    const schema = shotSchemaError(shot);
-    if (schema) return `shots[${span.id}].${schema}`;
-  }
-  return undefined;
-}
-
-/** The one region where `b` differs from `a` (common prefix and suffix stripped), as an edit of `a`. */
-export function diffRegion(a: string, b: string): TextEdit | undefined {
-  if (a === b) return undefined;
-  let start = 0;
-  const max = Math.min(a.length, b.length);
-  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let end = 0;
-  while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
-  return { offset: start, length: a.length - start - end, content: b.slice(start, b.length - end) };
-}
-
-/**
- * Re-expresses `change` (an edit of text A) as an edit of text B, where B = A with `edits` applied; none
- * when they overlap (then there is no telling which one should win).
- */
-export function mapThrough(change: TextEdit, edits: TextEdit | TextEdit[] | undefined): TextEdit | undefined {
-  let shift = 0;
-  for (const e of edits === undefined ? [] : Array.isArray(edits) ? edits : [edits]) {
-    if (
-      e.offset + e.length <= change.offset &&
-      !(e.length === 0 && e.offset === change.offset && change.length > 0)
-    ) {
-      shift += e.content.length - e.length;
-    } else if (
-      e.offset >= change.offset + change.length &&
-      !(change.length === 0 && e.offset === change.offset)
-    ) {
-      // after the change: no effect on its position
-    } else return undefined;
-  }
-  return { ...change, offset: change.offset + shift };
 }
 
 function notValidYet(why: string): FlushReport {

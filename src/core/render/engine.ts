@@ -12,7 +12,7 @@ import { MetricsStore } from '../metrics/metricsStore';
 import { documentFromText, type ProjectDocument, parseProjectText } from '../project/load';
 import { ProjectPaths } from '../project/paths';
 import { refIssues } from '../project/refs';
-import type { ModelClass, Project } from '../project/schema';
+import type { Project } from '../project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
@@ -20,8 +20,9 @@ import { ReviewRecorder } from '../review/recorder';
 import { sweepStaleTemps } from '../util/atomicWrite';
 import { Emitter } from '../util/emitter';
 import { DailiesError, toDailiesError } from '../util/errors';
-import { planVoice } from '../voice/plan';
-import { renderVoice } from '../voice/render';
+import { batchVoice, speakBatch } from '../voice/batch';
+import type { BatchDeps } from './batchDeps';
+import { startBatch } from './batchStart';
 import { type Estimate, estimateBatch, type UploadPeek } from './estimate';
 import { JobRunner, type JobRunnerDeps } from './jobRunner';
 import { type JobJournal, Journal } from './journal';
@@ -33,9 +34,9 @@ import { Scheduler } from './scheduler';
 import { ShotControllers } from './shotControllers';
 import { needsRender, renderShot, type ShotRunDeps } from './shotOutcome';
 import { type EngineTeam, FARM_WINDOW, type VariationRunner } from './teamSeam';
-import { expectedJobs, renderAfterStills, splitWaves, type WaveHost, type Waves } from './videoWaves';
-import { runWindowed } from './window';
-import { assertWritable } from './writable';
+import { renderAfterStills, splitWaves } from './videoWaves';
+import { waveHost } from './waveHost';
+import { runWindowed, shotWindow } from './window';
 
 export interface RenderOptions {
   /** Shot ids to consider; all shots when absent. */
@@ -97,6 +98,7 @@ export class RenderEngine {
   private readonly shotControllers = new ShotControllers();
   private readonly recorder: ResultRecorder;
   private readonly shotDeps: ShotRunDeps;
+  private readonly batch: BatchDeps;
   private opened: Promise<void> | undefined;
 
   constructor(private readonly options: EngineOptions) {
@@ -162,6 +164,40 @@ export class RenderEngine {
         this.recorder.record(planned.shot.id, record);
       },
       fire: (event) => this.fire(event),
+    };
+    // Read through `this` at each call: keys and config set between batches apply to the next one.
+    this.batch = {
+      paths: this.paths,
+      controllers: this.shotControllers,
+      shot: this.shotDeps,
+      plan: (o) => this.plan(o),
+      waves: (doc, planned) => splitWaves(doc.project, planned, this.registryFor(doc), this.config),
+      voice: (doc, shotIds) =>
+        batchVoice(
+          doc.project,
+          this.registryFor(doc),
+          shotIds,
+          this.options.providers,
+          this.options.unavailable,
+          this.batch.log,
+        ),
+      confirm: (work, estimate, o) =>
+        confirmSpend(this.options.confirmSpend, work, this.options.providers, estimate, o),
+      estimate: (shots, force) =>
+        estimateBatch(shots, {
+          results: this.results,
+          metrics: this.metrics,
+          config: this.config,
+          uploads: this.options.uploadPeek,
+          force,
+        }),
+      prewarm: (batchId, work, signal) =>
+        runPrewarm(this.options.uploader, this.options.providers, work, signal, (p) =>
+          this.fire({ type: 'prewarm', batchId, ...p }),
+        ),
+      flush: () => this.recorder.flushNow(),
+      fire: (event) => this.fire(event),
+      log: (level, tag, message) => this.log(level, tag, message),
     };
   }
 
@@ -235,7 +271,7 @@ export class RenderEngine {
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     try {
-      return await this.runPrewarm('prewarm', work, controller.signal);
+      return await this.batch.prewarm('prewarm', work, controller.signal);
     } finally {
       await this.persist();
     }
@@ -246,18 +282,9 @@ export class RenderEngine {
     const { doc, shots } = await this.plan(options);
     refuseConflicts(shots);
     // Video shots waiting on a still of this batch are priced too (their clips are paid for as well).
-    const { first, provisional } = this.waves(doc, shots);
-    return this.estimateOf([...first, ...provisional, ...this.voicePlan(doc, options.shots)], options.force);
-  }
-
-  private estimateOf(shots: PlannedShot[], force: boolean | undefined): Promise<Estimate> {
-    return estimateBatch(shots, {
-      results: this.results,
-      metrics: this.metrics,
-      config: this.config,
-      uploads: this.options.uploadPeek,
-      force,
-    });
+    const { first, provisional } = this.batch.waves(doc, shots);
+    const voice = this.batch.voice(doc, options.shots);
+    return this.batch.estimate([...first, ...provisional, ...voice], options.force);
   }
 
   async render(options: RenderOptions = {}): Promise<BatchSummary> {
@@ -274,33 +301,35 @@ export class RenderEngine {
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
+    const force = options.force ?? false;
     const started = Date.now();
     const summary = emptySummary(batchId);
     this.batches.set(batchId, controller);
     try {
       // Planned in a helper: an async function keeps even dead locals alive across an await, and the
       // full plan of every shot must not live as long as the batch.
-      const { work, later, voice } = await this.startBatch(batchId, started, options, summary);
+      const { work, later, voice } = await startBatch(this.batch, batchId, started, options, summary);
       // The farm's workers upload the refs they need; this machine may have no key at all.
-      const uploads = await this.runPrewarm(batchId, options.farm ? [] : work, controller.signal);
+      const uploads = await this.batch.prewarm(batchId, options.farm ? [] : work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
       await runWindowed(
         work.splice(0), // handed over: each shot's plan is dropped once it is done
         (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
-        (group) => (options.farm ? FARM_WINDOW : this.shotWindow(group)),
+        (group) => (options.farm ? FARM_WINDOW : shotWindow(this.scheduler, group)),
         (s) =>
           renderShot(
             runner === this.runner ? this.shotDeps : { ...this.shotDeps, runner },
             batchId,
             s,
             controller.signal,
-            options.force ?? false,
+            force,
             summary,
           ),
       );
       if (later.length)
-        await renderAfterStills(this.waveHost(batchId, controller.signal, options, summary), later);
-      if (voice.length) await this.renderVoice(voice, batchId, controller.signal, options, summary);
+        await renderAfterStills(waveHost(this.batch, batchId, controller.signal, force, summary), later);
+      if (voice.length)
+        await speakBatch(this.runner, voice, batchId, controller.signal, force, summary, this.batch.log);
       await this.recorder.flushNow();
       await this.recorder.reconcile(this.batches.size <= 1);
       await this.review.idle();
@@ -318,104 +347,6 @@ export class RenderEngine {
     }
     this.fire({ type: 'batch-end', batchId, summary });
     return summary;
-  }
-
-  /**
-   * Plans the batch, announces it and settles its fresh and invalid shots; returns what is left to render
-   * now, and the video shots that wait for a still of this batch (see videoWaves.ts).
-   */
-  private async startBatch(
-    batchId: string,
-    started: number,
-    options: RenderOptions,
-    summary: BatchSummary,
-  ): Promise<{ work: PlannedShot[]; later: PlannedShot[]; voice: PlannedShot[] }> {
-    const { doc, shots: planned } = await this.plan(options);
-    refuseConflicts(planned);
-    const { first: shots, later, provisional } = this.waves(doc, planned);
-    const voice = this.voicePlan(doc, options.shots);
-    summary.shots.total = planned.length;
-    const work = shots.filter(needsRender);
-    // One confirmation for both waves: the waiting clips are priced before their stills exist.
-    await confirmSpend(
-      this.options.confirmSpend,
-      [...work, ...provisional, ...voice],
-      this.options.providers,
-      () => this.estimateOf([...shots, ...provisional, ...voice], options.force),
-      options,
-    );
-    if (work.length || later.length) await assertWritable(this.paths);
-    // From here on every shot of the batch can be canceled, even while it waits for its turn.
-    this.shotControllers.expect(
-      batchId,
-      [...work, ...later].map((s) => s.shot.id),
-    );
-    const waiting = new Set(later);
-    this.fire({
-      type: 'batch-start',
-      batchId,
-      projectFile: this.paths.projectFile,
-      startedAt: started,
-      shots: planned.map((s) => ({
-        shotId: s.shot.id,
-        variations: s.spec?.variations ?? 1,
-        stale: s.freshness !== 'fresh' || waiting.has(s),
-      })),
-      jobs: shots.reduce((n, s) => n + s.jobs.length, 0) + expectedJobs(doc.project, later),
-    });
-    for (const s of shots) {
-      if (s.freshness === 'fresh') {
-        summary.shots.skipped++;
-        this.fire({ type: 'shot', batchId, shotId: s.shot.id, outcome: 'skipped' });
-      } else if (s.freshness === 'invalid') {
-        this.failShot(summary, batchId, s.shot.id, s.error ?? new DailiesError('internal', s.reason));
-      }
-    }
-    if (work.length > 0) {
-      this.log(
-        'info',
-        'RENDER',
-        `${work.length} of ${shots.length} shots to render (${work.reduce((n, s) => n + s.jobs.length, 0)} variations)`,
-      );
-    } else {
-      this.log('info', 'RENDER', `all ${shots.length} shots are up to date`);
-    }
-    return { work, later, voice };
-  }
-
-  /** The batch's dialogue lines on the project's TTS model (none offline, or without that provider's key). */
-  private voicePlan(doc: ProjectDocument, shotIds: string[] | undefined): PlannedShot[] {
-    let voice: PlannedShot[];
-    try {
-      voice = planVoice(doc.project, this.registryFor(doc), shotIds);
-    } catch (err) {
-      // A bad voice model costs the voice, not the pictures (the validator warns about it too).
-      this.log('warn', 'RENDER', `scratch voice: ${toDailiesError(err).message}; lines stay subtitles`);
-      return [];
-    }
-    const provider = voice[0]?.spec?.model.provider;
-    if (provider && !this.options.providers[provider]) {
-      this.log(
-        'info',
-        'RENDER',
-        `scratch voice: ${this.options.unavailable?.[provider] ?? `${provider} is not available`}; lines stay subtitles`,
-      );
-      return [];
-    }
-    return voice;
-  }
-
-  private async renderVoice(
-    voice: PlannedShot[],
-    batchId: string,
-    signal: AbortSignal,
-    options: RenderOptions,
-    summary: BatchSummary,
-  ): Promise<void> {
-    const runner = this.runner.withSink({ job: () => undefined, log: (l, t, m) => this.log(l, t, m) });
-    await renderVoice(runner, voice, batchId, signal, options.force ?? false, summary, (level, message) =>
-      this.log(level, level === 'error' ? 'ERROR' : 'RENDER', message),
-    );
   }
 
   /** Cancels every running batch of this production. */
@@ -447,65 +378,6 @@ export class RenderEngine {
 
   private registryFor(doc: ProjectDocument | undefined): ModelRegistry {
     return this.registry.withProjectModels(doc?.project.models);
-  }
-
-  /** Shots of one limiter's group in flight: twice its limit (and a few), so a slot never waits for work. */
-  private shotWindow(group: string): number {
-    const [provider, cls] = group.split(':') as [ProviderId, ModelClass];
-    if (!provider || !cls) return 16;
-    return this.scheduler.classLimiter(provider, cls).max * 2 + 4;
-  }
-
-  private waves(doc: ProjectDocument, planned: PlannedShot[]): Waves {
-    return splitWaves(doc.project, planned, this.registryFor(doc), this.config);
-  }
-
-  /** The second wave of a batch: video shots planned again once their stills are recorded. */
-  private waveHost(
-    batchId: string,
-    signal: AbortSignal,
-    options: RenderOptions,
-    summary: BatchSummary,
-  ): WaveHost {
-    const force = options.force ?? false;
-    const shot = (shotId: string, outcome: 'skipped' | 'canceled') => {
-      summary.shots[outcome]++;
-      this.fire({ type: 'shot', batchId, shotId, outcome });
-    };
-    return {
-      signal,
-      flush: () => this.recorder.flushNow(),
-      plan: async (ids) => (await this.plan({ shots: ids, force })).shots,
-      skip: (shotId) => shot(shotId, 'skipped'),
-      fail: (shotId, error) => this.failShot(summary, batchId, shotId, error),
-      cancel: (shotId) => shot(shotId, 'canceled'),
-      render: async (work) => {
-        const uploads = await this.runPrewarm(batchId, work, signal);
-        summary.uploads.new += uploads.new;
-        summary.uploads.cached += uploads.cached;
-        summary.uploads.revalidated += uploads.revalidated;
-        await Promise.all(work.map((s) => renderShot(this.shotDeps, batchId, s, signal, force, summary)));
-      },
-    };
-  }
-
-  private runPrewarm(batchId: string, work: PlannedShot[], signal: AbortSignal): Promise<PrewarmStats> {
-    return runPrewarm(this.options.uploader, this.options.providers, work, signal, (p) =>
-      this.fire({ type: 'prewarm', batchId, ...p }),
-    );
-  }
-
-  private failShot(summary: BatchSummary, batchId: string, shotId: string, error: DailiesError): void {
-    summary.shots.failed++;
-    summary.errors.push({ shotId, code: error.code, message: error.message });
-    this.log('error', 'ERROR', `${shotId}: ${error.message}`);
-    this.fire({
-      type: 'shot',
-      batchId,
-      shotId,
-      outcome: 'failed',
-      error: { code: error.code, message: error.message },
-    });
   }
 
   private async persist(): Promise<void> {

@@ -4,6 +4,7 @@
 import type { BatchSummary, RenderEvent, ShotOutcome } from '../../shared/events';
 import type { DailiesConfig } from '../config';
 import type { OutputRecord, RenderRecord } from '../project/schema';
+import type { DailiesError } from '../util/errors';
 import type { JobRunner, VariationOutcome } from './jobRunner';
 import type { PlannedShot } from './plan';
 import type { ShotControllers } from './shotControllers';
@@ -119,4 +120,36 @@ function renderDuration(outcomes: VariationOutcome[]): number | undefined {
 /** Stale or never rendered, and renderable: fresh shots are skipped and invalid ones fail without a call. */
 export function needsRender(s: PlannedShot): boolean {
   return s.freshness !== 'fresh' && s.freshness !== 'invalid';
+}
+
+/** A shot that ends without a call: fresh (skipped), or canceled before its turn came. */
+export function settleShot(
+  fire: (event: RenderEvent) => void,
+  summary: BatchSummary,
+  batchId: string,
+  shotId: string,
+  outcome: 'skipped' | 'canceled',
+): void {
+  summary.shots[outcome]++;
+  fire({ type: 'shot', batchId, shotId, outcome });
+}
+
+/** A shot that fails before any of its jobs runs (invalid, or its still never got a take). */
+export function failShot(
+  fire: (event: RenderEvent) => void,
+  summary: BatchSummary,
+  batchId: string,
+  shotId: string,
+  error: DailiesError,
+): void {
+  summary.shots.failed++;
+  summary.errors.push({ shotId, code: error.code, message: error.message });
+  fire({ type: 'log', level: 'error', tag: 'ERROR', message: `${shotId}: ${error.message}` });
+  fire({
+    type: 'shot',
+    batchId,
+    shotId,
+    outcome: 'failed',
+    error: { code: error.code, message: error.message },
+  });
 }

@@ -2,6 +2,16 @@
 // each hold a chain of pending promises, an abort listener, a cache lookup and a limiter waiter for the
 // whole batch (hundreds of MB); the limiters only ever let a few run. Each group (one provider × model
 // class, i.e. one limiter) keeps a little more than its limit in flight, so no slot ever waits for work.
+import type { ModelClass } from '../project/schema';
+import type { ProviderId } from '../providers/types';
+import type { Scheduler } from './scheduler';
+
+/** Shots of one limiter's group (`provider:class`) in flight: twice its limit (and a few). */
+export function shotWindow(scheduler: Scheduler, group: string): number {
+  const [provider, cls] = group.split(':') as [ProviderId, ModelClass];
+  if (!provider || !cls) return 16;
+  return scheduler.classLimiter(provider, cls).max * 2 + 4;
+}
 
 /** Runs `run` over `items` in order within each group, at most `windowOf(group)` of a group at a time. */
 export function runWindowed<T>(

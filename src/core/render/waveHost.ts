@@ -1,0 +1,30 @@
+// The second wave of a batch (videoWaves.ts) on the engine's own steps: video shots planned again once
+// their stills are recorded, then pre-warmed and rendered like the first wave.
+import type { BatchSummary } from '../../shared/events';
+import type { BatchDeps } from './batchDeps';
+import { failShot, renderShot, settleShot } from './shotOutcome';
+import type { WaveHost } from './videoWaves';
+
+export function waveHost(
+  deps: BatchDeps,
+  batchId: string,
+  signal: AbortSignal,
+  force: boolean,
+  summary: BatchSummary,
+): WaveHost {
+  return {
+    signal,
+    flush: () => deps.flush(),
+    plan: async (ids) => (await deps.plan({ shots: ids, force })).shots,
+    skip: (shotId) => settleShot(deps.fire, summary, batchId, shotId, 'skipped'),
+    fail: (shotId, error) => failShot(deps.fire, summary, batchId, shotId, error),
+    cancel: (shotId) => settleShot(deps.fire, summary, batchId, shotId, 'canceled'),
+    render: async (work) => {
+      const uploads = await deps.prewarm(batchId, work, signal);
+      summary.uploads.new += uploads.new;
+      summary.uploads.cached += uploads.cached;
+      summary.uploads.revalidated += uploads.revalidated;
+      await Promise.all(work.map((s) => renderShot(deps.shot, batchId, s, signal, force, summary)));
+    },
+  };
+}
