@@ -41,6 +41,8 @@ export interface DailiesApi {
   openPanels(): { storyboards: string[]; metrics: string[] };
   /** Whether the Shots view is visible, and the ids of its selected nodes. */
   shotsView(): { visible: boolean; selection: string[] };
+  /** The shot ids a palette command would take right now (the latest selection anywhere), if any. */
+  paletteSelection(): string[] | undefined;
   /**
    * Sends a request to the host side of a production's open storyboard exactly as its webview would, and
    * resolves with the answer (for tests: the webview's own clicks cannot be driven from the host).

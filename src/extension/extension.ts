@@ -181,6 +181,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
       visible: view.visible,
       selection: view.selection.map((n) => String(tree.getTreeItem(n).id ?? '')),
     }),
+    paletteSelection: () => selection.latest()?.flatMap((t) => t.shotIds ?? []),
     storyboardRequest: async (file, method, params) => {
       const open = panels.openStoryboards().find((p) => p.production.file === file);
       if (!open) throw new Error(`no storyboard is open for ${file}`);

@@ -97,6 +97,14 @@ suite('Selected means selected (palette commands)', () => {
     await vscode.window.showTextDocument(vscode.Uri.file(lab.file));
     await vscode.commands.executeCommand('dailies.openStoryboard');
     await ui({ kind: 'storyboard', select: ['sl-030'] });
+    // The webview reports its selection to the host by message: wait for it rather than for a fixed time.
+    await until(
+      'the storyboard selection to reach the host',
+      () => api.paletteSelection()?.join() === 'sl-030',
+      {
+        seen: () => api.paletteSelection(),
+      },
+    );
     assert.deepEqual(await rerendered(async () => undefined, 1), ['sl-030']);
   });
 
