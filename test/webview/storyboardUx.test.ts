@@ -74,6 +74,21 @@ after(async () => {
 });
 
 describe('storyboard: selection, opening and focus (item 17)', () => {
+  it('a click tells the host what is selected, also when it chooses the same card again', async () => {
+    await withStoryboard(async ({ page, host }) => {
+      await card(page, shotId(2)).click();
+      await summary(page).filter({ hasText: '1 selected' }).waitFor();
+      // Choosing it again makes it the latest selection anywhere (the tree may have been used in between).
+      await card(page, shotId(2)).click();
+      const deadline = Date.now() + 10_000;
+      while (host.requests('select').length < 2 && Date.now() < deadline) await page.waitForTimeout(50);
+      assert.deepEqual(
+        host.requests('select').map((r) => r.params),
+        [{ shotIds: [shotId(2)] }, { shotIds: [shotId(2)] }],
+      );
+    });
+  });
+
   it('a click selects and keeps focus in the grid; it opens nothing', async () => {
     await withStoryboard(async ({ page, host }) => {
       await card(page, shotId(1)).click();

@@ -157,8 +157,9 @@ export class StoryboardApp implements RowSource {
   }
 
   /** Repaint selection/focus flags and the toolbar, and persist. */
-  selectionChanged(persist = true): void {
-    this.reportSelection();
+  /** `announce`: a click chose these cards again, which makes them the latest selection even unchanged. */
+  selectionChanged(persist = true, announce = false): void {
+    this.reportSelection(announce);
     this.renderer.refreshFlags();
     this.updateActiveDescendant();
     this.toolbar.setSelectionCount(this.selection.size);
@@ -167,11 +168,11 @@ export class StoryboardApp implements RowSource {
   }
 
   private sentSelection = '';
-  /** Tells the host what is selected (only when it changed), so palette commands act on it. */
-  private reportSelection(): void {
+  /** Tells the host what is selected (when it changed, or was chosen again), so palette commands act on it. */
+  private reportSelection(announce: boolean): void {
     const ids = this.selection.toArray();
     const key = ids.join('\n');
-    if (key === this.sentSelection) return;
+    if (key === this.sentSelection && !announce) return;
     this.sentSelection = key;
     this.rpc.request('select', { shotIds: ids }).catch(() => undefined);
   }

@@ -79,7 +79,7 @@ export class Interactions {
     else app.selection.only(shot.id);
     app.activeId = shot.id;
     app.grid.element.focus({ preventScroll: true });
-    app.selectionChanged();
+    app.selectionChanged(true, true);
   }
 
   private onContextMenu(e: MouseEvent): void {
