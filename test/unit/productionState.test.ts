@@ -100,6 +100,29 @@ describe('ProductionState', () => {
     assert.equal(state.counts().done, 2);
   });
 
+  it('a re-plan of a file the write-back has not reached yet keeps a finished shot done', async () => {
+    const { engine, state, refresh } = await setup();
+    await refresh();
+    // The plan as it was before the batch: shot-001 stale on disk.
+    const before = await engine.plan();
+    assert.equal(state.get('shot-001')!.status, 'not-rendered');
+    const summary = await engine.render();
+    assert.equal(summary.shots.rendered, 3);
+    const shots = [{ shotId: 'shot-001', variations: 1, stale: true }];
+    state.applyEvent({ type: 'batch-start', batchId: 'b', projectFile: '', startedAt: 0, shots, jobs: 1 });
+    state.applyEvent({ type: 'shot', batchId: 'b', shotId: 'shot-001', outcome: 'rendered' });
+    assert.equal(state.get('shot-001')!.status, 'done');
+    // A file change from an earlier flush is re-planned while the batch runs: still done.
+    state.applyPlan(before.doc, before.shots);
+    assert.equal(state.get('shot-001')!.status, 'done');
+    // After the batch every record is on disk, so the file is the truth again.
+    state.applyEvent({ type: 'batch-end', batchId: 'b', summary });
+    state.applyPlan(before.doc, before.shots);
+    assert.equal(state.get('shot-001')!.status, 'not-rendered');
+    await refresh();
+    assert.equal(state.get('shot-001')!.status, 'done');
+  });
+
   it('after Cancel, a shot that failed before shows canceled — also after a re-plan, and in the counts', async () => {
     const { p, engine, state, refresh } = await setup({ fail: () => true });
     await refresh();

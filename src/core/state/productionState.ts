@@ -95,6 +95,11 @@ export class ProductionState {
   private byScene = new Map<string, ShotView[]>();
   private sceneKeyOf = new Map<string, string>();
   private verdicts = new Map<string, Verdict>();
+  /**
+   * Shots a batch just finished, by the inputs it rendered: a re-plan of a file the write-back has not
+   * reached yet must not show them stale again (the record lands with a later flush).
+   */
+  private landed = new Map<string, { state: 'done' | 'cached'; inputHash: string | undefined }>();
   private inputHashes = new Map<string, string | undefined>();
   private progress: BatchProgress | undefined;
   private activeBatches = new Set<string>();
@@ -147,6 +152,15 @@ export class ProductionState {
         status = verdict.state;
         reason = verdict.reason;
       } else if (verdict) this.verdicts.delete(id);
+      // Only while a batch runs: the engine flushes every record before it ends the batch.
+      const landed = live ? this.landed.get(id) : undefined;
+      const stillLanding =
+        landed !== undefined &&
+        (status === 'stale' || status === 'not-rendered') &&
+        landed.inputHash === p.inputHash &&
+        prev !== undefined;
+      if (stillLanding) status = landed.state;
+      else if (landed) this.landed.delete(id);
       const keepLive = live && prev !== undefined && (prev.status === 'queued' || prev.status === 'running');
       const render = p.shot.render;
       const view: ShotView = {
@@ -160,7 +174,7 @@ export class ProductionState {
         status: keepLive ? prev.status : status,
         reason: keepLive ? prev.reason : reason,
         progress: keepLive ? prev.progress : undefined,
-        outputs: render?.outputs ?? [],
+        outputs: stillLanding ? prev.outputs : (render?.outputs ?? []),
         durationS: render?.durationMs !== undefined ? render.durationMs / 1000 : undefined,
         cached: (render?.outputs.length && render.outputs.every((o) => o.cached)) || undefined,
         line: lines[p.index] ?? -1,
@@ -180,6 +194,8 @@ export class ProductionState {
       else byScene.set(key, [view]);
     });
     for (const id of this.inputHashes.keys()) if (!next.has(id)) this.inputHashes.delete(id);
+    if (!live) this.landed.clear();
+    for (const id of this.landed.keys()) if (!next.has(id)) this.landed.delete(id);
     this.shots = next;
     this.order = order;
     this.byScene = byScene;
@@ -258,6 +274,7 @@ export class ProductionState {
       view.reason = undefined;
       view.cached = state === 'cached';
       this.verdicts.delete(e.shotId);
+      this.landed.set(e.shotId, { state, inputHash: this.inputHashes.get(e.shotId) });
     } else {
       // A cancel replaces an earlier failure: the shot shows what happened last, in its own words.
       view.reason =
