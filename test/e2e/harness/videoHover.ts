@@ -13,11 +13,21 @@ interface VideoLike {
 }
 
 export async function checkVideoHover(wb: Workbench, frame: Frame, check: Check): Promise<void> {
-  const card = frame.locator('.card[data-video]').first();
-  await card.scrollIntoViewIfNeeded();
-  const id = await card.getAttribute('data-shot-id');
+  const id = await frame.locator('.card[data-video]').first().getAttribute('data-shot-id');
   check(`storyboard: video shot ${id} shows the video badge`, id !== null);
-  await card.locator('img.thumb').hover();
+  // The grid is virtual: a card can be recycled (detached) between finding it and scrolling to it while
+  // late updates repaint the board. Find it again by its shot and try once more.
+  for (let attempt = 1; ; attempt++) {
+    const card = frame.locator(`.card[data-shot-id="${id}"]`).first();
+    try {
+      await card.scrollIntoViewIfNeeded({ timeout: 5000 });
+      await card.locator('img.thumb').hover({ timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
   const state = await waitFor(
     `the proxy of ${id} to play under the pointer`,
     async () => {
