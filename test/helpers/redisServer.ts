@@ -2,23 +2,33 @@
 // a restart keeps everything, as a studio's Redis with AOF does). Where redis-server is not installed the
 // team suites skip with a reason; with DAILIES_REQUIRE_REDIS=1 (CI) they fail instead.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
+/** A program that is there and can be run (a file that exists but cannot be executed is not redis). */
+function runnable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function redisServerPath(): string | undefined {
   const fromEnv = process.env.DAILIES_REDIS_SERVER;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  if (fromEnv && runnable(fromEnv)) return fromEnv;
   for (const candidate of [
     '/usr/bin/redis-server',
     '/usr/local/bin/redis-server',
     '/opt/homebrew/bin/redis-server',
   ])
-    if (existsSync(candidate)) return candidate;
+    if (runnable(candidate)) return candidate;
   try {
     const found = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-    return found || undefined;
+    return found && runnable(found) ? found : undefined;
   } catch {
     return undefined;
   }
