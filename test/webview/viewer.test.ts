@@ -150,6 +150,12 @@ describe('take viewer webview', () => {
       await page.keyboard.press('r');
       const box = page.locator('.note-box:not([hidden]) textarea');
       await box.waitFor();
+      // The box takes focus as it opens (a frame later on a busy machine): type once it has it.
+      await page.waitForFunction(() => {
+        const d = (globalThis as unknown as { document: { activeElement: { tagName: string } | null } })
+          .document;
+        return d.activeElement?.tagName === 'TEXTAREA';
+      });
       await page.keyboard.type('Warmer lamps, and a 3 c a x.');
       assert.equal(host.requests('circle').length + host.requests('review').length, 0);
       await page.keyboard.press('Control+Enter');
