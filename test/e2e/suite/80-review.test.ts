@@ -177,6 +177,10 @@ suite('Review: circle, send back, re-render, compare, restore', () => {
   });
 
   test('restoring the old version: images from the store, the prompt back as one undoable edit, no render', async () => {
+    // A restore into an editor with unsaved changes leaves its edit unsaved too (the user's to save): start
+    // from a saved file, so what is on disk says what the restore did.
+    if (doc.isDirty) assert.ok(await doc.save());
+    await editorCaughtUp(doc);
     const events: RenderEvent[] = [];
     const sub = api.onRenderEvent((_f, e) => events.push(e));
     try {
