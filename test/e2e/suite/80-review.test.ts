@@ -10,7 +10,6 @@ import type { RenderEvent } from '../../../src/shared/events';
 import type { ActionResult, ViewerShot } from '../../../src/shared/viewerProtocol';
 import { dailies, editorCaughtUp, ensureRendered, example, summary, until } from './support/dailies';
 import { shotValue, valueRange } from './support/projectText';
-import { ui, uiAvailable } from './support/ui';
 
 /** Three takes, and no other suite touches it. */
 const SHOT = 's01-050';
@@ -100,21 +99,6 @@ suite('Review: circle, send back, re-render, compare, restore', () => {
       () => api.statusText().includes('1 changes requested'),
       { seen: () => api.statusText() },
     );
-  });
-
-  test('"Changes Requested…" lists the shot with its last note and opens it in the take viewer', async function () {
-    if (!uiAvailable()) return this.skip();
-    void vscode.commands.executeCommand('dailies.changesRequested');
-    const pick = await ui({ kind: 'quickpick', pick: [SHOT], screenshot: '17-changes-requested' });
-    assert.match(pick.placeholder ?? '', /^1 shot with changes requested/);
-    assert.equal(pick.rows?.length, 1, JSON.stringify(pick.rows));
-    assert.ok(pick.rows?.[0]?.includes(SHOT), JSON.stringify(pick.rows));
-    await until('the take viewer on the picked shot', async () => {
-      const s = (await vscode.commands.executeCommand('dailies.viewerSnapshot', file)) as
-        | ViewerShot
-        | undefined;
-      return s?.shotId === SHOT && s.notes.some((n) => n.text === NOTE) ? s : undefined;
-    });
   });
 
   test('editing the prompt and re-rendering: pending again, the note kept, two versions', async () => {
