@@ -42,7 +42,12 @@ export async function openView(
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const host = await FakeHost.attach(page, handlers);
-  await page.goto(`${harness.origin}/${view}.html${options.query ? `?${options.query}` : ''}`);
+  // Not `load`: that waits for every image in the document, and some tests hold images back on purpose
+  // (a page that asks its host quickly has them in the document before `load`, so the test would wait on
+  // itself). Every test waits for what it needs on the page instead.
+  await page.goto(`${harness.origin}/${view}.html${options.query ? `?${options.query}` : ''}`, {
+    waitUntil: 'domcontentloaded',
+  });
   return { context, page, host, consoleErrors, pageErrors, close: () => context.close() };
 }
 
