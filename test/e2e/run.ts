@@ -19,6 +19,7 @@ import { startFakes } from './harness/fakes';
 import { cleanupAll, exitOnSignals, onCleanup } from './harness/processes';
 import { reviewThroughTheUi } from './harness/reviewScenario';
 import { type Expected, renderThroughTheUi, type UiReport } from './harness/scenario';
+import { startTeam } from './harness/team';
 import { UiServant } from './harness/uiServant';
 import { waitFor } from './harness/wait';
 import { Workbench } from './harness/workbench';
@@ -69,6 +70,8 @@ async function main(): Promise<number> {
     DAILIES_E2E_FAL_URL: fakes.fal,
     DAILIES_E2E_REPLICATE_URL: fakes.replicate,
     DAILIES_E2E_UI: uiDir,
+    // The team suite's Redis, shared store and render worker (or why it skips).
+    ...(await startTeam(fakes)),
   };
   // The Restricted Mode suite needs an untrusted window: it runs in the second session only.
   // DAILIES_E2E_GREP (a suite title) narrows the first session to matching tests, for a quick loop.

@@ -137,6 +137,29 @@ describe('team backend parts', { skip: redisSkip() }, () => {
     assert.equal(peak, 3);
   });
 
+  it("several processes' rate limiters share the account's requests per second", async () => {
+    // 5 per second with a burst of one second's worth: the k-th request of all processes together can
+    // start no earlier than (k - 5) × 200 ms after the first. Per process, 4 × 5 would go at once.
+    const config = resolveConfig({ ratePerSecond: { fal: 5, replicate: 5 } });
+    const rates = Array.from({ length: 4 }, () => {
+      const events = new SlotEvents(client());
+      return new TeamScheduler(config, client(), events, { leaseMs: 5000 }).rate('fal');
+    });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        await rates[i % rates.length]!.acquire();
+        starts.push(Date.now());
+      }),
+    );
+    starts.sort((x, y) => x - y);
+    for (let k = 5; k < starts.length; k++)
+      assert.ok(
+        starts[k]! - starts[0]! >= (k - 5) * 200 - 20,
+        `request ${k + 1} started ${starts[k]! - starts[0]!} ms after the first: over the shared rate`,
+      );
+  });
+
   it('farm job data is checked before a worker spends a key on it', () => {
     const good = {
       v: 1,

@@ -4,6 +4,8 @@
 // events as a local one, so the editor's tree, status bar and storyboard follow it unchanged.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { TeamSettings } from '../../src/core/team/settings';
 import type { RenderEvent } from '../../src/shared/events';
@@ -19,7 +21,7 @@ import {
   workerEnv,
 } from '../helpers/farm';
 import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
-import { createProject, simpleProject, type TempProject } from '../helpers/tempProject';
+import { createProject, simpleFiles, simpleProject, type TempProject } from '../helpers/tempProject';
 import { waitFor } from '../helpers/waitFor';
 
 const SLOW = { stepMs: 100, steps: 15, queueMs: 10, apiKey: FAL_KEY };
@@ -161,6 +163,38 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     await a.dispose();
   });
 
+  it('keys live only on the workers: after a farm batch neither Redis (its whole AOF) nor the shared store holds one', async () => {
+    const t = team();
+    fal.configure({ stepMs: 20, steps: 3 });
+    workers.push(await startWorker('keys', workerEnv(t, { fal })));
+    // A model that takes refs, so the worker uploads them with its key too.
+    const p = await createProject(
+      simpleProject(3, () => ({ model: 'fal-ai/flux-pro/kontext/multi' })),
+      simpleFiles,
+    );
+    temp.push(p);
+    const a = await artist(p.file, t, { fal });
+    const s = await a.engine.render({ farm: true });
+    await a.dispose();
+    assert.equal(s.shots.rendered, 3, JSON.stringify(s.errors));
+    assert.ok(fal.count('upload.initiate') > 0, 'the worker uploaded refs with its key');
+    const secrets = [FAL_KEY, FAL_KEY.split(':')[1]!];
+    const leaks = async (dir: string) => {
+      const found: string[] = [];
+      for (const f of await files(dir)) {
+        const bytes = await fs.readFile(f);
+        for (const secret of secrets) if (bytes.includes(secret)) found.push(`${f} holds ${secret}`);
+      }
+      return found;
+    };
+    await waitFor(async () => (await files(redis.dir)).length > 0, 'the AOF on disk', 10_000);
+    const aof = Buffer.concat(await Promise.all((await files(redis.dir)).map((f) => fs.readFile(f))));
+    assert.ok(aof.includes('dailies:results'), "the files read are Redis's log of the batch's writes");
+    assert.deepEqual(await leaks(redis.dir), [], 'every write Redis ever took is free of keys');
+    assert.deepEqual(await leaks(t.store), [], 'the shared store is free of keys');
+    assert.deepEqual(await leaks(p.dir), [], "the artist's project is free of keys");
+  });
+
   it('a farm batch emits the events of a local render: queued, submitted, running, downloading, done', async () => {
     const t = team();
     fal.configure({ stepMs: 20, steps: 5 });
@@ -197,4 +231,14 @@ function farmStatus(t: TeamSettings, args: string[]): Promise<string> {
       code === 0 ? resolve(out) : reject(new Error(`farm status exited ${code}: ${err}`)),
     );
   });
+}
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await files(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
 }

@@ -21,7 +21,7 @@ export interface BatchOptions {
 export interface BatchDeps {
   paths: ProjectPaths;
   controllers: ShotControllers;
-  /** How one shot renders on this machine (the second wave always does). */
+  /** How one shot renders on this machine (a farm batch's second wave goes to the farm instead). */
   shot: ShotRunDeps;
   plan(options: BatchOptions): Promise<{ doc: ProjectDocument; shots: PlannedShot[] }>;
   waves(doc: ProjectDocument, planned: PlannedShot[]): Waves;

@@ -312,22 +312,19 @@ export class RenderEngine {
       // The farm's workers upload the refs they need; this machine may have no key at all.
       const uploads = await this.batch.prewarm(batchId, options.farm ? [] : work, controller.signal);
       summary.uploads = { new: uploads.new, cached: uploads.cached, revalidated: uploads.revalidated };
+      // A farm batch sends both waves to the farm: the second is queued once the first is recorded.
+      const farmDeps = runner === this.runner ? undefined : { ...this.shotDeps, runner };
       await runWindowed(
         work.splice(0), // handed over: each shot's plan is dropped once it is done
         (s) => (s.spec ? `${s.spec.model.provider}:${s.spec.model.class}` : ''),
         (group) => (options.farm ? FARM_WINDOW : shotWindow(this.scheduler, group)),
-        (s) =>
-          renderShot(
-            runner === this.runner ? this.shotDeps : { ...this.shotDeps, runner },
-            batchId,
-            s,
-            controller.signal,
-            force,
-            summary,
-          ),
+        (s) => renderShot(farmDeps ?? this.shotDeps, batchId, s, controller.signal, force, summary),
       );
       if (later.length)
-        await renderAfterStills(waveHost(this.batch, batchId, controller.signal, force, summary), later);
+        await renderAfterStills(
+          waveHost(this.batch, batchId, controller.signal, force, summary, farmDeps),
+          later,
+        );
       if (voice.length)
         await speakBatch(this.runner, voice, batchId, controller.signal, force, summary, this.batch.log);
       await this.recorder.flushNow();

@@ -2,7 +2,7 @@
 // their stills are recorded, then pre-warmed and rendered like the first wave.
 import type { BatchSummary } from '../../shared/events';
 import type { BatchDeps } from './batchDeps';
-import { failShot, renderShot, settleShot } from './shotOutcome';
+import { failShot, renderShot, type ShotRunDeps, settleShot } from './shotOutcome';
 import type { WaveHost } from './videoWaves';
 
 export function waveHost(
@@ -11,6 +11,8 @@ export function waveHost(
   signal: AbortSignal,
   force: boolean,
   summary: BatchSummary,
+  /** A farm batch: the second wave goes to the farm too (its workers upload the refs, so no pre-warm). */
+  farm?: ShotRunDeps,
 ): WaveHost {
   return {
     signal,
@@ -20,11 +22,11 @@ export function waveHost(
     fail: (shotId, error) => failShot(deps.fire, summary, batchId, shotId, error),
     cancel: (shotId) => settleShot(deps.fire, summary, batchId, shotId, 'canceled'),
     render: async (work) => {
-      const uploads = await deps.prewarm(batchId, work, signal);
+      const uploads = await deps.prewarm(batchId, farm ? [] : work, signal);
       summary.uploads.new += uploads.new;
       summary.uploads.cached += uploads.cached;
       summary.uploads.revalidated += uploads.revalidated;
-      await Promise.all(work.map((s) => renderShot(deps.shot, batchId, s, signal, force, summary)));
+      await Promise.all(work.map((s) => renderShot(farm ?? deps.shot, batchId, s, signal, force, summary)));
     },
   };
 }

@@ -5,8 +5,9 @@
 import type { JobState, LogTag } from '../../shared/events';
 import type { CachedResult } from '../cache/resultCache';
 import type { ModelClass, ProviderId } from '../project/schema';
-import type { GenerationRequest, ModelInfo, RefInput } from '../providers/types';
+import type { GenerationRequest, ModelInfo, Provider, RefInput } from '../providers/types';
 import type { PlannedJob } from '../render/plan';
+import { providerExtras, variationKey } from '../render/stale';
 import { DailiesError } from '../util/errors';
 import { parseResult } from './sharedResults';
 
@@ -106,6 +107,9 @@ export function fromJobData(data: unknown): { planned: PlannedJob; data: FarmJob
       cast: Array.isArray(r.labels?.cast) ? r.labels.cast.filter((c) => typeof c === 'string') : [],
     },
     refUrls: new Map(),
+    // A video job's clip length (its start/end frames are refs): without it the worker would send, and
+    // hash, another request than the artist planned.
+    ...(isPlain(r.video) && isInt(r.video.seconds, 1, 600) ? { video: { seconds: r.video.seconds } } : {}),
   };
   const checked: FarmJobData = {
     v: 1,
@@ -122,6 +126,21 @@ export function fromJobData(data: unknown): { planned: PlannedJob; data: FarmJob
     planned: { shotId: d.shotId, variation: d.variation as number, key: d.key, request },
     data: checked,
   };
+}
+
+/**
+ * The input hash a job claims is only a name chosen by whoever queued it. The worker computes it again
+ * from the very request it would send (as plan.ts does) and refuses a job whose name differs: otherwise a
+ * job could adopt another shot's cached result cheaply, or get one request paid for and its output stored
+ * under another shot's hash in the team's result index.
+ */
+export function checkJobKey(planned: PlannedJob, provider: Provider | undefined): void {
+  const actual = variationKey(planned.request, providerExtras(provider, planned.request));
+  if (actual !== planned.key)
+    throw new DailiesError(
+      'validation',
+      `Refused a farm job for ${planned.shotId} v${planned.variation}: its input hash ${planned.key.slice(0, 12)}… does not match its request (${actual.slice(0, 12)}…); nothing was rendered or stored`,
+    );
 }
 
 export function parseJobResult(value: unknown): FarmJobResult | undefined {
@@ -172,7 +191,11 @@ function isRef(v: unknown): v is Omit<RefInput, 'abs'> {
     typeof r.sha256 === 'string' &&
     /^[0-9a-f]{64}$/.test(r.sha256) &&
     (r.url === undefined || (typeof r.url === 'string' && /^https?:\/\//.test(r.url))) &&
-    (r.role === 'cast' || r.role === 'decor' || r.role === 'shot') &&
+    (r.role === 'cast' ||
+      r.role === 'decor' ||
+      r.role === 'shot' ||
+      r.role === 'start' ||
+      r.role === 'end') &&
     !('abs' in r)
   );
 }

@@ -74,6 +74,12 @@ export class FarmRunner implements VariationRunner {
         queued = true;
         try {
           const done = await this.follow(job, jobId, provider, cls, signal);
+          // A job's answer names the inputs it is the output of: another shot's result is never taken.
+          if (done.result.key !== job.key)
+            throw new DailiesError(
+              'bad-output',
+              `The farm answered ${label(job)} with the result of other inputs (${done.result.key.slice(0, 12)}…); not used`,
+            );
           if (await this.adopt(done)) return await this.finish(job, done, true);
           if (round >= 2)
             throw new DailiesError(

@@ -91,7 +91,10 @@ export class TeamResults implements ResultStore {
       if (!data) return false;
       const stored = await this.localStore.put(data, ext);
       if (stored !== digest)
-        throw new DailiesError('bad-output', `${digest.slice(0, 12)} changed in transit`);
+        throw new DailiesError(
+          'bad-output',
+          `${digest.slice(0, 12)}.${ext} from the shared store does not match its content hash; not used`,
+        );
     }
     await this.local.put(value);
     return true;
@@ -101,6 +104,8 @@ export class TeamResults implements ResultStore {
 function objectsOf(value: CachedResult): [string, string][] {
   const out: [string, string][] = [[value.sha256, value.ext]];
   if (value.thumbSha256) out.push([value.thumbSha256, 'webp']);
+  // A video take: its poster is `sha256` above; the clip and its review proxy travel with it.
+  if (value.video) out.push([value.video.sha256, value.video.ext], [value.video.proxySha256, 'mp4']);
   return out;
 }
 
@@ -116,7 +121,13 @@ export function parseResult(text: string, key?: string): CachedResult | undefine
       /^[a-z0-9]{1,8}$/.test(v.ext) &&
       typeof v.width === 'number' &&
       typeof v.height === 'number' &&
-      (v.thumbSha256 === undefined || /^[0-9a-f]{64}$/.test(v.thumbSha256))
+      (v.thumbSha256 === undefined || /^[0-9a-f]{64}$/.test(v.thumbSha256)) &&
+      (v.video === undefined ||
+        (typeof v.video === 'object' &&
+          v.video !== null &&
+          /^[0-9a-f]{64}$/.test(v.video.sha256) &&
+          /^[0-9a-f]{64}$/.test(v.video.proxySha256) &&
+          /^[a-z0-9]{1,8}$/.test(v.video.ext)))
     )
       return v as CachedResult;
   } catch {

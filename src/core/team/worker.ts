@@ -18,13 +18,14 @@ import { ProjectPaths } from '../project/paths';
 import type { OutputRecord } from '../project/schema';
 import { cloudProviders } from '../providers/cloud';
 import { createProviders, type ProviderKeys } from '../providers/factory';
-import type { ProviderId } from '../providers/types';
+import type { Provider, ProviderId } from '../providers/types';
 import { JobRunner } from '../render/jobRunner';
 import type { PlannedJob } from '../render/plan';
 import { sleep } from '../util/abort';
 import { DailiesError } from '../util/errors';
 import {
   CLASSES,
+  checkJobKey,
   type FarmJobResult,
   type FarmProgress,
   fromJobData,
@@ -79,6 +80,7 @@ export class FarmWorker {
   private readonly results = new Map<string, FarmJobResult['result']>();
   private beat: NodeJS.Timeout | undefined;
   private providers: ProviderId[] = [];
+  private clients: Partial<Record<ProviderId, Provider>> = {};
   private stopping: Promise<void> | undefined;
   private completed = 0;
 
@@ -108,6 +110,7 @@ export class FarmWorker {
       replicate: { rate: scheduler.rate('replicate') },
     });
     this.providers = PAID_PROVIDERS.filter((p) => providers[p]);
+    this.clients = providers;
     if (this.providers.length === 0) {
       await this.close();
       throw new DailiesError(
@@ -218,6 +221,13 @@ export class FarmWorker {
       throw new WaitingError();
     }
     const { planned, data } = fromJobData(bull.data);
+    try {
+      checkJobKey(planned, this.clients[planned.request.model.provider]);
+    } catch (err) {
+      const e = err as DailiesError;
+      this.options.log('warn', e.message);
+      throw new Error(JSON.stringify({ code: e.code, message: e.message }));
+    }
     const controller = new AbortController();
     let handedBack: (why: string) => void = () => undefined;
     const back = new Promise<'handed-back'>((resolve) => {
