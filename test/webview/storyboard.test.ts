@@ -185,6 +185,47 @@ describe('storyboard webview', () => {
     });
   });
 
+  it('recycles cards through a wheel scroll without dropping image sources or showing another shot’s frame', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await page.waitForFunction(() => performance.getEntriesByName('dailies:first-paint').length > 0);
+      await page.waitForLoadState('networkidle');
+      // Frame by frame at wheel pace: no card in the window has its <img>'s src removed (that flips it into
+      // alt-text fallback, a layout rebuild per recycled card; parked rows drop theirs once the grid is
+      // quiet), and every visible image shows its own card's shot.
+      const seen = (await page.evaluate(`(async () => {
+        const grid = document.querySelector('.vgrid');
+        let removed = 0;
+        const observer = new MutationObserver((records) => {
+          for (const r of records) if (r.oldValue !== null && !r.target.hasAttribute('src') && r.target.closest('.card[data-shot-id]:not([data-empty])')) removed++;
+        });
+        observer.observe(grid, { subtree: true, attributes: true, attributeFilter: ['src'], attributeOldValue: true });
+        const wrong = [];
+        let checked = 0;
+        for (let i = 0; i < 90; i++) {
+          await new Promise((resolve) => requestAnimationFrame(() => {
+            for (const card of grid.querySelectorAll('.card[data-shot-id]:not([data-empty])')) {
+              const img = card.querySelector('img');
+              if (!img.getAttribute('src') || getComputedStyle(img).visibility !== 'visible') continue;
+              checked++;
+              if (!img.getAttribute('src').includes('/renders/' + card.dataset.shotId + '/')) wrong.push(card.dataset.shotId);
+            }
+            grid.scrollTop += 120;
+            resolve();
+          }));
+          // Some frames land images between them, as they would while a user scrolls.
+          if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 120));
+        }
+        observer.disconnect();
+        return { removed, wrong, checked, top: grid.scrollTop };
+      })()`)) as { removed: number; wrong: string[]; checked: number; top: number };
+      assert.ok(seen.top > 5000, `the grid scrolled only to ${seen.top}`);
+      assert.ok(seen.checked > 100, `only ${seen.checked} visible images checked: the check proves nothing`);
+      assert.deepEqual(seen.wrong, [], 'cards showed another shot’s frame');
+      assert.equal(seen.removed, 0, 'image sources were removed while scrolling');
+    });
+  });
+
   it('lands a delta on the right card and no other', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;

@@ -18,8 +18,20 @@ export function icon(name: string, className = ''): HTMLSpanElement {
   return span;
 }
 
+/**
+ * Writes `text` into the node's one text child when it has one: replacing the child (textContent) would
+ * re-attach a layout object for it, which a grid re-binding cards on every scroll frame pays for.
+ */
 export function setText(node: Element, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
+  const only = node.firstChild;
+  if (only !== null && only === node.lastChild && only.nodeType === Node.TEXT_NODE) {
+    if ((only as Text).data !== text) (only as Text).data = text;
+  } else if (node.textContent !== text) node.textContent = text;
+}
+
+/** Setting `hidden` to the value it has still counts as an attribute change (a style recalc): skip it. */
+export function setHidden(node: HTMLElement, hidden: boolean): void {
+  if (node.hidden !== hidden) node.hidden = hidden;
 }
 
 export function setAttr(node: Element, name: string, value: string | undefined): void {

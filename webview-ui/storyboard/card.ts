@@ -1,7 +1,7 @@
 // One shot card: thumbnail (WebP thumb, then the full image, then a placeholder), status badge with
 // the reason as tooltip, a strip for live progress or the failure reason, id, model and prompt.
 // Seven elements, reused across shots: binding only writes what changed.
-import { el, setAttr, setText, toggleAttr } from '../common/dom';
+import { el, setAttr, setHidden, setText, toggleAttr } from '../common/dom';
 import type { HoverVideo } from '../common/hoverVideo';
 import type { ImageGate } from '../common/imageGate';
 import { CardReview } from './cardReview';
@@ -35,6 +35,8 @@ export class ShotCardElement {
   private url: string | undefined;
   /** Tooltips are written when the pointer first reaches the card, not on every scroll frame. */
   private titled = false;
+  /** The <img> is hidden: it holds no frame yet, or another shot's. */
+  private loading = false;
 
   constructor(
     private readonly images: ImageGate,
@@ -46,8 +48,13 @@ export class ShotCardElement {
     this.img.alt = '';
     this.img.decoding = 'async';
     this.img.draggable = false;
-    // No attribute changes when an image lands: that would dirty the styles between scroll frames.
     this.img.addEventListener('error', () => this.onImageError());
+    // A recycled card's <img> keeps the frame of the shot it showed before until its new one has loaded
+    // (its src is never removed on the way: see ImageGate); it stays hidden until then.
+    this.img.addEventListener('load', () => {
+      if (this.url !== undefined && this.img.getAttribute('src') === this.url) this.setLoading(false);
+    });
+    this.setLoading(true);
     const line = el('div', 'line');
     line.append(this.idText, this.review.counts, this.model);
     this.element.append(
@@ -69,9 +76,9 @@ export class ShotCardElement {
     if (this.shot?.id !== shot.id || this.shot.proxy !== shot.proxy) this.stopHover();
     this.shot = shot;
     const e = this.element;
-    e.id = cardDomId(shot);
-    e.dataset['shotId'] = shot.id;
-    e.dataset['status'] = shot.status;
+    setAttr(e, 'id', cardDomId(shot));
+    setAttr(e, 'data-shot-id', shot.id);
+    setAttr(e, 'data-status', shot.status);
     toggleAttr(e, 'data-cached', shot.cached === true || shot.status === 'cached');
     // A video take: a badge, and hover playback of its proxy (see Interactions).
     toggleAttr(e, 'data-video', shot.proxy !== undefined);
@@ -83,11 +90,13 @@ export class ShotCardElement {
     setText(this.badge, statusLabel);
 
     const strip = stripFor(shot);
-    this.strip.hidden = !strip;
+    setHidden(this.strip, !strip);
     if (strip) {
       setText(this.strip, strip.text);
-      this.strip.classList.toggle('is-error', strip.error);
-      this.strip.style.setProperty('--p', `${Math.round(strip.fraction * 1000) / 10}%`);
+      if (this.strip.classList.contains('is-error') !== strip.error)
+        this.strip.classList.toggle('is-error', strip.error);
+      const p = `${Math.round(strip.fraction * 1000) / 10}%`;
+      if (this.strip.style.getPropertyValue('--p') !== p) this.strip.style.setProperty('--p', p);
     }
 
     if (this.idText.data !== shot.id) this.idText.data = shot.id;
@@ -117,7 +126,8 @@ export class ShotCardElement {
 
   setFlags(flags: CardFlags): void {
     setAttr(this.element, 'aria-selected', String(flags.selected));
-    this.element.classList.toggle('is-active', flags.active);
+    if (this.element.classList.contains('is-active') !== flags.active)
+      this.element.classList.toggle('is-active', flags.active);
   }
 
   /**
@@ -131,6 +141,7 @@ export class ShotCardElement {
       this.titled = false;
     }
     this.images.cancel(this.img);
+    this.setLoading(true);
     this.url = undefined;
     this.shot = undefined;
     this.element.removeAttribute('id');
@@ -145,8 +156,22 @@ export class ShotCardElement {
     toggleAttr(this.element, 'data-empty', !url);
     if (url === this.url) return;
     this.url = url;
+    if (url !== undefined && this.img.getAttribute('src') === url && this.img.complete) {
+      // Back to the shot it showed last (scrolled back): its image is still there.
+      this.images.keep(this.img);
+      this.setLoading(this.img.naturalWidth === 0);
+      return;
+    }
     this.images.cancel(this.img);
+    this.setLoading(true);
     if (url) this.images.load(this.img, url);
+  }
+
+  /** Hides the <img> while it shows another shot's frame or none yet (a class on it alone: no layout). */
+  private setLoading(on: boolean): void {
+    if (on === this.loading) return;
+    this.loading = on;
+    this.img.classList.toggle('is-loading', on);
   }
 
   private onImageError(): void {

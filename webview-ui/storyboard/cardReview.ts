@@ -2,7 +2,7 @@
 // shown on the card), a badge for approved / changes requested, and how many notes and versions it has.
 // Built once per pooled card, rebound per shot, writing only what changed.
 import { REVIEW_STATUS } from '../../src/shared/review';
-import { el, icon, setAttr, toggleAttr } from '../common/dom';
+import { el, icon, setAttr, setHidden, toggleAttr } from '../common/dom';
 import type { ShotCard } from './model';
 
 export const MAX_CHIPS = 16;
@@ -41,7 +41,8 @@ export class CardReview {
   bind(shot: ShotCard): void {
     const takes = takesOf(shot.takes);
     const shown = shownTake(shot);
-    const key = `${shot.id}|${takes.join(',')}`;
+    // One take or none shows no chips, whatever the shot: nothing to rebuild between such shots.
+    const key = takes.length > 1 ? `${shot.id}|${takes.join(',')}` : '';
     if (key !== this.chipsKey) {
       this.chipsKey = key;
       this.chips.replaceChildren(
@@ -57,7 +58,7 @@ export class CardReview {
       );
       setAttr(this.chips, 'aria-label', takes.length > 1 ? `Takes of ${shot.id}` : undefined);
     }
-    this.chips.hidden = takes.length < 2;
+    setHidden(this.chips, takes.length < 2);
     for (const chip of this.chips.children) {
       const v = Number((chip as HTMLElement).dataset['take']);
       toggleAttr(chip, 'data-circled', v === shot.circled);
@@ -69,7 +70,7 @@ export class CardReview {
       );
     }
     const reviewed = shot.review !== 'pending';
-    this.badge.hidden = !reviewed;
+    setHidden(this.badge, !reviewed);
     if (reviewed) {
       const info = REVIEW_STATUS[shot.review];
       this.badge.dataset['review'] = shot.review;
@@ -92,7 +93,7 @@ export class CardReview {
   }
 
   private count(node: HTMLElement, n: number, noun: string): void {
-    node.hidden = n === 0;
+    setHidden(node, n === 0);
     const text = node.lastChild as Text;
     const value = n ? String(n) : '';
     if (text.data !== value) text.data = value;
