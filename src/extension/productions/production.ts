@@ -55,6 +55,10 @@ export class Production implements vscode.Disposable {
   /** The team backend this production's engine uses, or why it could not be reached. */
   private team: import('../../core/team/artist').ArtistTeam | undefined;
   private teamProblem: Error | undefined;
+  /** The dailies.team.* values the engine was built with: a change means another backend, not a tweak. */
+  private teamBuiltWith: string | undefined;
+  /** Team settings changed during a batch: the engine is rebuilt once it ends. */
+  private teamChangedDuringBatch = false;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private planned = false;
@@ -99,6 +103,7 @@ export class Production implements vscode.Disposable {
     const scheduler = new Scheduler(config, this.services.shared);
     const { providers, unavailable } = await this.providerSet(config, scheduler);
     this.uploads = new UploadCache(new ProjectPaths(this.file), config);
+    this.teamBuiltWith = teamKey(this.uri);
     const team = await this.openTeam();
     const engine = new RenderEngine({
       projectFile: this.file,
@@ -197,7 +202,8 @@ export class Production implements vscode.Disposable {
     try {
       return await engine.render({ farm: team.farm && this.team !== undefined, ...options });
     } finally {
-      void this.refresh();
+      if (this.teamChangedDuringBatch) void this.reconfigure();
+      else void this.refresh();
     }
   }
 
@@ -222,6 +228,17 @@ export class Production implements vscode.Disposable {
     const run = this.reconfiguring.then(async () => {
       const engine = this.engineInstance;
       if (!engine) return;
+      if (teamKey(this.uri) !== this.teamBuiltWith) {
+        // Another Redis or store is another backend: the engine is rebuilt on it (the next call makes it),
+        // never switched under a running batch.
+        if (this.state.running) {
+          this.teamChangedDuringBatch = true;
+          this.services.log.info('Team settings changed: they apply when the current batch ends');
+          return;
+        }
+        await this.dropEngine();
+        return;
+      }
       const config = this.config();
       engine.configure(config);
       this.uploads?.configure(config);
@@ -297,6 +314,22 @@ export class Production implements vscode.Disposable {
       this.changed.fire(ids);
   }
 
+  /** Lets the engine and its team backend go; the next engine() builds them from the current settings. */
+  private async dropEngine(): Promise<void> {
+    const engine = this.engineInstance;
+    const team = this.team;
+    this.engineInstance = undefined;
+    this.enginePromise = undefined;
+    this.team = undefined;
+    this.teamProblem = undefined;
+    this.teamChangedDuringBatch = false;
+    await engine?.dispose();
+    await team?.close();
+    this.services.log.info(
+      `${vscode.workspace.asRelativePath(this.uri)}: team settings changed, engine rebuilt`,
+    );
+  }
+
   /** The team backend (src/core/team), loaded only when dailies.team.* is set. */
   private async openTeam() {
     const { team } = readSettings(this.uri);
@@ -326,6 +359,12 @@ export class Production implements vscode.Disposable {
     this.changed.dispose();
     this.events.dispose();
   }
+}
+
+/** What identifies the team backend a production's engine is built on. */
+function teamKey(uri: vscode.Uri): string {
+  const { team } = readSettings(uri);
+  return JSON.stringify([team.redisUrl ?? '', team.store ?? '']);
 }
 
 /** Rendered and current: the only states a render (without force) leaves alone. */

@@ -44,16 +44,18 @@ suite('Team farm from the editor: settings, a batch on the farm, followed live (
     delete process.env['FAL_KEY']; // the artist's editor has no key: only the farm can render
     await settings.set('dailies.defaultProvider', 'auto');
     await settings.set('dailies.draft.latencyMs', 0);
-    await settings.set('dailies.team.redisUrl', redisUrl);
-    await settings.set('dailies.team.store', store);
-    await settings.set('dailies.team.farm', true);
     await resetFake('fal');
-    // Created after the settings: its engine opens the team backend they name.
+    // Open before the team is set up, as for a user who turns it on in a running editor: its engine is
+    // rebuilt on the backend the settings name, with no reload.
     lab = await makeLab(
       api,
       'lab-team',
       SHOTS.map((id, i) => ({ id, model: 'fal-ai/flux/schnell', variations: i === 0 ? 2 : 1 })),
     );
+    await api.refresh(); // its engine exists, on no team
+    await settings.set('dailies.team.redisUrl', redisUrl);
+    await settings.set('dailies.team.store', store);
+    await settings.set('dailies.team.farm', true);
   });
 
   suiteTeardown(async () => {
