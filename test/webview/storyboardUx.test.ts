@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { StoryboardSnapshot } from '../../src/shared/protocol';
 import { shotId, statusOf, storyboardSnapshot } from './fixtures';
 import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
-import { openView, type ViewSession } from './session';
+import { getScrollTop, openView, setScrollTop, type ViewSession } from './session';
 
 const SHOTS = 600;
 
@@ -55,6 +55,13 @@ function activeClass(page: Page): Promise<string | undefined> {
   );
 }
 
+/** The grid element as seen from a function that runs in the page (test files have no DOM types). */
+interface GridLike {
+  scrollTop: number;
+  getBoundingClientRect(): { top: number };
+  querySelectorAll(selector: string): Iterable<{ getBoundingClientRect(): { top: number; height: number } }>;
+}
+
 /** The first shot index with a given status (the fixture spreads statuses over the shots). */
 function firstWith(status: string): number {
   for (let i = 0; i < SHOTS; i++) if (statusOf(i) === status) return i;
@@ -86,6 +93,42 @@ describe('storyboard: selection, opening and focus (item 17)', () => {
         host.requests('select').map((r) => r.params),
         [{ shotIds: [shotId(2)] }, { shotIds: [shotId(2)] }],
       );
+    });
+  });
+
+  it('the first click into an unfocused board whose top row is cut off selects the card clicked', async () => {
+    // In VS Code a click often lands on a board that does not have focus yet, scrolled anywhere (by the
+    // wheel, or by the workbench showing a card). The press focuses the grid; the grid must not move under
+    // the pointer before the release, or the click lands between cards and selects nothing.
+    await withStoryboard(async ({ page, host }) => {
+      const grid = page.locator('.vgrid');
+      const rows = await grid.evaluate((g: unknown) => {
+        const el = g as GridLike;
+        const base = el.getBoundingClientRect().top - el.scrollTop;
+        const tops = [...el.querySelectorAll('.card[data-shot-id]')].map((c) => {
+          const r = c.getBoundingClientRect();
+          return { top: r.top - base, height: r.height };
+        });
+        const first = Math.min(...tops.map((t) => t.top));
+        return {
+          top: first,
+          height: tops.find((t) => t.top === first)?.height ?? 0,
+          columns: tops.filter((t) => t.top === first).length,
+        };
+      });
+      assert.ok(rows.height > 40 && rows.columns > 0, JSON.stringify(rows));
+      // Only the last 8 px of the first row stay in view; the second row starts right below.
+      const scrollTop = Math.round(rows.top + rows.height - 8);
+      await setScrollTop(page, '.vgrid', scrollTop);
+      assert.notEqual(await activeClass(page), 'vgrid', 'the grid has no focus yet');
+      const target = shotId(rows.columns);
+      await card(page, target).click();
+      const select = await host.waitForRequest('select', 5000);
+      assert.deepEqual(select.params, { shotIds: [target] });
+      assert.equal(await card(page, target).getAttribute('aria-selected'), 'true');
+      assert.equal(await grid.getAttribute('aria-activedescendant'), `shot-card-${rows.columns}`);
+      assert.equal(await getScrollTop(page, '.vgrid'), scrollTop, 'the board did not move under the pointer');
+      assert.equal(await activeClass(page), 'vgrid');
     });
   });
 

@@ -40,7 +40,20 @@ export class Interactions {
     grid.addEventListener('pointerleave', () => app.hover.stop());
     grid.addEventListener('scroll', () => app.hover.stop(), { passive: true });
     grid.addEventListener('keydown', (e) => this.onKey(e));
+    // A press focuses the grid before its click. Making the first visible card active then would reveal its
+    // row, scrolling the board under the pointer when that row is cut off: the release lands on another
+    // card, the click on the canvas, and nothing is selected. The click makes its own card active; only
+    // focus from the keyboard (Tab, Ctrl+A) needs a card to start from.
+    let pressed = false;
+    grid.addEventListener('mousedown', () => {
+      pressed = true;
+      // Focus follows the press synchronously; any later focus is not this press's.
+      setTimeout(() => {
+        pressed = false;
+      });
+    });
     grid.addEventListener('focus', () => {
+      if (pressed) return;
       if (app.activeId === undefined) {
         const first = app.firstVisibleIndex();
         if (first >= 0) app.focusIndex(first);

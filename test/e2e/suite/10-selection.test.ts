@@ -93,11 +93,7 @@ suite('Selected means selected (palette commands)', () => {
     assert.deepEqual((await rerendered(async () => undefined, 2)).sort(), ['sl-010', 'sl-030']);
   });
 
-  // Known regression since the review/video merges: in the real VS Code the storyboard's `select` requests
-  // no longer reach the host's selection tracker (the page posts them — test/webview/storyboardUx.test.ts —
-  // but the host never records a storyboard pick), so palette commands fall back to the tree's older
-  // selection. Skipped until that is found; reported open on issue 11.
-  test.skip("a storyboard's selection, when it is the latest", async () => {
+  test("a storyboard's selection, when it is the latest", async () => {
     await vscode.window.showTextDocument(vscode.Uri.file(lab.file));
     await vscode.commands.executeCommand('dailies.openStoryboard');
     await ui({ kind: 'storyboard', select: ['sl-030'] });
