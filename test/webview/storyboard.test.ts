@@ -617,7 +617,7 @@ describe('storyboard webview', () => {
   it('offers a retry when the ready request times out', async () => {
     board = new FixtureBoard(SHOTS, harness);
     const s = await openView(browser, harness, 'storyboard', handlers({ ready: () => NEVER }), {
-      query: 'timeout=500',
+      query: 'timeout=3000',
     });
     try {
       const { page, host } = s;
