@@ -15,6 +15,8 @@ export interface TakeImage {
   video?: string;
   /** A video take's length in seconds, when recorded. */
   seconds?: number;
+  /** A video take's frame rate, when recorded (ffprobe's, at render time). */
+  fps?: number;
   width?: number;
   height?: number;
   seed?: number;
@@ -63,6 +65,8 @@ export interface ViewerShot {
   by?: string;
   at?: string;
   notes: NoteInfo[];
+  /** The production's frame rate (the animatic's): frame steps of a clip whose rate is not recorded. */
+  fps?: number;
   /** The take the edit uses (circled, else 1). */
   take: number;
   /** Whether one is circled in project.json. */

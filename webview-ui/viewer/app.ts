@@ -201,6 +201,7 @@ export class ViewerApp {
     const shown = panes(s, st);
     if (shown.length === 0) this.pane.empty('file-media', `${s.shotId} has no rendered take yet.`);
     else this.pane.hide();
+    this.transport.setFallbackFps(s.fps);
     this.stage.render(shown, st.mode === 'takes' ? 'side' : st.layout, st.flipB);
     this.sidebar.render(s);
     for (const [m, b] of this.modeButtons) b.setAttribute('aria-pressed', String(m === st.mode));

@@ -14,6 +14,7 @@ import type {
   ViewerHostRequests,
   ViewerShot,
 } from '../../shared/viewerProtocol';
+import { readCutSettings } from '../cut/cutSettings';
 import type { Production } from '../productions/production';
 import { Disposable } from '../util/disposable';
 import { buildViewerShot } from './viewerModel';
@@ -110,6 +111,8 @@ export class ViewerPanel extends Disposable {
         aspectRatio: state.aspectRatio,
         shots: () => state.all(),
         sceneTitle: (id) => state.scenes.find((s) => s.id === id)?.title,
+        // The production's rate (the animatic's): what a clip with no recorded rate steps at.
+        fps: readCutSettings(this.production.uri).options.fps,
         uri: (rel) =>
           this.host
             .asWebviewUri(vscode.Uri.file(path.join(this.production.root, ...rel.split('/'))))
