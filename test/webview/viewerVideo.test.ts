@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { VersionEntry } from '../../src/core/review/versions';
 import type { ShotView } from '../../src/core/state/productionState';
 import { buildViewerShot } from '../../src/extension/webviews/viewerModel';
-import type { TakeImage, ViewerShot } from '../../src/shared/viewerProtocol';
+import type { PlaybackReport, TakeImage, ViewerShot } from '../../src/shared/viewerProtocol';
 import { bundledFfmpeg } from '../helpers/media';
 import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
 import {
@@ -149,6 +149,7 @@ async function withViewer(shot: ViewerShot, body: (s: ViewSession) => Promise<vo
     review: () => ({ ok: true }),
     note: () => ({ ok: true }),
     restore: () => ({ ok: true }),
+    playback: () => null,
   });
   try {
     await s.page.locator('.pane').first().waitFor();
@@ -385,6 +386,32 @@ describe('take viewer: video takes play side by side, in sync', () => {
     await stepsAt(hostShot(thirty(30), [], 25), 30);
     // A clip recorded without its rate steps at the production's (the animatic's) rate.
     await stepsAt(hostShot(thirty(), [], 30), 30);
+  });
+
+  it('tells the host what it plays (for the Take Viewer Snapshot command): playing, each take’s time, then paused', async () => {
+    await withViewer(videoShot(), async ({ page, host }) => {
+      await settled(page);
+      const report = (where: (r: PlaybackReport) => boolean) =>
+        host
+          .waitForRequest('playback', 30_000, (m) => where(m.params as PlaybackReport))
+          .then((m) => m.params as PlaybackReport);
+      const still = await report((r) => r.videos.length === 2 && r.videos.every((v) => v.ready >= 2));
+      assert.equal(still.playing, false);
+      assert.equal(still.shotId, 's02-010');
+      assert.equal(still.fps, 24);
+      assert.deepEqual(
+        still.videos.map((v) => v.pane),
+        ['t1', 't2'],
+      );
+      await page.locator('.transport button.play').click();
+      const playing = await report((r) => r.playing && r.videos.every((v) => !v.paused && v.time > 0.3));
+      assert.ok(
+        Math.abs(playing.videos[0]!.time - playing.videos[1]!.time) < 0.15,
+        JSON.stringify(playing.videos),
+      );
+      await page.locator('.transport button.play').click();
+      await report((r) => !r.playing && r.videos.every((v) => v.paused));
+    });
   });
 
   it('a still shot stays images, with no transport', async () => {
