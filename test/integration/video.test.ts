@@ -201,6 +201,32 @@ describe('fal.ai image-to-video (Kling 2.1 through the real client)', () => {
     assert.equal((await shots(p))[1]!.render, undefined, 'nothing recorded for the broken clip');
   });
 
+  it('a clip larger than the download bound is refused mid-stream: a clear per-shot failure, nothing kept', async () => {
+    const project = videoProject(STILL_FAL, KLING_FAL);
+    const first = await rig(project);
+    assert.equal((await first.engine.render({ shots: ['s01-010'] })).shots.rendered, 1);
+    // The same project, with a bound far below the fake's MP4 (its queue states first, then the download).
+    const bounded = cloudEngine(first.p.file, { fal }, { downloads: { maxBytes: 16 * 1024 } });
+    open.push({ rig: bounded, project: first.p });
+    const summary = await bounded.engine.render({ shots: ['s01-010v'] });
+    assert.equal(summary.shots.failed, 1);
+    const error = summary.errors.find((e) => e.shotId === 's01-010v')!;
+    assert.equal(error.code, 'bad-output');
+    assert.match(error.message, /^Download of https:\/\/\S+\.mp4: the answer is larger than .*; refused/);
+    const stored = await fs
+      .readdir(path.join(first.p.dir, '.dailies', 'store'), { recursive: true })
+      .then((names) => names.map(String));
+    assert.deepEqual(
+      stored.filter((n) => n.endsWith('.mp4')),
+      [],
+      'no clip or proxy reached the store',
+    );
+    const tmp = await fs.readdir(path.join(first.p.dir, '.dailies', 'tmp')).catch(() => []);
+    assert.deepEqual(tmp, [], 'the partial download is gone');
+    const [, video] = await shots(first.p);
+    assert.equal(video!.render?.status ?? 'failed', 'failed');
+  });
+
   it('an expired output URL is a clear per-shot failure, counted as spend', async () => {
     const { engine } = await rig(videoProject(STILL_FAL, KLING_FAL));
     assert.equal((await engine.render({ shots: ['s01-010'] })).shots.rendered, 1);
