@@ -131,9 +131,7 @@ suite('Take viewer: video takes play side by side, in sync', () => {
     for (let i = 0; i < 5; i++) {
       const before = prev;
       const moved = (x: Report) =>
-        x.playing &&
-        x.videos.length === 2 &&
-        x.videos.every((v, k) => v.time !== before.videos[k]!.time);
+        x.playing && x.videos.length === 2 && x.videos.every((v, k) => v.time !== before.videos[k]!.time);
       const next = await report(`sample ${i + 1}: both takes moved on`, moved, before.seq);
       assert.ok(inSync(next), `in sync: ${JSON.stringify(next.videos)}`);
       prev = next;
