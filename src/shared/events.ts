@@ -50,6 +50,7 @@ export interface OutputRef {
   video?: string;
   proxy?: string;
   seconds?: number;
+  fps?: number;
 }
 
 export type RenderEvent =

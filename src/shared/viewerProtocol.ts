@@ -15,6 +15,8 @@ export interface TakeImage {
   video?: string;
   /** A video take's length in seconds, when recorded. */
   seconds?: number;
+  /** A video take's frame rate, when recorded (ffprobe's, at render time). */
+  fps?: number;
   width?: number;
   height?: number;
   seed?: number;
@@ -63,6 +65,8 @@ export interface ViewerShot {
   by?: string;
   at?: string;
   notes: NoteInfo[];
+  /** The production's frame rate (the animatic's): frame steps of a clip whose rate is not recorded. */
+  fps?: number;
   /** The take the edit uses (circled, else 1). */
   take: number;
   /** Whether one is circled in project.json. */
@@ -83,6 +87,32 @@ export interface ActionResult {
   message?: string;
 }
 
+/** One video on the stage, as the page plays it. */
+export interface PlaybackVideo {
+  /** The pane it is in (`t1` for take 1, `A<version id>` …). */
+  pane: string;
+  /** Seconds into the clip. */
+  time: number;
+  paused: boolean;
+  /** HTMLMediaElement.readyState (2 and up: a frame to show). */
+  ready: number;
+}
+
+/**
+ * What the page plays right now, sent whenever it changes (and a few times a second while playing) so
+ * the Take Viewer Snapshot command can say it (the in-host tests read it). The host keeps the last one.
+ */
+export interface PlaybackReport {
+  shotId: string;
+  playing: boolean;
+  /** The rate the transport steps and counts at. */
+  fps: number;
+  /** Every video of the stage, the clock first; sampled together. */
+  videos: PlaybackVideo[];
+}
+
+export const MAX_REPORTED_VIDEOS = 16;
+
 export type ViewerHostRequests = {
   ready: { params: { clientId: string }; result: ViewerShot | ViewerEmpty };
   /** Another shot: by id, or the next (+1) / previous (-1) one in project order. */
@@ -91,10 +121,13 @@ export type ViewerHostRequests = {
   review: { params: { shotId: string; status: ReviewStatus; note?: string }; result: ActionResult };
   note: { params: { shotId: string; note: string }; result: ActionResult };
   restore: { params: { shotId: string; versionId: string }; result: ActionResult };
+  playback: { params: PlaybackReport; result: null };
 };
 
 export type ViewerEvents = {
   shot: ViewerShot;
+  /** Send a playback report now (the snapshot command wants a fresh one, e.g. of paused videos). */
+  reportPlayback: Record<string, never>;
 };
 
 export const VIEWER_STATE_VERSION = 1;

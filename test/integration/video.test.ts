@@ -6,10 +6,14 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { ProjectPaths } from '../../src/core/project/paths';
 import type { SpendRequest } from '../../src/core/render/engine';
+import { VersionStore } from '../../src/core/review/versions';
+import { storePath } from '../../src/extension/webviews/viewerModel';
 import type { RenderEvent } from '../../src/shared/events';
 import { type FalFake, startFalFake } from '../fakes/falFake';
 import { type ReplicateFake, startReplicateFake } from '../fakes/replicateFake';
+import { DEFAULT_VIDEO_SIZE } from '../fakes/video';
 import { type CloudRig, cloudEngine, FAL_KEY, REPLICATE_TOKEN } from '../helpers/cloud';
 import { probe } from '../helpers/media';
 import { createProject, type TempProject } from '../helpers/tempProject';
@@ -47,6 +51,7 @@ afterEach(async () => {
     corruptOutputs: false,
     expireOutputsAfterMs: undefined,
     queueMs: 150,
+    videoSize: DEFAULT_VIDEO_SIZE,
   };
   fal.configure(clean);
   replicate.configure(clean);
@@ -71,6 +76,7 @@ interface ShotJson {
       proxy?: string;
       seconds?: number;
       frames?: number;
+      fps?: number;
     }[];
   };
 }
@@ -195,6 +201,32 @@ describe('fal.ai image-to-video (Kling 2.1 through the real client)', () => {
     assert.equal((await shots(p))[1]!.render, undefined, 'nothing recorded for the broken clip');
   });
 
+  it('a clip larger than the download bound is refused mid-stream: a clear per-shot failure, nothing kept', async () => {
+    const project = videoProject(STILL_FAL, KLING_FAL);
+    const first = await rig(project);
+    assert.equal((await first.engine.render({ shots: ['s01-010'] })).shots.rendered, 1);
+    // The same project, with a bound far below the fake's MP4 (its queue states first, then the download).
+    const bounded = cloudEngine(first.p.file, { fal }, { downloads: { maxBytes: 16 * 1024 } });
+    open.push({ rig: bounded, project: first.p });
+    const summary = await bounded.engine.render({ shots: ['s01-010v'] });
+    assert.equal(summary.shots.failed, 1);
+    const error = summary.errors.find((e) => e.shotId === 's01-010v')!;
+    assert.equal(error.code, 'bad-output');
+    assert.match(error.message, /^Download of https:\/\/\S+\.mp4: the answer is larger than .*; refused/);
+    const stored = await fs
+      .readdir(path.join(first.p.dir, '.dailies', 'store'), { recursive: true })
+      .then((names) => names.map(String));
+    assert.deepEqual(
+      stored.filter((n) => n.endsWith('.mp4')),
+      [],
+      'no clip or proxy reached the store',
+    );
+    const tmp = await fs.readdir(path.join(first.p.dir, '.dailies', 'tmp')).catch(() => []);
+    assert.deepEqual(tmp, [], 'the partial download is gone');
+    const [, video] = await shots(first.p);
+    assert.equal(video!.render?.status ?? 'failed', 'failed');
+  });
+
   it('an expired output URL is a clear per-shot failure, counted as spend', async () => {
     const { engine } = await rig(videoProject(STILL_FAL, KLING_FAL));
     assert.equal((await engine.render({ shots: ['s01-010'] })).shots.rendered, 1);
@@ -214,6 +246,46 @@ describe('fal.ai image-to-video (Kling 2.1 through the real client)', () => {
     const error = summary.errors.find((e) => e.shotId === 's01-010v');
     assert.equal(error?.code, 'bad-output', JSON.stringify(summary.errors));
     assert.match(error!.message, /^not a video/);
+  });
+});
+
+describe('versions of a video shot', () => {
+  it('keeps each render’s review proxy in the store, with the clip’s own frame rate, so an older version still plays', async () => {
+    const { p, engine } = await rig(videoProject(STILL_FAL, KLING_FAL));
+    assert.equal((await engine.render()).shots.rendered, 2);
+    const first = (await shots(p))[1]!.render!.outputs[0]!;
+    assert.equal(first.fps, 24, 'the rate ffmpeg read off the clip is recorded');
+    const firstProxy = await fs.readFile(path.join(p.dir, first.proxy!));
+    // The prompt is edited and the model now delivers 30 fps: a new clip, in the same renders/ files.
+    fal.configure({ videoSize: { ...DEFAULT_VIDEO_SIZE, fps: 30 } });
+    const json = await p.json();
+    (json.shots[1] as Record<string, unknown>).prompt = 'Slow pan left, rain easing';
+    await p.write(JSON.stringify(json, null, 2));
+    assert.equal((await engine.render()).shots.rendered, 1);
+    const second = (await shots(p))[1]!.render!.outputs[0]!;
+    assert.equal(second.fps, 30);
+    assert.equal(second.proxy, first.proxy, 'renders/ holds only the newest proxy');
+    assert.ok(!(await fs.readFile(path.join(p.dir, second.proxy!))).equals(firstProxy));
+
+    const store = new VersionStore(new ProjectPaths(p.file));
+    let versions = await store.list('s01-010v');
+    await waitFor(async () => {
+      versions = await store.list('s01-010v');
+      return versions.length === 2;
+    }, 'both versions kept');
+    const proxies = versions.map((v) => v.proxies?.['1']);
+    assert.ok(proxies[0] && proxies[1] && proxies[0] !== proxies[1], JSON.stringify(proxies));
+    const stored = (sha: string) => path.join(p.dir, storePath(sha, 'mp4'));
+    assert.ok(
+      (await fs.readFile(stored(proxies[0]!))).equals(firstProxy),
+      'the first version’s proxy is still in the store, byte for byte',
+    );
+    const v2 = (await probe(stored(proxies[1]!))).streams[0]!;
+    assert.equal(v2.r_frame_rate, '30/1', 'the second version’s proxy keeps its clip’s frames');
+    assert.deepEqual(
+      versions.map((v) => v.render.outputs[0]!.fps),
+      [24, 30],
+    );
   });
 });
 

@@ -236,4 +236,42 @@ describe('take viewer shot', () => {
       ],
     );
   });
+
+  it('a kept version of a video shot plays its own proxy from the store, with its rate; a bad hash or none plays nothing', () => {
+    const clip = (sha: string, fps?: number) => ({
+      variation: 1,
+      image: 'renders/s1/s1_v1.jpg',
+      sha256: sha.padEnd(64, '0'),
+      video: 'renders/s1/s1_v1.mp4',
+      proxy: 'renders/s1/s1_v1.proxy.mp4',
+      seconds: 4,
+      ...(fps ? { fps } : {}),
+    });
+    const version = (id: string, sha: string, proxies?: Record<string, string>, fps?: number) =>
+      entry(id, sha, {
+        render: { ...entry(id, sha).render, inputHash: sha.repeat(64), outputs: [clip(sha, fps)] },
+        ...(proxies ? { proxies } : {}),
+      });
+    const old = version('000000000001', '1', { '1': 'e'.repeat(64) }, 30);
+    const tampered = version('000000000002', '2', { '1': '../../../etc/passwd' });
+    const unrecorded = version('000000000003', '3');
+    const current = version('000000000004', '4', undefined, 24);
+    const v = buildViewerShot(
+      { ...src(), fps: 25 },
+      view({ outputs: [clip('4', 24)], renderHash: '4'.repeat(64) }),
+      [old, tampered, unrecorded, current],
+    );
+    assert.equal(v.fps, 25, 'the production’s rate, for clips without their own');
+    assert.deepEqual(
+      v.versions.map((x) => [x.n, x.current, x.takes[0]?.video, x.takes[0]?.fps]),
+      [
+        [1, false, `vscode-resource:/p/.dailies/store/ee/${'e'.repeat(64)}.mp4`, 30],
+        [2, false, undefined, undefined],
+        [3, false, undefined, undefined],
+        // Kept before proxies were: the current render's bytes are renders/' own proxy.
+        [4, true, 'vscode-resource:/p/renders/s1/s1_v1.proxy.mp4', 24],
+      ],
+    );
+    assert.equal(v.takes[0]?.fps, 24);
+  });
 });

@@ -4,13 +4,17 @@
 // and a still shot stays images.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import type { TakeImage, ViewerShot } from '../../src/shared/viewerProtocol';
+import type { VersionEntry } from '../../src/core/review/versions';
+import type { ShotView } from '../../src/core/state/productionState';
+import { buildViewerShot } from '../../src/extension/webviews/viewerModel';
+import type { PlaybackReport, TakeImage, ViewerShot } from '../../src/shared/viewerProtocol';
 import { bundledFfmpeg } from '../helpers/media';
 import { ensureWebviewsBuilt, type Harness, launchBrowser, startHarness } from './harness';
 import {
@@ -28,12 +32,12 @@ let harness: Harness;
 let browser: Browser;
 let scratch: string;
 
-/** A real review proxy: H.264 yuv420p, no audio, +faststart, 24 fps, a moving test pattern. */
-async function proxy(name: string, pattern: string, seconds: number): Promise<Buffer> {
+/** A real review proxy: H.264 yuv420p, no audio, +faststart, 24 fps (or `fps`), a moving test pattern. */
+async function proxy(name: string, pattern: string, seconds: number, fps = 24): Promise<Buffer> {
   const file = path.join(scratch, name);
   await run(bundledFfmpeg(), [
     ...['-v', 'error', '-y', '-f', 'lavfi'],
-    ...['-i', `${pattern}=size=320x134:rate=24:duration=${seconds}`],
+    ...['-i', `${pattern}=size=320x134:rate=${fps}:duration=${seconds}`],
     ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '6', '-an', '-movflags', '+faststart', file],
   ]);
   return fs.readFile(file);
@@ -59,7 +63,77 @@ before(async () => {
   browser = await launchBrowser();
   harness.serveMedia('s02-010_v1.proxy.mp4', await proxy('1.mp4', 'testsrc2', 2));
   harness.serveMedia('s02-010_v2.proxy.mp4', await proxy('2.mp4', 'testsrc', 2));
+  // Two renders of a moving shot, as the engine keeps them: each version's proxy in the content store
+  // (renders/ holds only the newest), and a 30 fps clip for stepping at a rate that is not 24.
+  for (const [n, pattern, fps] of [
+    [1, 'testsrc2', 24],
+    [2, 'smptebars', 30],
+  ] as const) {
+    const bytes = await proxy(`version${n}.mp4`, pattern, 2, fps);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    versionProxies.push(sha);
+    harness.serveMedia(`${sha}.mp4`, bytes);
+    // The current render's proxy in renders/ (what Takes mode plays) is the newest version's bytes.
+    if (n === 2) harness.serveMedia('s01-095_v1.proxy.mp4', bytes);
+  }
+  harness.serveMedia('s02-085_v1.proxy.mp4', await proxy('30.mp4', 'testsrc', 2, 30));
 });
+
+const versionProxies: string[] = [];
+const HASH = (c: string) => c.repeat(64);
+
+/** What the host hands the page: the real view model, its paths mapped to what the harness serves. */
+function hostShot(shot: ShotView, versions: VersionEntry[], fps?: number): ViewerShot {
+  const o = harness.origin;
+  let still = 0;
+  return buildViewerShot(
+    {
+      projectFile: '/work/night-train/project.json',
+      title: 'Night Train',
+      aspectRatio: '2.39:1',
+      shots: () => [shot],
+      sceneTitle: () => undefined,
+      uri: (rel) =>
+        rel.endsWith('.mp4')
+          ? `${o}/media/${path.posix.basename(rel)}`
+          : rel.endsWith('.webp')
+            ? `${o}/p/renders/S0000${(still++ % 4) + 1}/thumb.webp`
+            : `${o}/p/renders/S0000${(still % 4) + 1}/image.webp`,
+      ...(fps ? { fps } : {}),
+    },
+    shot,
+    versions,
+  );
+}
+
+/** A video output as the engine records it (`image` is the poster). */
+function clipOutput(id: string, sha: string, fps?: number) {
+  return {
+    variation: 1,
+    image: `renders/${id}/${id}_v1.jpg`,
+    thumb: `renders/${id}/${id}_v1.thumb.webp`,
+    sha256: sha,
+    video: `renders/${id}/${id}_v1.mp4`,
+    proxy: `renders/${id}/${id}_v1.proxy.mp4`,
+    seconds: 2,
+    ...(fps ? { fps } : {}),
+  };
+}
+
+function videoView(id: string, outputs: ShotView['outputs'], renderHash?: string): ShotView {
+  return {
+    id,
+    index: 0,
+    prompt: 'The train pulls out',
+    model: 'draft/video',
+    provider: 'draft',
+    variations: 1,
+    status: 'done',
+    outputs,
+    line: 0,
+    ...(renderHash ? { renderHash } : {}),
+  };
+}
 
 after(async () => {
   await browser?.close();
@@ -75,6 +149,7 @@ async function withViewer(shot: ViewerShot, body: (s: ViewSession) => Promise<vo
     review: () => ({ ok: true }),
     note: () => ({ ok: true }),
     restore: () => ({ ok: true }),
+    playback: () => null,
   });
   try {
     await s.page.locator('.pane').first().waitFor();
@@ -229,6 +304,113 @@ describe('take viewer: video takes play side by side, in sync', () => {
           (v) => v.paused && !v.seeking && Math.abs(v.currentTime - 0.5) < 1 / 24,
         ),
       );
+    });
+  });
+
+  it('Versions mode plays two versions of a moving shot as video (each its own proxy from the store), in sync', async () => {
+    const version = (n: 1 | 2, id: string): VersionEntry => ({
+      v: 1,
+      id,
+      shotId: 's01-095',
+      recordedAt: `2026-03-0${n}T09:00:00.000Z`,
+      render: {
+        status: 'done',
+        inputHash: HASH(String(n)),
+        provider: 'draft',
+        model: 'draft/video',
+        outputs: [clipOutput('s01-095', HASH(n === 1 ? 'a' : 'b'), n === 1 ? 24 : 30)],
+        renderedAt: `2026-03-0${n}T09:00:00.000Z`,
+      },
+      thumbs: { '1': HASH(n === 1 ? 'c' : 'd') },
+      proxies: { '1': versionProxies[n - 1]! },
+      fields: { prompt: `prompt ${n}` },
+    });
+    const v2 = version(2, 'bbbbbbbbbbbb');
+    const shot = hostShot(videoView('s01-095', v2.render.outputs, v2.render.inputHash), [
+      version(1, 'aaaaaaaaaaaa'),
+      v2,
+    ]);
+    await withViewer(shot, async ({ page }) => {
+      await page.keyboard.press('v');
+      await page.locator('.pane video.take').nth(1).waitFor();
+      await settled(page);
+      let seen = await videos(page);
+      assert.deepEqual(
+        seen.map((v) => path.posix.basename(new URL(v.src).pathname)),
+        versionProxies.map((sha) => `${sha}.mp4`),
+        'v1 and v2 each play their own proxy',
+      );
+      assert.equal(await page.locator('.pane img.take').count(), 0, 'no poster stands in for a version');
+      await page.locator('.transport button.play').click();
+      await page.waitForFunction(() => {
+        const all = [...(globalThis as unknown as Doc).document.querySelectorAll('.pane video.take')];
+        return all.length === 2 && all.every((v) => !v.paused && v.currentTime > 0.3);
+      });
+      seen = await videos(page);
+      assert.ok(
+        Math.abs(seen[0]!.time - seen[1]!.time) < 0.15,
+        `both versions play together (${seen[0]!.time}, ${seen[1]!.time})`,
+      );
+      await page.keyboard.press(' ');
+      await page.waitForFunction(() =>
+        [...(globalThis as unknown as Doc).document.querySelectorAll('.pane video.take')].every(
+          (v) => v.paused,
+        ),
+      );
+    });
+  });
+
+  it('frame keys step at the clip’s own rate (a 30 fps clip), else at the production’s', async () => {
+    const stepsAt = async (shot: ViewerShot, fps: number) =>
+      withViewer(shot, async ({ page }) => {
+        await settled(page);
+        await page.locator('.transport input.scrub').fill('0.5');
+        await page.waitForFunction(() =>
+          [...(globalThis as unknown as Doc).document.querySelectorAll('.pane video.take')].every(
+            (v) => !v.seeking && Math.abs(v.currentTime - 0.5) < 0.001,
+          ),
+        );
+        for (const key of ['.', '.', '.', ',']) await page.keyboard.press(key);
+        const want = 0.5 + 2 / fps;
+        await page.waitForFunction(
+          (t) =>
+            [...(globalThis as unknown as Doc).document.querySelectorAll('.pane video.take')].every(
+              (v) => !v.seeking && Math.abs(v.currentTime - t) < 0.002,
+            ),
+          want,
+        );
+        assert.equal(await page.locator('.transport').getAttribute('data-fps'), String(fps));
+      });
+    const thirty = (fps?: number) => videoView('s02-085', [{ ...clipOutput('s02-085', HASH('e'), fps) }]);
+    // The rate recorded with the clip wins over the production's.
+    await stepsAt(hostShot(thirty(30), [], 25), 30);
+    // A clip recorded without its rate steps at the production's (the animatic's) rate.
+    await stepsAt(hostShot(thirty(), [], 30), 30);
+  });
+
+  it('tells the host what it plays (for the Take Viewer Snapshot command): playing, each take’s time, then paused', async () => {
+    await withViewer(videoShot(), async ({ page, host }) => {
+      await settled(page);
+      const report = (where: (r: PlaybackReport) => boolean) =>
+        host
+          .waitForRequest('playback', 30_000, (m) => where(m.params as PlaybackReport))
+          .then((m) => m.params as PlaybackReport);
+      const still = await report((r) => r.videos.length === 2 && r.videos.every((v) => v.ready >= 2));
+      assert.equal(still.playing, false);
+      assert.equal(still.shotId, 's02-010');
+      assert.equal(still.fps, 24);
+      assert.deepEqual(
+        still.videos.map((v) => v.pane),
+        ['t1', 't2'],
+      );
+      await page.locator('.transport button.play').click();
+      const playing = await report((r) => r.playing && r.videos.every((v) => !v.paused && v.time > 0.3));
+      assert.ok(
+        Math.abs(playing.videos[0]!.time - playing.videos[1]!.time) < 0.15,
+        JSON.stringify(playing.videos),
+      );
+      await page.locator('.transport button.play').click();
+      await report((r) => !r.playing && r.videos.every((v) => v.paused));
     });
   });
 

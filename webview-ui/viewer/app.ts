@@ -22,6 +22,7 @@ import { Toasts } from '../common/toasts';
 import type { VsCodeApi } from '../common/vscodeApi';
 import { commandFor, KEY_HINTS, type ViewerCommand } from './keys';
 import { fitState, initialState, type Layout, type Mode, panes, type ViewState } from './model';
+import { PlaybackReporter } from './playbackReport';
 import { Sidebar } from './sidebar';
 import { Stage } from './stage';
 import { Transport } from './transport';
@@ -44,9 +45,13 @@ export class ViewerApp {
   private readonly toasts = new Toasts();
   private readonly pane = new StatusPane();
   private readonly transport = new Transport();
+  private readonly reporter: PlaybackReporter;
   private readonly stage = new Stage({
     onPick: (take) => this.run({ kind: 'pick', take }),
-    onVideos: (group) => this.transport.bind(group),
+    onVideos: (group) => {
+      this.transport.bind(group);
+      this.reporter.bind(group);
+    },
   });
   private readonly sidebar: Sidebar;
   private readonly title = el('h1', 'shot-title');
@@ -68,6 +73,10 @@ export class ViewerApp {
       ab: oneOf(raw['ab'], ['wipe', 'flip'], d.ab),
     }));
     this.saver = new StateSaver(api);
+    this.reporter = new PlaybackReporter(
+      (report) => void this.rpc.request('playback', report).catch(() => undefined),
+      () => ({ shotId: this.shot?.shotId, fps: this.transport.fps }),
+    );
     this.sidebar = new Sidebar({
       onSubmitNote: (kind, text) =>
         kind === 'changes'
@@ -103,6 +112,7 @@ export class ViewerApp {
     this.rpc.on('shot', (s) => {
       if (isShot(s) && s.shotId === this.shot?.shotId) this.show(s, false);
     });
+    this.rpc.on('reportPlayback', () => this.reporter.reportNow());
     void this.load(() => this.rpc.request('ready', { clientId: randomId() }));
   }
 
@@ -201,6 +211,7 @@ export class ViewerApp {
     const shown = panes(s, st);
     if (shown.length === 0) this.pane.empty('file-media', `${s.shotId} has no rendered take yet.`);
     else this.pane.hide();
+    this.transport.setFallbackFps(s.fps);
     this.stage.render(shown, st.mode === 'takes' ? 'side' : st.layout, st.flipB);
     this.sidebar.render(s);
     for (const [m, b] of this.modeButtons) b.setAttribute('aria-pressed', String(m === st.mode));

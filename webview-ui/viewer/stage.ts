@@ -163,6 +163,10 @@ export class Stage {
     const v = reused instanceof HTMLVideoElement ? reused : el('video', 'take');
     v.setAttribute('aria-label', p.label);
     if (slot) v.dataset['slot'] = slot;
+    v.dataset['pane'] = p.key;
+    // The clip's own rate (recorded at render time): the transport steps the clock's frames at it.
+    if (p.take.fps) v.dataset['fps'] = String(p.take.fps);
+    else delete v.dataset['fps'];
     const known = Boolean(p.take.width && p.take.height);
     const shown: Shown = {
       key: p.key,

@@ -4,8 +4,8 @@
 import { el, icon, setText } from '../common/dom';
 import type { VideoSyncGroup } from '../common/videoSync';
 
-/** The step of the frame keys and the scrubber (the proxies are made at the shot's rate; 24 by default). */
-export const FPS = 24;
+/** The frame rate when neither the clip nor the production says one. */
+export const DEFAULT_FPS = 24;
 
 export class Transport {
   readonly element = el('div', 'transport');
@@ -14,6 +14,8 @@ export class Transport {
   private readonly time = el('span', 'time');
   private group: VideoSyncGroup | undefined;
   private unbind: (() => void) | undefined;
+  /** The production's rate: for a clip whose own rate is not recorded. */
+  private fallbackFps = DEFAULT_FPS;
 
   constructor() {
     this.element.setAttribute('role', 'group');
@@ -58,12 +60,24 @@ export class Transport {
     this.draw();
   }
 
+  /** The production's frame rate (a clip's recorded rate wins). */
+  setFallbackFps(fps: number | undefined): void {
+    this.fallbackFps = fps && Number.isFinite(fps) && fps > 0 ? fps : DEFAULT_FPS;
+    this.draw();
+  }
+
+  /** The rate frames are counted at: the clock clip's own (every proxy keeps its clip's frames), else the production's. */
+  get fps(): number {
+    const own = Number(this.group?.clock?.dataset['fps']);
+    return Number.isFinite(own) && own > 0 && own <= 240 ? own : this.fallbackFps;
+  }
+
   toggle(): void {
     this.group?.toggle();
   }
 
   step(frames: number): void {
-    this.group?.step(frames, FPS);
+    this.group?.step(frames, this.fps);
   }
 
   private draw(): void {
@@ -79,12 +93,14 @@ export class Transport {
     this.scrub.max = String(duration);
     // Not while the user drags it: writing the value back would fight the pointer.
     if (document.activeElement !== this.scrub || playing) this.scrub.value = String(now);
-    setText(this.time, `${clock(now)} / ${clock(duration)}`);
+    this.element.dataset['fps'] = String(this.fps);
+    setText(this.time, `${clock(now, this.fps)} / ${clock(duration, this.fps)}`);
   }
 }
 
-/** Seconds as s.ff (frames at FPS): what an editor reads off a timecode. */
-function clock(seconds: number): string {
-  const frames = Math.round(seconds * FPS);
-  return `${Math.floor(frames / FPS)}.${String(frames % FPS).padStart(2, '0')}`;
+/** Seconds as s.ff (frames at the clip's nominal rate, as a timecode counts them). */
+function clock(seconds: number, fps: number): string {
+  const base = Math.max(1, Math.round(fps));
+  const frames = Math.round(seconds * base);
+  return `${Math.floor(frames / base)}.${String(frames % base).padStart(2, '0')}`;
 }

@@ -102,7 +102,7 @@ export async function renderShot(
       image: o.image,
       thumb: o.thumb,
       sha256: o.sha256,
-      ...(o.video ? { video: o.video, proxy: o.proxy, seconds: o.seconds } : {}),
+      ...(o.video ? { video: o.video, proxy: o.proxy, seconds: o.seconds, fps: o.fps } : {}),
     })),
     error: error ? { code: error.code, message: error.message } : undefined,
     durationMs: renderDuration(outcomes) ?? Date.now() - started,

@@ -74,23 +74,28 @@ export class ReviewRecorder {
       shotId,
       recordedAt: new Date().toISOString(),
       render: record,
-      thumbs: await this.thumbHashes(record),
+      thumbs: await this.hashes(record, 'thumb'),
+      ...(record.outputs.some((o) => o.proxy) ? { proxies: await this.hashes(record, 'proxy') } : {}),
       fields: fieldsOf(planned),
       ...inputsOf(planned),
     };
     this.versions.append(entry);
   }
 
-  /** The thumbnails were just put in place from the store: their bytes name their stored objects. */
-  private async thumbHashes(record: RenderRecord): Promise<Record<string, string>> {
+  /**
+   * The thumbnails (and a video's review proxies) were just put in place from the store: their bytes name
+   * their stored objects, which outlive the renders/ files the next render replaces.
+   */
+  private async hashes(record: RenderRecord, kind: 'thumb' | 'proxy'): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     await Promise.all(
       record.outputs.map(async (o) => {
-        if (!o.thumb) return;
+        const rel = o[kind];
+        if (!rel) return;
         try {
-          out[String(o.variation)] = (await sha256File(this.paths.abs(o.thumb))).sha256;
+          out[String(o.variation)] = (await sha256File(this.paths.abs(rel))).sha256;
         } catch {
-          // missing: a restore makes it again from the image
+          // missing: a restore makes a thumbnail again; a version without its proxy shows its poster
         }
       }),
     );

@@ -50,6 +50,8 @@ export interface VersionEntry {
   render: RenderRecord;
   /** Thumbnail content hash per variation (the image's is in `render.outputs[].sha256`). */
   thumbs?: Record<string, string>;
+  /** A video take's review proxy content hash per variation (its renders/ file is replaced by the next render). */
+  proxies?: Record<string, string>;
   /** The shot's RESTORABLE properties as written when it was rendered; absent for a legacy version. */
   fields?: Record<string, unknown>;
   inputs?: VersionInputs;
@@ -219,12 +221,13 @@ export function parseEntry(line: string): VersionEntry | undefined {
     if (!isRecord(o) || !Number.isInteger(o['variation']) || typeof o['image'] !== 'string') return undefined;
     if (typeof o['sha256'] !== 'string' || !SHA.test(o['sha256'])) return undefined;
   }
-  const thumbs = v['thumbs'];
-  if (
-    thumbs !== undefined &&
-    (!isRecord(thumbs) || Object.values(thumbs).some((s) => typeof s !== 'string' || !SHA.test(s)))
-  )
-    return undefined;
+  for (const hashes of [v['thumbs'], v['proxies']]) {
+    if (
+      hashes !== undefined &&
+      (!isRecord(hashes) || Object.values(hashes).some((s) => typeof s !== 'string' || !SHA.test(s)))
+    )
+      return undefined;
+  }
   if (v['fields'] !== undefined && !isRecord(v['fields'])) return undefined;
   if (v['inputs'] !== undefined && !isRecord(v['inputs'])) return undefined;
   return v as unknown as VersionEntry;

@@ -295,7 +295,7 @@ export class ProductionState {
         image: o.image,
         thumb: o.thumb,
         sha256: o.sha256,
-        ...(o.video ? { video: o.video, proxy: o.proxy, seconds: o.seconds } : {}),
+        ...(o.video ? { video: o.video, proxy: o.proxy, seconds: o.seconds, fps: o.fps } : {}),
       }));
     }
     if (e.durationMs !== undefined) view.durationS = e.durationMs / 1000;

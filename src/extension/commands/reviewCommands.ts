@@ -150,7 +150,7 @@ export function registerReviewCommands(
     // For tests and other extensions: what the open take viewer of a production shows right now.
     vscode.commands.registerCommand('dailies.viewerSnapshot', async (file?: unknown) => {
       const viewer = viewers.open().find((v) => v.production.file === file) ?? viewers.open()[0];
-      return viewer ? viewer.current() : undefined;
+      return viewer ? viewer.snapshot() : undefined;
     }),
   ];
 }

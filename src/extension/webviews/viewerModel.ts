@@ -16,6 +16,8 @@ export interface ViewerSource {
   sceneTitle(id: string | undefined): string | undefined;
   /** The webview URI of a project-relative path. */
   uri(rel: string): string | undefined;
+  /** The production's frame rate: what a clip whose own rate is not recorded steps at. */
+  fps?: number;
 }
 
 const SHA = /^[0-9a-f]{64}$/;
@@ -36,16 +38,12 @@ export function buildViewerShot(
     if (!image) continue;
     // A video take plays its proxy; one whose proxy is missing or unsafe shows its poster like a still.
     const video = url(playableFile(o));
-    takes.push({
-      ...take(o.variation, image, url(o.thumb), o),
-      ...(video ? { video } : {}),
-      ...(video && o.seconds ? { seconds: o.seconds } : {}),
-    });
+    takes.push({ ...take(o.variation, image, url(o.thumb), o), ...(video ? clip(video, o) : {}) });
   }
   // Which kept version project.json holds: the same inputs and the very same bytes (two versions can
   // share bytes — a prompt edit a draft frame does not show — but not both).
   const current = `${shot.renderHash ?? ''}|${outputKey(shot.outputs)}`;
-  const infos: VersionInfo[] = versions.map((v, i) => versionInfo(v, i + 1, current, url));
+  const infos: VersionInfo[] = versions.map((v, i) => versionInfo(v, i + 1, current, url, takes));
   const renderedAt = infos.find((v) => v.current)?.renderedAt;
   const review = shot.review;
   const notes: NoteInfo[] = (review?.notes ?? []).map((n) => ({
@@ -68,6 +66,7 @@ export function buildViewerShot(
     ...(review?.by ? { by: review.by } : {}),
     ...(review?.at ? { at: review.at } : {}),
     notes,
+    ...(src.fps && src.fps > 0 ? { fps: src.fps } : {}),
     take: circledTake({ take: shot.take, render: { outputs: shot.outputs } }),
     circled: shot.take !== undefined && shot.outputs.some((o) => o.variation === shot.take),
     takes,
@@ -91,6 +90,15 @@ function take(
   };
 }
 
+/** What a playable video take adds: its proxy's URI, and its length and frame rate when recorded. */
+function clip(video: string, o: { seconds?: number; fps?: number }): Partial<TakeImage> {
+  return {
+    video,
+    ...(o.seconds ? { seconds: o.seconds } : {}),
+    ...(o.fps && Number.isFinite(o.fps) && o.fps > 0 && o.fps <= 240 ? { fps: o.fps } : {}),
+  };
+}
+
 /** Outputs by content: the same bytes are the same render, whatever files they sit in now. */
 function outputKey(outputs: readonly { variation: number; sha256?: string }[]): string {
   return outputs
@@ -104,7 +112,9 @@ function versionInfo(
   n: number,
   current: string,
   url: (rel: string | undefined) => string | undefined,
+  currentTakes: readonly TakeImage[],
 ): VersionInfo {
+  const isCurrent = `${v.render.inputHash}|${outputKey(v.render.outputs)}` === current;
   const takes: TakeImage[] = [];
   for (const o of [...v.render.outputs].sort((a, b) => a.variation - b.variation)) {
     const ext = /\.([A-Za-z0-9]{1,8})$/.exec(o.image)?.[1]?.toLowerCase();
@@ -112,7 +122,17 @@ function versionInfo(
     const image = url(storePath(o.sha256, ext));
     const thumbSha = v.thumbs?.[String(o.variation)];
     const thumb = thumbSha && SHA.test(thumbSha) ? url(storePath(thumbSha, 'webp')) : undefined;
-    if (image) takes.push(take(o.variation, image, thumb, o));
+    if (!image) continue;
+    // A video take plays its proxy from the store (renders/ holds only the newest render's); a version
+    // kept without the proxy's hash plays the current take's when it is the current render (same bytes).
+    const proxySha = o.video ? v.proxies?.[String(o.variation)] : undefined;
+    const video =
+      proxySha && SHA.test(proxySha)
+        ? url(storePath(proxySha, 'mp4'))
+        : o.video && isCurrent
+          ? currentTakes.find((t) => t.variation === o.variation)?.video
+          : undefined;
+    takes.push({ ...take(o.variation, image, thumb, o), ...(video ? clip(video, o) : {}) });
   }
   const prompt = v.fields?.['prompt'];
   return {
@@ -123,7 +143,7 @@ function versionInfo(
     model: v.inputs?.model ?? v.render.model,
     ...(typeof prompt === 'string' ? { prompt } : {}),
     legacy: v.legacy === true,
-    current: `${v.render.inputHash}|${outputKey(v.render.outputs)}` === current,
+    current: isCurrent,
     takes,
   };
 }

@@ -7,19 +7,28 @@ import * as vscode from 'vscode';
 import { ProjectPaths } from '../../core/project/paths';
 import { VersionStore } from '../../core/review/versions';
 import { isReviewStatus, type ReviewStatus } from '../../shared/review';
-import type {
-  ActionResult,
-  ViewerEmpty,
-  ViewerEvents,
-  ViewerHostRequests,
-  ViewerShot,
+import {
+  type ActionResult,
+  MAX_REPORTED_VIDEOS,
+  type PlaybackReport,
+  type ViewerEmpty,
+  type ViewerEvents,
+  type ViewerHostRequests,
+  type ViewerShot,
 } from '../../shared/viewerProtocol';
+import { readCutSettings } from '../cut/cutSettings';
 import type { Production } from '../productions/production';
 import { Disposable } from '../util/disposable';
 import { buildViewerShot } from './viewerModel';
 import { WebviewHost } from './webviewHost';
 
 export const VIEWER_VIEW_TYPE = 'dailies.viewer';
+
+/** What the Take Viewer Snapshot command answers: the shot, and what the page last said it plays. */
+export type ViewerSnapshot = (ViewerShot | ViewerEmpty) & {
+  /** `seq` counts the page's reports, so a reader can wait for a newer one. */
+  playback?: PlaybackReport & { seq: number };
+};
 const FLUSH_MS = 100;
 
 /** What the viewer's actions do in the workbench (the review commands' own code). */
@@ -36,6 +45,7 @@ export class ViewerPanel extends Disposable {
   private readonly versions: VersionStore;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  private playback: (PlaybackReport & { seq: number }) | undefined;
 
   constructor(
     readonly production: Production,
@@ -69,6 +79,10 @@ export class ViewerPanel extends Disposable {
           },
           note: ({ shotId: id, note }) => actions.note(production, shot(id), String(note)),
           restore: ({ shotId: id, versionId }) => actions.restore(production, shot(id), String(versionId)),
+          playback: (report) => {
+            this.playback = { ...playbackReport(report), seq: (this.playback?.seq ?? 0) + 1 };
+            return null;
+          },
         },
       }),
     );
@@ -110,6 +124,8 @@ export class ViewerPanel extends Disposable {
         aspectRatio: state.aspectRatio,
         shots: () => state.all(),
         sceneTitle: (id) => state.scenes.find((s) => s.id === id)?.title,
+        // The production's rate (the animatic's): what a clip with no recorded rate steps at.
+        fps: readCutSettings(this.production.uri).options.fps,
         uri: (rel) =>
           this.host
             .asWebviewUri(vscode.Uri.file(path.join(this.production.root, ...rel.split('/'))))
@@ -118,6 +134,16 @@ export class ViewerPanel extends Disposable {
       shot,
       versions,
     );
+  }
+
+  /**
+   * The shot and the page's last playback report (the in-host tests read both); the page is asked for a
+   * fresh report, which a later call returns (`seq` tells them apart).
+   */
+  async snapshot(): Promise<ViewerSnapshot> {
+    this.host.emit('reportPlayback', {});
+    const shot = await this.current();
+    return this.playback ? { ...shot, playback: this.playback } : shot;
   }
 
   private async go(shotId: string | undefined, step: number): Promise<ViewerShot | ViewerEmpty> {
@@ -148,4 +174,25 @@ export class ViewerPanel extends Disposable {
       if ('shotId' in s && !this.host.isClosed) this.host.emit('shot', s);
     });
   }
+}
+
+/** A report from the page, checked (it is input from a webview): bounded, finite, typed. */
+function playbackReport(r: unknown): PlaybackReport {
+  const o = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const videos = Array.isArray(o['videos']) ? o['videos'].slice(0, MAX_REPORTED_VIDEOS) : [];
+  return {
+    shotId: String(o['shotId']).slice(0, 200),
+    playing: o['playing'] === true,
+    fps: num(o['fps']),
+    videos: videos.map((v: unknown) => {
+      const x = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+      return {
+        pane: String(x['pane']).slice(0, 200),
+        time: num(x['time']),
+        paused: x['paused'] !== false,
+        ready: num(x['ready']),
+      };
+    }),
+  };
 }

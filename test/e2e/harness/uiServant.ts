@@ -199,6 +199,12 @@ export class UiServant {
         if (r.button) await frame.locator(`[data-action="${r.button}"]`).first().click();
         return { ok: true };
       }
+      case 'viewer': {
+        const button = await this.inFrames('.transport button.play');
+        await button.click();
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        return { ok: true };
+      }
       case 'notification': {
         const toast = this.page.locator('.notification-toast', { hasText: r.containing }).first();
         await toast.waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
@@ -220,6 +226,22 @@ export class UiServant {
         return { ok: true };
       }
     }
+  }
+
+  /** The first visible element matching `selector` in any webview frame. */
+  private async inFrames(selector: string): Promise<Locator> {
+    return waitFor(
+      `a webview showing ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          const found = frame.locator(selector).first();
+          if (await found.isVisible().catch(() => false)) return found;
+        }
+        return undefined;
+      },
+      { timeoutMs: APPEAR_MS },
+    );
   }
 
   /** The storyboard content frame that shows this shot's card (shot ids differ between productions). */

@@ -22,6 +22,8 @@ export type UiRequest =
   | (Base & { kind: 'storyboard'; select: string[]; button?: 'render' | 'force' | 'cancel' })
   /** A notification toast containing a text: read it, and click one of its buttons. */
   | (Base & { kind: 'notification'; containing: string; click?: string })
+  /** In the take viewer that shows a video take: click the transport's play/pause button. */
+  | (Base & { kind: 'viewer'; click: 'playPause' })
   | (Base & { kind: 'statusBar' })
   | (Base & { kind: 'screenshot'; name: string })
   | (Base & { kind: 'keys'; keys: string[] });
