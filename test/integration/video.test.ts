@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { ProjectPaths } from '../../src/core/project/paths';
 import type { SpendRequest } from '../../src/core/render/engine';
+import { restoreVersion } from '../../src/core/review/restore';
 import { VersionStore } from '../../src/core/review/versions';
 import { storePath } from '../../src/extension/webviews/viewerModel';
 import type { RenderEvent } from '../../src/shared/events';
@@ -275,7 +276,7 @@ describe('versions of a video shot', () => {
     }, 'both versions kept');
     const proxies = versions.map((v) => v.proxies?.['1']);
     assert.ok(proxies[0] && proxies[1] && proxies[0] !== proxies[1], JSON.stringify(proxies));
-    const stored = (sha: string) => path.join(p.dir, storePath(sha, 'mp4'));
+    const stored = (sha: string, ext = 'mp4') => path.join(p.dir, storePath(sha, ext));
     assert.ok(
       (await fs.readFile(stored(proxies[0]!))).equals(firstProxy),
       'the first version’s proxy is still in the store, byte for byte',
@@ -286,6 +287,25 @@ describe('versions of a video shot', () => {
       versions.map((v) => v.render.outputs[0]!.fps),
       [24, 30],
     );
+
+    // Restoring the first version brings back its own clip and proxy (renders/ holds the second's), with
+    // no provider call.
+    const calls = fal.count('submit');
+    const back = await restoreVersion(new ProjectPaths(p.file), 's01-010v', '1', {
+      thumbnails: { size: 64, quality: 70 },
+    });
+    const out = back.render.outputs[0]!;
+    assert.match(out.video ?? '', /versions\//, 'the clip goes into the version’s own folder');
+    assert.notEqual(out.video, second.video);
+    assert.ok(
+      (await fs.readFile(path.join(p.dir, out.video!))).equals(
+        await fs.readFile(stored(versions[0]!.render.outputs[0]!.videoSha256!, 'mp4')),
+      ),
+      'the restored clip is the first render’s, byte for byte',
+    );
+    assert.ok((await fs.readFile(path.join(p.dir, out.proxy!))).equals(firstProxy), 'and so is its proxy');
+    assert.equal((await probe(path.join(p.dir, out.video!))).streams[0]!.r_frame_rate, '24/1');
+    assert.equal(fal.count('submit'), calls, 'nothing was asked of the provider');
   });
 });
 

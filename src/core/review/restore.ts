@@ -66,6 +66,13 @@ export async function restoreVersion(
         `Version ${n} of ${shotId}: take ${o.variation}'s image is no longer in the content store (.dailies/store); it cannot be restored`,
       );
     }
+    const clip = clipOf(o);
+    if (o.video && (!clip || !(await store.verify(clip.sha256, clip.ext)))) {
+      throw new DailiesError(
+        'not-found',
+        `Version ${n} of ${shotId}: take ${o.variation}'s clip is no longer in the content store (.dailies/store); it cannot be restored`,
+      );
+    }
   }
   const folder = `renders/${shotId}/versions/${entry.id}`;
   const restored: OutputRecord[] = [];
@@ -86,13 +93,47 @@ export async function restoreVersion(
       thumb = `${base}.thumb.webp`;
       await store.materialize(thumbSha, 'webp', await paths.destination(thumb));
     }
-    const { thumb: _old, cached: _cached, ...rest } = o;
-    restored.push({ ...rest, image, ...(thumb ? { thumb } : {}) });
+    const { thumb: _old, cached: _cached, video: _video, proxy: _proxy, ...rest } = o;
+    restored.push({
+      ...rest,
+      image,
+      ...(thumb ? { thumb } : {}),
+      ...(await restoreClip(store, paths, entry, o, base)),
+    });
   }
   const render: RenderRecord = { ...entry.render, outputs: restored };
   const changes: [string, unknown][] = [['render', render]];
   if (entry.fields) for (const k of RESTORABLE) changes.push([k, entry.fields[k]]);
   return { shotId, n, entry, render, changes };
+}
+
+/** A video take's clip in the store: its hash and extension, from the version's record. */
+function clipOf(o: OutputRecord): { sha256: string; ext: string } | undefined {
+  const ext = o.video ? extOf(o.video) : undefined;
+  return ext && o.videoSha256 ? { sha256: o.videoSha256, ext } : undefined;
+}
+
+/**
+ * A video take's clip and review proxy beside its poster. The renders/ files its record named hold the
+ * newest render's now, so both come from the store by hash; a proxy the version did not keep is left out
+ * (the viewer shows the poster) rather than pointing at another render's.
+ */
+async function restoreClip(
+  store: ContentStore,
+  paths: ProjectPaths,
+  entry: VersionEntry,
+  o: OutputRecord,
+  base: string,
+): Promise<Partial<OutputRecord>> {
+  const clip = clipOf(o);
+  if (!clip) return {};
+  const video = `${base}.${clip.ext}`;
+  await store.materialize(clip.sha256, clip.ext, await paths.destination(video));
+  const proxySha = entry.proxies?.[String(o.variation)];
+  if (!proxySha || !(await store.verify(proxySha, 'mp4'))) return { video };
+  const proxy = `${base}.proxy.mp4`;
+  await store.materialize(proxySha, 'mp4', await paths.destination(proxy));
+  return { video, proxy };
 }
 
 function extOf(image: string): string | undefined {
