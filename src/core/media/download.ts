@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { bytesLabel } from '../util/bytes';
 import { DailiesError, isAbortError } from '../util/errors';
 
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
@@ -116,10 +117,7 @@ function transportError(url: string, err: unknown, userSignal: AbortSignal | und
 }
 
 function tooLarge(url: string, max: number): DailiesError {
-  return new DailiesError(
-    'bad-output',
-    `Download of ${redact(url)} is larger than ${Math.round(max / 2 ** 20)} MiB`,
-  );
+  return new DailiesError('bad-output', `Download of ${redact(url)} is larger than ${bytesLabel(max)}`);
 }
 
 /** Signed URLs carry tokens in the query; logs and messages show only origin and path. */

@@ -3,6 +3,8 @@
 // for the whole exchange, body included; and a byte cap, checked against Content-Length before reading
 // and while streaming. A slow consumer does not count as an idle server: the idle timer only runs while
 // a read is outstanding.
+
+import { bytesLabel } from '../util/bytes';
 import { DailiesError } from '../util/errors';
 import type { FetchFn } from './routes';
 
@@ -137,6 +139,6 @@ export async function boundedFetch(
 function tooLarge(bounds: Bounds): DailiesError {
   return new DailiesError(
     'bad-output',
-    `${bounds.what}: the answer is larger than ${Math.round(bounds.maxBytes / 2 ** 20)} MiB; refused`,
+    `${bounds.what}: the answer is larger than ${bytesLabel(bounds.maxBytes)}; refused`,
   );
 }
