@@ -5,6 +5,8 @@
 // one write-back flush on the real rendered project.json, in this process.
 //   node --import tsx bench/run.ts scale                      (N = 1000, 5000, 20000)
 //   DAILIES_BENCH_SIZES=30,60 node --import tsx bench/run.ts scale   (a quick smoke run)
+//   DAILIES_BENCH_BASE_CLI=/other/checkout/dist/cli.js …   also renders each N with that build (e.g. the
+//   main branch's), the same production, in the same run: before/after figures measured side by side.
 import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -32,6 +34,8 @@ export interface ScalePoint {
   projectBytes: number;
   render: { wallMs: number; cpuMs: number; peakRssMiB: number; summary: BatchSummary };
   noop: { wallMs: number; cpuMs: number; peakRssMiB: number; summary: BatchSummary };
+  /** The same render and no-op re-run by DAILIES_BENCH_BASE_CLI, when set. */
+  base?: { render: CliCost; noop: CliCost };
   /** Wall and event-loop busy time (the stall an extension host would feel) of write-back flushes. */
   flush: { coldMs: number; steadyMs: number; steadyBusyMs: number; steadyCpuMs: number; batch50Ms: number };
 }
@@ -102,8 +106,10 @@ async function measureFlush(file: string, n: number): Promise<ScalePoint['flush'
   return JSON.parse(out.stdout) as ScalePoint['flush'];
 }
 
-async function runCli(file: string, fal: FalFake) {
-  const cost = await runMeasured(CLI, ['render', file, '--json', '--quiet'], {
+type CliCost = Awaited<ReturnType<typeof runCli>>;
+
+async function runCli(file: string, fal: FalFake, cli = CLI) {
+  const cost = await runMeasured(cli, ['render', file, '--json', '--quiet'], {
     FAL_KEY,
     REPLICATE_API_TOKEN: '',
     DAILIES_FAL_URL: fal.origin,
@@ -141,13 +147,45 @@ export async function runScalePoints(options: ScaleOptions = {}): Promise<ScaleP
         throw new Error(`scale ${n}: re-run skipped ${noop.summary.shots.skipped}`);
       const projectBytes = (await fs.stat(file)).size;
       const flush = await measureFlush(file, n);
-      points.push({ shots: n, projectBytes, render, noop, flush });
+      const baseCli = process.env.DAILIES_BENCH_BASE_CLI;
+      let base: ScalePoint['base'];
+      if (baseCli) {
+        const baseDir = tempDir('dailies-scale-base-');
+        try {
+          const baseFile = await makeProduction(baseDir, n);
+          fal.clearRecords();
+          const baseRender = await runCli(baseFile, fal, baseCli);
+          fal.clearRecords();
+          base = { render: baseRender, noop: await runCli(baseFile, fal, baseCli) };
+        } finally {
+          await fs.rm(baseDir, { recursive: true, force: true });
+        }
+      }
+      points.push({ shots: n, projectBytes, render, noop, flush, base });
     } finally {
       await fal.close();
       await fs.rm(dir, { recursive: true, force: true });
     }
   }
   return points;
+}
+
+/** This build against DAILIES_BENCH_BASE_CLI on the same production, measured in the same run. */
+function baseRows(n: string, p: ScalePoint, base: NonNullable<ScalePoint['base']>): BenchRow[] {
+  const row = (metric: string, value: number, baseValue: number, unit: string): BenchRow => ({
+    bench: 'scale',
+    metric: `${n} shots: ${metric}`,
+    value,
+    unit,
+    baseline: { label: 'base CLI, same run', value: baseValue },
+    ratio: ratio(value, baseValue),
+  });
+  return [
+    row('render, CPU per shot vs base CLI', p.render.cpuMs / p.shots, base.render.cpuMs / p.shots, 'ms'),
+    row('render, peak RSS vs base CLI', p.render.peakRssMiB, base.render.peakRssMiB, 'MiB'),
+    row('no-op re-run, CPU vs base CLI', p.noop.cpuMs, base.noop.cpuMs, 'ms'),
+    row('no-op re-run, wall vs base CLI', p.noop.wallMs, base.noop.wallMs, 'ms'),
+  ];
 }
 
 export async function runScaleBench(options: ScaleOptions = {}): Promise<BenchRow[]> {
@@ -197,6 +235,7 @@ export async function runScaleBench(options: ScaleOptions = {}): Promise<BenchRo
         note: `peak RSS ${p.noop.peakRssMiB.toFixed(0)} MiB, CPU ${p.noop.cpuMs.toFixed(0)} ms`,
         ...(isLast ? { goal: '≤ 1 s', ok: p.noop.wallMs <= 1000 } : {}),
       },
+      ...(p.base ? baseRows(n, p, p.base) : []),
       {
         bench: 'scale',
         metric: `${n} shots: one write-back flush, thread busy (the stall in an extension host)`,

@@ -4,19 +4,12 @@ import { ProjectLoadError } from '../core/project/load';
 import { formatIssue } from '../core/project/validate';
 import { DailiesError, toDailiesError } from '../core/util/errors';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args';
-import { animaticCommand } from './commands/animatic';
 import { estimateCommand } from './commands/estimate';
-import { exportCommand } from './commands/export';
-import { farmCommand } from './commands/farm';
-import { importCutCommand } from './commands/importCut';
 import { metricsCommand } from './commands/metrics';
 import { migrateCommand } from './commands/migrate';
 import { prewarmCommand } from './commands/prewarm';
 import { renderCommand } from './commands/render';
-import { reviewCommand } from './commands/review';
 import { validateCommand } from './commands/validate';
-import { versionsCommand } from './commands/versions';
-import { workerCommand } from './commands/worker';
 import { cliSpendGate } from './confirm';
 import { type CliContext, createContext } from './context';
 
@@ -32,10 +25,21 @@ export interface CliIO {
   onInterrupt(handler: () => boolean): () => void;
 }
 
+// The commands that need big libraries (PDF and fonts, the animatic, the farm's Redis and S3 clients)
+// or that no render uses load when they are run: evaluating all of them would cost every `dailies render`
+// (and every no-op re-run) a few hundred ms of start-up before it reads a byte of project.json.
+const handoff = () => import('./commands/export');
+const importCut = () => import('./commands/importCut');
+const animatic = () => import('./commands/animatic');
+const farm = () => import('./commands/farm');
+const worker = () => import('./commands/worker');
+const review = () => import('./commands/review');
+const versions = () => import('./commands/versions');
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   // The hand-off commands take their own options (and import-cut a second file).
-  if (argv[0] === 'export') return exportCommand(argv.slice(1), io);
-  if (argv[0] === 'import-cut') return importCutCommand(argv.slice(1), io);
+  if (argv[0] === 'export') return (await handoff()).exportCommand(argv.slice(1), io);
+  if (argv[0] === 'import-cut') return (await importCut()).importCutCommand(argv.slice(1), io);
   let args: CliArgs | 'help' | 'version';
   try {
     args = parseCli(argv);
@@ -55,16 +59,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (args.command === 'validate') return validateCommand(args, io);
-  if (args.command === 'animatic') return animaticCommand(args, io);
+  if (args.command === 'animatic') return (await animatic()).animaticCommand(args, io);
   if (args.command === 'worker')
-    return workerCommand(args, io).catch((err: unknown) => reportError(err, args, io));
+    return (await worker()).workerCommand(args, io).catch((err: unknown) => reportError(err, args, io));
   if (args.command === 'farm')
-    return farmCommand(args, io).catch((err: unknown) => reportError(err, args, io));
+    return (await farm()).farmCommand(args, io).catch((err: unknown) => reportError(err, args, io));
   let ctx: CliContext | undefined;
   try {
     // Review needs no engine and no keys: it only reads and writes project.json and .dailies/.
-    if (args.command === 'take' || args.command === 'review') return await reviewCommand(args, io);
-    if (args.command === 'versions' || args.command === 'restore') return await versionsCommand(args, io);
+    if (args.command === 'take' || args.command === 'review')
+      return await (await review()).reviewCommand(args, io);
+    if (args.command === 'versions' || args.command === 'restore')
+      return await (await versions()).versionsCommand(args, io);
     ctx = await createContext(args, io.env, args.command === 'render' ? cliSpendGate(args, io) : undefined);
     switch (args.command) {
       case 'render':

@@ -271,6 +271,33 @@ describe('ProjectWriter bytes', () => {
     assert.equal(r.project.shots[5]!.render?.outputs[0]?.image, 'renders/café/s5.jpg');
     assert.equal(r.project.shots[5]!.render?.inputHash, record(25).inputHash);
   });
+  it('an ASCII file edited from its bytes stays exact when a record brings non-ASCII text, and after', async () => {
+    const file = await project(4);
+    const w = writer(file);
+    w.set('s0', record(0));
+    await w.flush(); // ASCII in, ASCII out: the text is made from the spliced bytes
+    w.set('s1', { ...record(1), outputs: [{ variation: 1, image: 'renders/café ☕/s1.jpg' }] });
+    await w.flush(); // non-ASCII content: the string path, encoded as UTF-8
+    w.set('s2', record(2));
+    w.set('s0', { ...record(10), outputs: [{ variation: 1, image: 'renders/s0.jpg' }] });
+    await w.flush(); // a non-ASCII file now: never decoded or spliced as latin1
+    const bytes = await fs.readFile(file);
+    const text = bytes.toString('utf8');
+    assert.deepEqual(Buffer.from(text, 'utf8'), bytes, 'valid UTF-8');
+    const r = parseProjectText(text, file);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(r.project.shots[1]!.render?.outputs[0]?.image, 'renders/café ☕/s1.jpg');
+    assert.equal(r.project.shots[0]!.render?.inputHash, record(10).inputHash);
+    assert.equal(r.project.shots[2]!.render?.inputHash, record(2).inputHash);
+    assert.equal(r.project.shots[3]!.render, undefined);
+    // What the writer remembers is what the file holds: a fresh writer's flush builds on the same text.
+    const fresh = writer(file);
+    fresh.set('s3', record(3));
+    await fresh.flush();
+    const again = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(again.ok && again.project.shots[1]!.render?.outputs[0]?.image === 'renders/café ☕/s1.jpg');
+  });
 });
 
 describe('ProjectWriter.reconcile', () => {

@@ -4,13 +4,14 @@ import type { CliContext } from '../context';
 import type { CliIO } from '../main';
 import { summaryText } from '../output';
 import { ProgressBar } from '../progressBar';
-import { attachAnimatic, resultText } from './animatic';
 
 export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): Promise<number> {
   const bar = args.quiet ? undefined : new ProgressBar(io.stderr, io.stderr.isTTY === true && !args.json);
   const controller = new AbortController();
   const print = (line: string) => (bar ? bar.printLine(line) : io.stderr.write(`${line}\n`));
-  const animatic = args.cut.enabled ? attachAnimatic(args, ctx.engine, io, print) : undefined;
+  // The animatic's modules (ffmpeg, the cut) load only for a render that asks for one.
+  const cutting = args.cut.enabled ? await import('./animatic') : undefined;
+  const animatic = cutting?.attachAnimatic(args, ctx.engine, io, print);
   for (const notice of ctx.notices) io.stderr.write(`dailies: ${notice}\n`);
   const stopListening = ctx.engine.onEvent((e: RenderEvent) => {
     bar?.onEvent(e);
@@ -52,7 +53,8 @@ export async function renderCommand(args: CliArgs, ctx: CliContext, io: CliIO): 
     const cut = await animatic?.finish(controller.signal.aborted);
     bar?.finish();
     if (args.json) io.stdout.write(`${JSON.stringify(cut ? { ...summary, animatic: cut } : summary)}\n`);
-    else if (!args.quiet) io.stdout.write(`${summaryText(summary)}${cut ? `\n${resultText(cut)}` : ''}\n`);
+    else if (!args.quiet)
+      io.stdout.write(`${summaryText(summary)}${cut && cutting ? `\n${cutting.resultText(cut)}` : ''}\n`);
     if (controller.signal.aborted) return 130;
     return summary.shots.failed > 0 || summary.shots.canceled > 0 ? 1 : 0;
   } finally {

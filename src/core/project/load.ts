@@ -1,3 +1,4 @@
+import { isAscii as isAsciiBytes } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { DailiesError } from '../util/errors';
@@ -172,11 +173,14 @@ export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot
     const bytes = await handle.readFile();
     const after = await handle.stat({ bigint: true });
     const identity = identityOf(after);
-    const text = bytes.toString('utf8');
+    // Most project files are pure ASCII: decoded as latin1 (the same text), a large one becomes a string
+    // outside the JS heap in one memory copy instead of a UTF-8 decode into it.
+    const ascii = isAsciiBytes(bytes);
+    const text = bytes.toString(ascii ? 'latin1' : 'utf8');
     return {
       text,
       bytes,
-      ascii: isAscii(text),
+      ascii,
       identity:
         sameIdentity(identityOf(before), identity) && after.size === BigInt(bytes.length)
           ? identity

@@ -16,20 +16,45 @@ export interface ShotSpan {
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
 
 export class ShotIndex {
-  private readonly byId: Map<string, ShotSpan>;
+  /**
+   * Offsets and lengths by position in text order, with the id → position map shared by every index
+   * shifted from this one (our edits never add, remove or rename shots): a flush moves 20,000 spans in
+   * two typed-array passes instead of building 20,000 objects and a new Map.
+   */
+  private constructor(
+    private readonly ids: readonly string[],
+    private readonly at: ReadonlyMap<string, number>,
+    private readonly offsets: Float64Array,
+    private readonly lengths: Float64Array,
+  ) {}
 
   /** `spans` in text order; the first shot wins when a file repeats an id (as `indexShots` does). */
-  private constructor(private readonly spans: ShotSpan[]) {
-    this.byId = new Map();
-    for (const s of spans) if (!this.byId.has(s.id)) this.byId.set(s.id, s);
+  private static of(spans: readonly ShotSpan[]): ShotIndex {
+    const at = new Map<string, number>();
+    const offsets = new Float64Array(spans.length);
+    const lengths = new Float64Array(spans.length);
+    spans.forEach((s, i) => {
+      if (!at.has(s.id)) at.set(s.id, i);
+      offsets[i] = s.offset;
+      lengths[i] = s.length;
+    });
+    return new ShotIndex(
+      spans.map((s) => s.id),
+      at,
+      offsets,
+      lengths,
+    );
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.at.size;
   }
 
   get(id: string): ShotSpan | undefined {
-    return this.byId.get(id);
+    const i = this.at.get(id);
+    return i === undefined
+      ? undefined
+      : { id: this.ids[i]!, offset: this.offsets[i]!, length: this.lengths[i]! };
   }
 
   /**
@@ -100,7 +125,7 @@ export class ShotIndex {
       PARSE_OPTIONS,
     );
     if (topValues === 0) return undefined;
-    return new ShotIndex(rootIsObject ? spans : []);
+    return ShotIndex.of(rootIsObject ? spans : []);
   }
 
   /**
@@ -109,25 +134,29 @@ export class ShotIndex {
    */
   shifted(edits: readonly TextEdit[]): ShotIndex {
     const sorted = [...edits].sort((a, b) => a.offset - b.offset);
-    const out: ShotSpan[] = new Array(this.spans.length);
+    const n = this.offsets.length;
+    const offsets = new Float64Array(n);
+    const lengths = new Float64Array(n);
     let e = 0;
     let shift = 0;
-    for (let i = 0; i < this.spans.length; i++) {
-      const s = this.spans[i]!;
+    for (let i = 0; i < n; i++) {
+      const offset = this.offsets[i]!;
+      const length = this.lengths[i]!;
       // Edits wholly before this shot move it; edits inside it change its length.
-      while (e < sorted.length && sorted[e]!.offset + sorted[e]!.length <= s.offset) {
+      while (e < sorted.length && sorted[e]!.offset + sorted[e]!.length <= offset) {
         shift += sorted[e]!.content.length - sorted[e]!.length;
         e++;
       }
       let grow = 0;
-      while (e < sorted.length && sorted[e]!.offset < s.offset + s.length) {
+      while (e < sorted.length && sorted[e]!.offset < offset + length) {
         grow += sorted[e]!.content.length - sorted[e]!.length;
         e++;
       }
-      out[i] = { id: s.id, offset: s.offset + shift, length: s.length + grow };
+      offsets[i] = offset + shift;
+      lengths[i] = length + grow;
       shift += grow;
     }
-    return new ShotIndex(out);
+    return new ShotIndex(this.ids, this.at, offsets, lengths);
   }
 
   /** The shot's object node with offsets in `text` (parsed from its span alone). */

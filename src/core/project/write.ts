@@ -41,6 +41,11 @@ export interface ProjectIO {
   write(before: string, after: string, edits: TextEdit[]): Promise<WriteOutcome>;
   /** Drops whatever the IO remembers about the text (between batches it is not worth its memory). */
   forget?(): void;
+  /**
+   * `base` with `edits` applied, made from what the IO already holds of `base` (its bytes) when that is
+   * cheaper than editing the string; undefined means "apply them yourself". Optional.
+   */
+  applied?(base: string, edits: readonly TextEdit[]): string | undefined;
 }
 
 export interface FlushReport {
@@ -234,7 +239,7 @@ export class ProjectWriter {
         if (current?.ok) state.valid = true;
         return { written, missing };
       }
-      const after = applyEdits(base, edits);
+      const after = this.io.applied?.(base, edits) ?? applyEdits(base, edits);
       const inside = touched.every((t) => t.edits.every((e) => insideShot(e, t.span)));
       const nextIndex = inside ? index.shifted(edits) : undefined;
       // The file was valid and only these shots' own Dailies values (render, take, review) changed:

@@ -210,7 +210,11 @@ export class Journal implements JobJournal {
         const lines = [...fromFile.pendingByKey.values()].map((p) =>
           JSON.stringify({ ...p, t: p.requestId ? 'submit' : 'intent' }),
         );
-        await writeFileAtomic(this.file, lines.length ? `${lines.join('\n')}\n` : '');
+        const compacted = lines.length ? `${lines.join('\n')}\n` : '';
+        // Already compact (empty, or as the last compaction left it): a rewrite would only cost a fsync.
+        // Lines appended meanwhile went into this same file and stay there.
+        if (compacted === text) return;
+        await writeFileAtomic(this.file, compacted);
         const { size } = await old.stat();
         if (size > read) {
           const tail = Buffer.alloc(size - read);

@@ -4,7 +4,8 @@
 // already canceled.
 import { setMaxListeners } from 'node:events';
 
-type ShotController = AbortController & { batchId: string };
+/** `unchain` removes its listener from the batch signal: a finished shot must not stay on it. */
+type ShotController = AbortController & { batchId: string; unchain?: () => void };
 
 export class ShotControllers {
   private readonly byShot = new Map<string, Set<ShotController>>();
@@ -26,7 +27,11 @@ export class ShotControllers {
     const canceled = this.waiting.get(k) === true;
     this.waiting.delete(k);
     if (parent.aborted || canceled) controller.abort();
-    else parent.addEventListener('abort', () => controller.abort(), { once: true });
+    else {
+      const onAbort = () => controller.abort();
+      parent.addEventListener('abort', onAbort, { once: true });
+      controller.unchain = () => parent.removeEventListener('abort', onAbort);
+    }
     let set = this.byShot.get(shotId);
     if (!set) {
       set = new Set();
@@ -37,6 +42,7 @@ export class ShotControllers {
   }
 
   close(shotId: string, controller: AbortController): void {
+    (controller as ShotController).unchain?.();
     const set = this.byShot.get(shotId);
     set?.delete(controller as ShotController);
     if (set?.size === 0) this.byShot.delete(shotId);

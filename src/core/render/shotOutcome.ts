@@ -33,13 +33,17 @@ export async function renderShot(
   const run = (job: (typeof planned.jobs)[number]) =>
     deps.runner.run({ ...job, batchId }, controller.signal, force);
   let outcomes: VariationOutcome[];
-  if (deps.config.parallelVariations) {
-    outcomes = await Promise.all(planned.jobs.map(run));
-  } else {
-    outcomes = [];
-    for (const job of planned.jobs) outcomes.push(await run(job));
+  try {
+    if (deps.config.parallelVariations) {
+      outcomes = await Promise.all(planned.jobs.map(run));
+    } else {
+      outcomes = [];
+      for (const job of planned.jobs) outcomes.push(await run(job));
+    }
+  } finally {
+    // Also when a job throws: the shot's listener must come off the batch signal (see shotControllers).
+    deps.controllers.close(shotId, controller);
   }
-  deps.controllers.close(shotId, controller);
   const outputs = outcomes.map((o) => o.output).filter((o): o is OutputRecord => o !== undefined);
   const failed = outcomes.filter((o) => o.state === 'failed');
   const canceled = outcomes.filter((o) => o.state === 'canceled');
