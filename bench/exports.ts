@@ -3,7 +3,7 @@
 //   - OTIO, FCP 7 XML, EDL, CSV: the whole `exportCut` (load + validate project.json, stat every take,
 //     write atomically) against loading and validating the project alone; goal ≤ 1 s for OTIO/EDL/CSV;
 //   - PDF boards with thumbnails, in a child process: wall time (goal ≤ 30 s) against converting the
-//     thumbnails alone with sharp the way the boards do; peak memory (maxRSS) against a child that only
+//     thumbnails alone with sharp the way the boards do (every thumbnail distinct, so nothing is embedded once); peak memory (maxRSS) against a child that only
 //     loads the project and builds the hand-off model — the streamed writer's peak must not grow with the
 //     number of pages.
 import { execFile } from 'node:child_process';
@@ -25,29 +25,28 @@ const REPEATS = 3;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Real WebP thumbnails (a few distinct ones, copied) in place of the big project's placeholder bytes. */
+/**
+ * A real WebP thumbnail for every shot, each different (sharp's noise is random per image), as rendered
+ * takes are: copies of a few would let the boards' embed-once path hide the per-picture cost.
+ */
 async function realThumbnails(dir: string, file: string): Promise<void> {
-  const distinct = await Promise.all(
-    Array.from({ length: 24 }, (_, i) =>
-      sharp({
-        create: {
-          width: 400,
-          height: 168,
-          channels: 3,
-          background: { r: 40 + i * 8, g: 60, b: 120 },
-          noise: { type: 'gaussian', mean: 110, sigma: 30 },
-        },
-      })
-        .webp({ quality: 80 })
-        .toBuffer(),
-    ),
-  );
   const project = JSON.parse(await fs.readFile(file, 'utf8')) as {
     shots: { render?: { outputs: { thumb?: string }[] } }[];
   };
-  await mapLimit(project.shots, 32, async (s, i) => {
+  await mapLimit(project.shots, 4, async (s, i) => {
     const thumb = s.render?.outputs[0]?.thumb;
-    if (thumb) await fs.writeFile(path.join(dir, thumb), distinct[i % distinct.length]!);
+    if (!thumb) return;
+    await sharp({
+      create: {
+        width: 400,
+        height: 168,
+        channels: 3,
+        background: { r: 40 + (i % 24) * 8, g: 60, b: 120 },
+        noise: { type: 'gaussian', mean: 110, sigma: 30 },
+      },
+    })
+      .webp({ quality: 80 })
+      .toFile(path.join(dir, thumb));
   });
 }
 

@@ -242,6 +242,40 @@ describe('PDF boards', () => {
     }
   });
 
+  it('a picture several panels share is embedded once, and every one of its panels shows it', async () => {
+    // Eight shots, three distinct pictures (a held take, a reused still): three image objects, not eight.
+    const colors = ['#d02020', '#d02020', '#20b030', '#d02020', '#2040d0', '#20b030', '#d02020', '#2040d0'];
+    const p = await cutProject(colors.map((color, i) => ({ id: `s02-0${i + 1}0`, duration: 1, color })));
+    projects.push(p);
+    const result = await exportCut(p.file, { format: 'pdf' });
+    assert.equal(result.pages, 3);
+    const doc = await PDFDocument.load(await fs.readFile(result.file));
+    const images = doc.context
+      .enumerateIndirectObjects()
+      .filter(([, o]) => (o as PDFRawStream).dict?.get(PDFName.of('Subtype')) === PDFName.of('Image'));
+    assert.equal(images.length, 3, `image objects in the file: ${images.length}`);
+    // Each panel page draws one image per panel, all of them among those three.
+    const drawn: string[] = [];
+    for (const page of doc.getPages().slice(1)) {
+      const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'), PDFDict);
+      const content = new TextDecoder().decode(
+        decodePDFRawStream(page.node.lookup(PDFName.of('Contents')) as PDFRawStream).decode(),
+      );
+      for (const m of content.matchAll(/(\/\S+) Do/g)) {
+        const ref = xobjects?.get(PDFName.of(m[1]!.slice(1)));
+        assert.ok(ref instanceof PDFRef, `${m[1]} is an image of the page's resources`);
+        drawn.push(ref.toString());
+      }
+    }
+    assert.equal(drawn.length, 8);
+    const first = new Map<string, string>();
+    colors.forEach((c, i) => {
+      if (!first.has(c)) first.set(c, drawn[i]!);
+      assert.equal(drawn[i], first.get(c), `panel ${i + 1} shows the picture of its colour`);
+    });
+    assert.equal(new Set(drawn).size, 3);
+  });
+
   it('a failed or canceled export leaves the previous file and no temp file', async () => {
     const p = await boardsProject();
     const { file } = await exportCut(p.file, { format: 'pdf' });

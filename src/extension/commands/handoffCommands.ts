@@ -1,4 +1,4 @@
-// "Dailies: Export…" (a quick pick of formats, a save dialog next to project.json, progress with cancel)
+// "Dailies: Export…" (a quick pick of formats, then next to project.json or a save dialog, progress with cancel)
 // and "Dailies: Import Editorial Cut…" (an open dialog, durations only or durations and order, a summary
 // to confirm, then one edit through the editor-aware IO so an open, unsaved project.json is edited in
 // place). Both also take `{ projectFile, … }` so tests and other extensions can run them without dialogs;
@@ -51,6 +51,35 @@ function reportError(log: DailiesLog, what: string, err: unknown): undefined {
   return undefined;
 }
 
+/**
+ * Where to write: next to project.json under its default name (one pick, no dialog), or a save dialog.
+ * The first choice also spares code-server users its simple file dialog for the common case.
+ */
+async function askWhere(production: Production, format: ExportFormat): Promise<string | undefined> {
+  const spec = EXPORT_FORMATS[format];
+  const name = defaultExportName({ title: production.state.title || path.basename(production.root) }, format);
+  const beside = path.join(production.root, name);
+  const where = await vscode.window.showQuickPick(
+    [
+      {
+        label: `$(file) Next to project.json: ${name}`,
+        description: vscode.workspace.asRelativePath(beside),
+        beside: true,
+      },
+      { label: '$(folder-opened) Choose where to save…', beside: false },
+    ],
+    { placeHolder: `Write the ${spec.label} where?` },
+  );
+  if (!where) return undefined;
+  if (where.beside) return beside;
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(beside),
+    filters: { [spec.label]: [spec.ext.slice(1)] },
+    saveLabel: 'Export',
+  });
+  return uri?.fsPath;
+}
+
 async function runExport(registry: ProductionRegistry, log: DailiesLog, arg: unknown) {
   const production = await productionOf(registry, arg, 'Export which production?');
   if (!production) return undefined;
@@ -70,18 +99,8 @@ async function runExport(registry: ProductionRegistry, log: DailiesLog, arg: unk
   if (!format) return undefined;
   let out = given.out;
   if (!out) {
-    const spec = EXPORT_FORMATS[format];
-    const name = defaultExportName(
-      { title: production.state.title || path.basename(production.root) },
-      format,
-    );
-    const uri = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(path.join(production.root, name)),
-      filters: { [spec.label]: [spec.ext.slice(1)] },
-      saveLabel: 'Export',
-    });
-    if (!uri) return undefined;
-    out = uri.fsPath;
+    out = await askWhere(production, format);
+    if (!out) return undefined;
   }
   const chosen = format;
   try {

@@ -7,6 +7,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { DailiesApi } from '../../../src/extension/api';
 import { dailies, editorCaughtUp, ensureRendered, example } from './support/dailies';
+import { ui, uiAvailable } from './support/ui';
 
 interface ExportResult {
   file: string;
@@ -63,6 +64,69 @@ suite('Hand-off: Export… and Import Editorial Cut… in the extension host', (
     assert.equal(pdf.pages, 1 + Math.ceil(shots / 6));
     assert.equal(readFileSync(pdf.file).subarray(0, 5).toString(), '%PDF-');
   });
+
+  // The palette's way in: the real quick picks (format, then where), no arguments but the production.
+  for (const [format, row] of [
+    ['csv', 'Shot list (CSV)'],
+    ['otio', 'OpenTimelineIO'],
+  ] as const) {
+    test(`Export… through its quick picks writes the ${format.toUpperCase()} next to project.json`, async function () {
+      this.timeout(180_000);
+      if (!uiAvailable()) return this.skip();
+      const project = JSON.parse(readFileSync(projectFile, 'utf8')) as {
+        title: string;
+        shots: { id: string }[];
+      };
+      const ids = project.shots.map((s) => s.id);
+      const written = path.join(
+        path.dirname(projectFile),
+        `${project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.${format}`,
+      );
+      await fs.rm(written, { force: true });
+      try {
+        const pickFormat = ui({ kind: 'quickpick', pick: [row] });
+        const exported = vscode.commands.executeCommand<ExportResult | undefined>('dailies.export', {
+          projectFile,
+        });
+        const formats = await pickFormat;
+        assert.equal(formats.rows?.length, 5, JSON.stringify(formats.rows));
+        const where = await ui({
+          kind: 'quickpick',
+          pick: ['Next to project.json'],
+          screenshot: `15-export-${format}`,
+        });
+        assert.ok(
+          where.rows?.some((r) => r.includes('Choose where to save')),
+          `a save dialog is offered too: ${JSON.stringify(where.rows)}`,
+        );
+        const result = await exported;
+        assert.ok(result, 'dailies.export returned nothing (see the notification / log)');
+        assert.equal(result.file, written);
+        const bytes = readFileSync(written);
+        if (format === 'csv') {
+          assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a BOM');
+          const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
+          assert.match(lines[0]!, /^id,scene,duration,in,out,take,status,model,cost,prompt,notes(,|$)/);
+          assert.deepEqual(
+            lines.slice(1).map((l) => l.split(',')[0]),
+            ids,
+            'one row per shot, in order',
+          );
+        } else {
+          const timeline = JSON.parse(bytes.toString('utf8'));
+          assert.equal(timeline.OTIO_SCHEMA, 'Timeline.1');
+          const video = timeline.tracks.children.find((t: { kind: string }) => t.kind === 'Video');
+          assert.deepEqual(
+            video.children.map((c: { OTIO_SCHEMA: string; name: string }) => [c.OTIO_SCHEMA, c.name]),
+            ids.map((id) => ['Clip.2', id]),
+            'one clip per shot, named by its id, in order',
+          );
+        }
+      } finally {
+        await fs.rm(written, { force: true });
+      }
+    });
+  }
 
   test("Import Editorial Cut… edits the open, unsaved project.json in place, keeping the user's own edit", async function () {
     this.timeout(120_000);

@@ -2,8 +2,10 @@
 // page (2×3 landscape by default), each with the circled take, shot id, scene, duration, timecode in/out,
 // take, review status and the prompt and notes; page numbers on every page. A shot without a take gets a
 // "not rendered" panel; a duration that cannot be cut says so where the timecode would be. Written page
-// by page (see streamWriter.ts): memory holds the current page's pictures and the next page's, not all.
-import { degrees, drawImage, PDFDocument, type PDFRef, rgb } from 'pdf-lib';
+// by page (see streamWriter.ts): memory holds the pictures of a short window of panels, not all. Pictures
+// are converted a few at a time ahead of the page being drawn (sharp works on libuv's threads while the
+// main thread lays out and writes pages), and a picture several panels share is embedded once.
+import { PDFDocument, type PDFRef, rgb } from 'pdf-lib';
 import type { ProjectPaths } from '../../../project/paths';
 import { canceled } from '../../../util/errors';
 import type { HandoffCut, HandoffShot } from '../handoff';
@@ -13,7 +15,7 @@ import { fpsLabel, GREY, Painter, rect, STATUS_COLOR, text } from './draw';
 import { embedBoardFonts } from './fonts';
 import { aspectOf, type Grid, type PageLayout, type Paper, pageLayout, TEXT_LEADING } from './layout';
 import { StreamingPdf } from './streamWriter';
-import { type PanelPicture, panelPicture } from './thumbs';
+import { type PanelPicture, panelPicture, panelPx } from './thumbs';
 
 export interface BoardOptions {
   paper: Paper;
@@ -51,27 +53,16 @@ function drawPanel(
   shot: HandoffShot,
   picture: PanelPicture,
   cut: HandoffCut,
-  image: PDFRef | undefined,
+  image: Embedded | undefined,
 ): void {
   const pic = box.picture;
   rect(p, pic, rgb(0.12, 0.12, 0.14));
-  if (image && 'jpeg' in picture) {
-    const { width, height } = picture.jpeg;
+  if (image) {
+    const { width, height } = image;
     const scale = Math.min(pic.width / width, pic.height / height);
     const w = width * scale;
     const h = height * scale;
-    const name = p.page.node.newXObject('Im', image);
-    p.ops.push(
-      ...drawImage(name, {
-        x: pic.x + (pic.width - w) / 2,
-        y: p.height - pic.y - (pic.height + h) / 2,
-        width: w,
-        height: h,
-        rotate: degrees(0),
-        xSkew: degrees(0),
-        ySkew: degrees(0),
-      }),
-    );
+    p.image(image.ref, pic.x + (pic.width - w) / 2, p.height - pic.y - (pic.height + h) / 2, w, h);
   } else {
     const why = 'missing' in picture ? picture.missing : 'not rendered';
     const label = shot.take === undefined ? 'NOT RENDERED' : 'NO PICTURE';
@@ -146,6 +137,15 @@ function drawPanel(
 
 const s2 = (n: number) => n.toFixed(3).replace(/\.?0+$/, '');
 
+interface Embedded {
+  ref: PDFRef;
+  width: number;
+  height: number;
+}
+
+/** Pictures converting ahead of the page being drawn: enough to keep sharp busy, few enough to stay small. */
+const AHEAD = 12;
+
 /** Writes the boards to `target` (a checked path); the file appears only when complete. */
 export async function writeBoards(
   cut: HandoffCut,
@@ -163,7 +163,6 @@ export async function writeBoards(
   const pages = 1 + Math.ceil(cut.shots.length / perPage);
   const date = (options.now ?? new Date()).toISOString().slice(0, 10);
   const out = await StreamingPdf.create(doc, target);
-  let next: Promise<PanelPicture[]> | undefined;
   try {
     const cover = out.addPage(layout.width, layout.height);
     const cp = new Painter(cover, fonts, layout.height);
@@ -172,46 +171,64 @@ export async function writeBoards(
     cp.flush();
     await out.finishPage(cover, []);
     options.onProgress?.(1, pages);
-    const pictures = (n: number) =>
-      Promise.all(cut.shots.slice(n * perPage, (n + 1) * perPage).map((s) => panelPicture(s, paths)));
-    next = cut.shots.length ? pictures(0) : undefined;
+    // Each distinct picture (by content) is embedded once; later panels refer to the same object.
+    const embedded = new Map<string, Embedded>();
+    const pictureOptions = {
+      px: panelPx(Math.max(layout.panels[0]?.picture.width ?? 0, layout.panels[0]?.picture.height ?? 0)),
+      known: (key: string) => embedded.has(key),
+    };
+    const converting = new Map<number, Promise<PanelPicture>>();
+    let started = 0;
+    const startUpTo = (end: number) => {
+      for (; started < Math.min(end, cut.shots.length); started++) {
+        const p = panelPicture(cut.shots[started]!, paths, pictureOptions);
+        p.catch(() => undefined); // awaited in order below; a failure then is the export's
+        converting.set(started, p);
+      }
+    };
     for (let n = 0; n * perPage < cut.shots.length; n++) {
       if (options.signal?.aborted) throw canceled();
-      const current = await next!;
-      // Convert the next page's pictures while this one is drawn and written.
-      next = (n + 1) * perPage < cut.shots.length ? pictures(n + 1) : undefined;
+      const first = n * perPage;
+      const last = Math.min(cut.shots.length, first + perPage);
+      startUpTo(last + AHEAD);
       const page = out.addPage(layout.width, layout.height);
       const painter = new Painter(page, fonts, layout.height);
       const images: PDFRef[] = [];
-      current.forEach((picture, i) => {
-        const shot = cut.shots[n * perPage + i]!;
-        let ref: PDFRef | undefined;
-        if ('jpeg' in picture) {
-          ref = doc.context.register(
-            doc.context.stream(picture.jpeg.bytes, {
-              Type: 'XObject',
-              Subtype: 'Image',
-              Width: picture.jpeg.width,
-              Height: picture.jpeg.height,
-              BitsPerComponent: 8,
-              ColorSpace: 'DeviceRGB',
-              Filter: 'DCTDecode',
-            }),
-          );
-          images.push(ref);
+      for (let i = first; i < last; i++) {
+        const picture = await converting.get(i)!;
+        converting.delete(i);
+        let image: Embedded | undefined;
+        if ('reuse' in picture) image = embedded.get(picture.reuse);
+        else if ('jpeg' in picture) {
+          image = embedded.get(picture.key);
+          if (!image) {
+            const { bytes, width, height } = picture.jpeg;
+            const ref = doc.context.register(
+              doc.context.stream(bytes, {
+                Type: 'XObject',
+                Subtype: 'Image',
+                Width: width,
+                Height: height,
+                BitsPerComponent: 8,
+                ColorSpace: 'DeviceRGB',
+                Filter: 'DCTDecode',
+              }),
+            );
+            image = { ref, width, height };
+            embedded.set(picture.key, image);
+            images.push(ref);
+          }
         }
-        drawPanel(painter, layout.panels[i]!, shot, picture, cut, ref);
-      });
+        drawPanel(painter, layout.panels[i - first]!, cut.shots[i]!, picture, cut, image);
+      }
       pageFrame(painter, layout, cut, n + 2, pages, date);
       painter.flush();
       await out.finishPage(page, images);
       options.onProgress?.(n + 2, pages);
     }
-    await next?.catch(() => undefined);
     await out.finish();
     return { pages, bytes: out.bytesWritten };
   } catch (err) {
-    next?.catch(() => undefined);
     await out.abort();
     throw err;
   }
