@@ -200,10 +200,11 @@ async function openOnce(browser: Browser, harness: Harness): Promise<Opened> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   try {
     const page = await context.newPage();
-    // Each image element's loads, in order (capture phase: load events do not bubble).
+    // Each image element's loads, in order: captured at the document (load events do not bubble, and an
+    // element's load never reaches window).
     await page.addInitScript(`
       window.__loads = new Map();
-      addEventListener('load', (e) => {
+      document.addEventListener('load', (e) => {
         if (e.target.tagName !== 'IMG') return;
         const list = window.__loads.get(e.target) ?? [];
         list.push(e.target.currentSrc);
