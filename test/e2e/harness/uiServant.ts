@@ -166,20 +166,34 @@ export class UiServant {
         }
         return { ok: true, text, rows: labels, placeholder };
       }
+      case 'quickpickShown': {
+        const widget = this.page.locator(QUICK_INPUT);
+        const rows = widget.locator('.monaco-list-row');
+        await rows.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+        const labels = (
+          await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
+        ).map((l) => l.trim());
+        const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
+        const text = await visibleText(widget);
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        return { ok: true, text, rows: labels, placeholder };
+      }
+      case 'treeContext': {
+        const row = await this.treeRow(r.label);
+        await row.click({ button: 'right' });
+        // The menu lives in a shadow root under .context-view (CSS locators pierce open shadow roots).
+        const item = this.page.locator('.context-view .action-item', {
+          has: this.page.locator('.action-label', { hasText: new RegExp(`^${esc(r.item)}$`) }),
+        });
+        await item.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        await item.first().click();
+        return { ok: true };
+      }
       case 'treeSelect': {
-        // The activity bar icon toggles: click it only when the Shots view is not already showing.
-        const shown = await this.page
-          .locator('.part.sidebar .monaco-list-row[aria-label^="Shot "]')
-          .first()
-          .isVisible()
-          .catch(() => false);
-        if (!shown) await this.wb.showDailiesView();
-        const rows = this.page.locator('.part.sidebar .monaco-list-row');
         for (const [i, label] of r.labels.entries()) {
-          const row = rows.filter({
-            has: this.page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }),
-          });
-          await row.first().click({ modifiers: i ? ['Control'] : [] });
+          const row = await this.treeRow(label);
+          await row.click({ modifiers: i ? ['Control'] : [] });
         }
         // The selection reaches the extension host a moment after the click, as it would before a person
         // could reach the palette: let it arrive before answering.
@@ -204,6 +218,11 @@ export class UiServant {
         await button.click();
         if (r.screenshot) await this.wb.screenshot(r.screenshot);
         return { ok: true };
+      }
+      case 'webviewText': {
+        const frame = await this.frameWith(r.marker, r.hasText, r.timeoutMs ?? APPEAR_MS);
+        if (r.screenshot) await this.wb.screenshotWebview(frame, r.screenshot);
+        return { ok: true, rows: (await frame.locator(r.read).allInnerTexts()).map((t) => t.trim()) };
       }
       case 'notification': {
         const toast = this.page.locator('.notification-toast', { hasText: r.containing }).first();
@@ -244,22 +263,43 @@ export class UiServant {
     );
   }
 
+  /** The Shots tree row with this label (the view opened first if it is not showing). */
+  private async treeRow(label: string): Promise<Locator> {
+    // The activity bar icon toggles: click it only when the Shots view is not already showing.
+    const shown = await this.page
+      .locator('.part.sidebar .monaco-list-row[aria-label^="Shot "]')
+      .first()
+      .isVisible()
+      .catch(() => false);
+    if (!shown) await this.wb.showDailiesView();
+    return this.page
+      .locator('.part.sidebar .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }) })
+      .first();
+  }
+
   /** The storyboard content frame that shows this shot's card (shot ids differ between productions). */
-  private async storyboard(shotId: string): Promise<Frame> {
+  private storyboard(shotId: string): Promise<Frame> {
+    return this.frameWith(`[data-shot-id="${shotId}"]`, undefined, APPEAR_MS);
+  }
+
+  /** The webview content frame holding `selector` (with `hasText`, when given). */
+  private frameWith(selector: string, hasText: string | undefined, timeoutMs: number): Promise<Frame> {
     return waitFor(
-      `a storyboard showing ${shotId}`,
+      `a webview showing ${selector}${hasText ? ` "${hasText}"` : ''}`,
       async () => {
         for (const frame of this.page.frames()) {
           if (frame === this.page.mainFrame()) continue;
+          // Frames come and go while panels open; a detached one just does not count.
           const n = await frame
-            .locator(`[data-shot-id="${shotId}"]`)
+            .locator(selector, hasText ? { hasText } : {})
             .count()
             .catch(() => 0);
           if (n > 0) return frame;
         }
         return undefined;
       },
-      { timeoutMs: APPEAR_MS },
+      { timeoutMs },
     );
   }
 }

@@ -16,11 +16,18 @@ export type UiRequest =
   | (Base & { kind: 'input'; values: (string | null)[] })
   /** A quick pick: toggle/click the rows containing these texts and accept, or null for Escape. */
   | (Base & { kind: 'quickpick'; pick: string[] | null })
+  /** A quick pick: wait until it shows its rows, read them, and leave it open (the suite accepts it itself
+   * with the workbench's quick input commands, which no click can race). */
+  | (Base & { kind: 'quickpickShown' })
   /** Click these rows in the Shots tree (Ctrl for the second and later). */
   | (Base & { kind: 'treeSelect'; labels: string[] })
+  /** Right-click this row of the Shots tree and choose this item of its context menu. */
+  | (Base & { kind: 'treeContext'; label: string; item: string })
   /** In the storyboard that shows these cards: click them, then a toolbar action. */
   | (Base & { kind: 'storyboard'; select: string[]; button?: 'render' | 'force' | 'cancel' })
   /** A notification toast containing a text: read it, and click one of its buttons. */
+  /** The webview showing `marker` with `hasText` (waits for it): the texts of its `read` elements, as rows. */
+  | (Base & { kind: 'webviewText'; marker: string; hasText: string; read: string })
   | (Base & { kind: 'notification'; containing: string; click?: string })
   /** In the take viewer that shows a video take: click the transport's play/pause button. */
   | (Base & { kind: 'viewer'; click: 'playPause' })
