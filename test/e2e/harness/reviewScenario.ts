@@ -116,6 +116,7 @@ export async function reviewThroughTheUi(wb: Workbench, projectFile: string, che
     (await viewer.locator('.note.earlier').count()) === 1,
   );
 
+  await wb.clearNotifications(); // the render's toast can sit over the versions list
   await viewer.locator(`.version[data-version="${before}"] .version-compare`).first().click();
   await wb.page.keyboard.press('w');
   await viewer.locator('.pane-wipe').waitFor();

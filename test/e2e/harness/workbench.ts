@@ -41,6 +41,16 @@ export class Workbench {
     return ((await this.page.locator(STATUS).textContent()) ?? '').replace(/\s+/g, ' ').trim();
   }
 
+  /** Clears every toast, so none covers what the next step clicks (a finished render's toast, say). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page
+      .locator('.notification-toast')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => undefined);
+  }
+
   /**
    * Runs a command by its palette title, checking the palette picked exactly that entry. `asks`: the
    * command opens a quick pick of its own, so the widget stays (with an empty input) instead of closing.
