@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { runCli } from '../helpers/runCli';
@@ -33,6 +34,26 @@ describe('dailies CLI', () => {
     );
     assert.deepEqual(s1.uploads, { new: 0, cached: 0, revalidated: 0 });
     assert.equal(typeof s1.wallMs, 'number');
+    // What `npm run demo` promises offline: the example's video shots come out as moving clips, each with
+    // its poster, thumbnail and review proxy on disk.
+    const moving = (await p.json()).shots.filter((s) =>
+      String((s as { model?: string }).model).startsWith('draft/video'),
+    );
+    assert.ok(moving.length >= 2, 'the example has video shots');
+    for (const shot of moving) {
+      const out = shot.render!.outputs[0] as {
+        image: string;
+        thumb?: string;
+        video?: string;
+        proxy?: string;
+        frames?: number;
+      };
+      for (const f of [out.image, out.thumb, out.video, out.proxy]) {
+        assert.ok(f && existsSync(path.join(path.dirname(p.file), f)), `${shot.id}: ${f} on disk`);
+      }
+      assert.match(out.video!, /\.mp4$/);
+      assert.ok((out.frames ?? 0) > 24, `${shot.id} moves for more than a second (${out.frames} frames)`);
+    }
 
     const second = JSON.parse((await dailies(['render', p.file, '--json'])).stdout);
     assert.deepEqual([second.shots.rendered, second.shots.skipped], [0, 27]);
