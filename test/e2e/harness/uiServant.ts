@@ -187,7 +187,18 @@ export class UiServant {
         });
         await item.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
         if (r.screenshot) await this.wb.screenshot(r.screenshot);
-        await item.first().click();
+        // A menu can ignore a click that comes right after it opened (it guards against the release of the
+        // right click that opened it): click again until the menu closes, which it does once an item runs.
+        for (let attempt = 1; ; attempt++) {
+          await item.first().click();
+          const closed = await item
+            .first()
+            .waitFor({ state: 'hidden', timeout: 2000 })
+            .then(() => true)
+            .catch(() => false);
+          if (closed) break;
+          if (attempt === 3) throw new Error(`the context menu did not run "${r.item}"`);
+        }
         return { ok: true };
       }
       case 'treeSelect': {
