@@ -104,7 +104,7 @@ export async function runExportsBench(): Promise<BenchRow[]> {
       },
       {
         bench: 'exports',
-        metric: 'pdf boards: peak memory (maxRSS of the exporting process)',
+        metric: 'pdf boards: peak memory (peak RSS of the exporting process)',
         value: pdf.maxRssMb,
         unit: 'MB',
         baseline: { label: 'load + hand-off model only', value: baselineMem.maxRssMb },
