@@ -191,4 +191,30 @@ suite('Every problem is a diagnostic at its line', () => {
     assert.equal(doc.getText(), original, 'the fix restores the known id, nothing else');
     await until('the diagnostic to go', () => ours(doc.uri).length === 0, { seen: seen(doc.uri) });
   });
+
+  test('an unknown model has a quick fix that puts a known one', async () => {
+    const text = doc.getText();
+    const model = valueRange(text, 's01-095', 'model');
+    assert.equal(text.slice(model.offset, model.offset + model.length), '"draft/video"');
+    await apply(doc, [{ offset: model.offset, length: model.length, text: '"draft/vidoe"' }]);
+    const d = await until(
+      'the unknown-model diagnostic',
+      () => ours(doc.uri).find((x) => x.code === 'unknown-model'),
+      { seen: seen(doc.uri) },
+    );
+    assert.match(d.message, /unknown model "draft\/vidoe" \(did you mean "draft\/video"\?\)/);
+    assert.equal(d.range.start.line, doc.positionAt(model.offset).line, 'reported at the model’s line');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fix = actions.find((a) => a.title === 'Change to model "draft/video"');
+    assert.ok(fix?.edit, `no fix among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the fix did not apply');
+    assert.equal(doc.getText(), original, 'the fix restores the known model, nothing else');
+    await until('the diagnostic to go', () => ours(doc.uri).length === 0, { seen: seen(doc.uri) });
+  });
 });
