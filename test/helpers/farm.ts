@@ -6,17 +6,20 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { type ConfigLayer, resolveConfig } from '../../src/core/config';
 import { createProviders } from '../../src/core/providers/factory';
 import { type EngineOptions, RenderEngine } from '../../src/core/render/engine';
 import { type ArtistTeam, openArtistTeam } from '../../src/core/team/artist';
 import type { TeamSettings } from '../../src/core/team/settings';
 import type { RenderEvent } from '../../src/shared/events';
-import type { FalFake } from '../fakes/falFake';
+import { type FalFake, type FalFakeOptions, startFalFake } from '../fakes/falFake';
 import type { ReplicateFake } from '../fakes/replicateFake';
-import { BUILT_CLI } from './builtCli';
+import { BUILT_CLI, buildCli } from './builtCli';
 import { FAL_KEY, REPLICATE_TOKEN } from './cloud';
 import { testInternet } from './internet';
+import { type RedisServer, startRedis } from './redisServer';
+import type { TempProject } from './tempProject';
 import { waitFor } from './waitFor';
 
 export interface Fakes {
@@ -181,4 +184,38 @@ export async function artist(
   };
   artists.add(a);
   return a;
+}
+
+/** The parts a farm suite shares, set up once per suite: redis-server, the fal fake, its workers and projects. */
+export interface FarmSuite {
+  redis: RedisServer;
+  fal: FalFake;
+  workers: WorkerProcess[];
+  temp: TempProject[];
+}
+
+/**
+ * Registers the suite's hooks: the built CLI, a redis-server and a fal fake (with `fake` options, restored
+ * after each test) before; after each test the artists, workers, Redis's data and the projects go.
+ */
+export function farmSuite(fake: Partial<FalFakeOptions>): FarmSuite {
+  const rig = { workers: [], temp: [] } as unknown as FarmSuite;
+  before(async () => {
+    buildCli();
+    rig.redis = await startRedis();
+    rig.fal = await startFalFake({ ...fake, ownOriginMedia: true });
+  });
+  after(async () => {
+    await rig.fal.close();
+    await rig.redis.dispose();
+  });
+  afterEach(async () => {
+    await disposeArtists();
+    await Promise.all(rig.workers.splice(0).map((w) => w.kill('SIGKILL')));
+    await rig.redis.flush();
+    while (rig.temp.length) await rig.temp.pop()!.cleanup();
+    rig.fal.reset();
+    rig.fal.configure(fake);
+  });
+  return rig;
 }

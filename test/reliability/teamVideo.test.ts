@@ -5,24 +5,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { queueName } from '../../src/core/team/farmJobs';
 import { BULL_PREFIX } from '../../src/core/team/redis';
 import type { TeamSettings } from '../../src/core/team/settings';
-import { type FalFake, startFalFake } from '../fakes/falFake';
-import { buildCli } from '../helpers/builtCli';
 import { FAL_KEY } from '../helpers/cloud';
-import {
-  artist,
-  disposeArtists,
-  sharedStoreDir,
-  startWorker,
-  type WorkerProcess,
-  workerEnv,
-} from '../helpers/farm';
-import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
-import { createProject, type TempProject } from '../helpers/tempProject';
+import { artist, farmSuite, sharedStoreDir, startWorker, workerEnv } from '../helpers/farm';
+import { redisSkip } from '../helpers/redisServer';
+import { createProject } from '../helpers/tempProject';
 
 const KLING_FAL = 'fal-ai/kling-video/v2.1/standard/image-to-video';
 const STILL_FAL = 'fal-ai/flux/schnell';
@@ -38,32 +29,12 @@ interface Out {
 }
 
 describe('render --farm of a still and the video shot that starts from it', { skip: redisSkip() }, () => {
-  let redis: RedisServer;
-  let fal: FalFake;
-  const workers: WorkerProcess[] = [];
-  const temp: TempProject[] = [];
-
-  before(async () => {
-    buildCli();
-    redis = await startRedis();
-    fal = await startFalFake({ ...FAST, ownOriginMedia: true });
-  });
-  after(async () => {
-    await fal.close();
-    await redis.dispose();
-  });
-  afterEach(async () => {
-    await disposeArtists();
-    await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
-    await redis.flush();
-    while (temp.length) await temp.pop()!.cleanup();
-    fal.reset();
-    fal.configure(FAST);
-  });
+  const rig = farmSuite(FAST);
+  const { workers, temp } = rig;
 
   it('both waves render on the farm; the clip starts from the take the still just got', async () => {
-    const t: TeamSettings = { redisUrl: redis.url, store: sharedStoreDir() };
-    workers.push(await startWorker('wv', workerEnv(t, { fal })));
+    const t: TeamSettings = { redisUrl: rig.redis.url, store: sharedStoreDir() };
+    workers.push(await startWorker('wv', workerEnv(t, { fal: rig.fal })));
     const p = await createProject({
       dailies: 1,
       aspectRatio: '16:9',
@@ -79,7 +50,7 @@ describe('render --farm of a still and the video shot that starts from it', { sk
       ],
     });
     temp.push(p);
-    const a = await artist(p.file, t, { fal }); // no key on this machine
+    const a = await artist(p.file, t, { fal: rig.fal }); // no key on this machine
     const summary = await a.engine.render({ farm: true });
     assert.equal(summary.shots.rendered, 2, JSON.stringify(summary.errors));
     const [still, video] = (await p.json()).shots as { render?: { outputs: Out[] } }[];
@@ -87,15 +58,15 @@ describe('render --farm of a still and the video shot that starts from it', { sk
     for (const rel of [out.image, out.thumb, out.video, out.proxy])
       assert.ok(rel && existsSync(path.join(p.dir, rel)), `${rel} is in the project`);
     // Paid once each, by the worker; the clip's start frame is the still's new take, byte for byte.
-    const submits = fal.requests.filter((r) => r.route === 'submit');
+    const submits = rig.fal.requests.filter((r) => r.route === 'submit');
     assert.equal(submits.length, 2, 'one still, one clip');
     const take = await fs.readFile(path.join(p.dir, still!.render!.outputs[0]!.image));
-    const uploaded = [...fal.uploads.values()];
+    const uploaded = [...rig.fal.uploads.values()];
     assert.equal(uploaded.length, 1, 'the start frame went up once');
     assert.ok(uploaded[0]!.bytes.equals(take), 'the uploaded start frame is the circled take');
     // The clip went through the farm's video queue.
     const q = new Queue(queueName('fal', 'video'), {
-      connection: { host: '127.0.0.1', port: redis.port },
+      connection: { host: '127.0.0.1', port: rig.redis.port },
       prefix: BULL_PREFIX,
     });
     try {
@@ -114,10 +85,10 @@ describe('render --farm of a still and the video shot that starts from it', { sk
       p2.file,
       JSON.stringify({ ...(await p.json()), shots: shotsWithoutRenders(await p.json()) }),
     );
-    const b = await artist(p2.file, t, { fal });
+    const b = await artist(p2.file, t, { fal: rig.fal });
     const again = await b.engine.render({ farm: true });
     assert.equal(again.shots.cached, 2, JSON.stringify(again));
-    assert.equal(fal.requests.filter((r) => r.route === 'submit').length, 2, 'nothing paid again');
+    assert.equal(rig.fal.requests.filter((r) => r.route === 'submit').length, 2, 'nothing paid again');
     const clip = ((await p2.json()).shots as { render?: { outputs: Out[] } }[])[1]!.render!.outputs[0]!;
     for (const rel of [clip.image, clip.video, clip.proxy])
       assert.ok(rel && existsSync(path.join(p2.dir, rel)), `${rel} is in the second project`);

@@ -6,66 +6,38 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TeamSettings } from '../../src/core/team/settings';
 import type { RenderEvent } from '../../src/shared/events';
-import { type FalFake, startFalFake } from '../fakes/falFake';
-import { BUILT_CLI, buildCli } from '../helpers/builtCli';
+import { BUILT_CLI } from '../helpers/builtCli';
 import { FAL_KEY } from '../helpers/cloud';
-import {
-  artist,
-  disposeArtists,
-  sharedStoreDir,
-  startWorker,
-  type WorkerProcess,
-  workerEnv,
-} from '../helpers/farm';
-import { type RedisServer, redisSkip, startRedis } from '../helpers/redisServer';
+import { artist, farmSuite, sharedStoreDir, startWorker, workerEnv } from '../helpers/farm';
+import { redisSkip } from '../helpers/redisServer';
 import { createProject, simpleFiles, simpleProject, type TempProject } from '../helpers/tempProject';
 import { waitFor } from '../helpers/waitFor';
 
 const SLOW = { stepMs: 100, steps: 15, queueMs: 10, apiKey: FAL_KEY };
 
 describe('operating the farm', { skip: redisSkip() }, () => {
-  let redis: RedisServer;
-  let fal: FalFake;
-  const workers: WorkerProcess[] = [];
-  const temp: TempProject[] = [];
-
-  before(async () => {
-    buildCli();
-    redis = await startRedis();
-    fal = await startFalFake({ ...SLOW, ownOriginMedia: true });
-  });
-  after(async () => {
-    await fal.close();
-    await redis.dispose();
-  });
-  afterEach(async () => {
-    await disposeArtists();
-    await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
-    await redis.flush();
-    while (temp.length) await temp.pop()!.cleanup();
-    fal.reset();
-    fal.configure(SLOW);
-  });
+  const rig = farmSuite(SLOW);
+  const { workers, temp } = rig;
 
   async function project(n: number): Promise<TempProject> {
     const p = await createProject(simpleProject(n, () => ({ model: 'fal-ai/flux/schnell' })));
     temp.push(p);
     return p;
   }
-  const team = (): TeamSettings => ({ redisUrl: redis.url, store: sharedStoreDir() });
-  const running = () => [...fal.jobs.keys()].filter((id) => fal.phaseOf(id) === 'running').length;
+  const team = (): TeamSettings => ({ redisUrl: rig.redis.url, store: sharedStoreDir() });
+  const running = () => [...rig.fal.jobs.keys()].filter((id) => rig.fal.phaseOf(id) === 'running').length;
 
   it('SIGTERM: the worker finishes its running jobs, hands back the ones not started, and exits 0', async () => {
     const t = team();
-    fal.configure({ steps: 40 }); // 4 s: nothing finishes between the signal and the hand-back
-    const env = workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' });
+    rig.fal.configure({ steps: 40 }); // 4 s: nothing finishes between the signal and the hand-back
+    const env = workerEnv(t, { fal: rig.fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' });
     const w1 = await startWorker('g1', env);
     workers.push(w1);
     const p = await project(8);
-    const a = await artist(p.file, t, { fal });
+    const a = await artist(p.file, t, { fal: rig.fal });
     const render = a.engine.render({ farm: true });
     // Both of the account's slots busy, and more jobs taken by the worker, waiting for a slot.
     await waitFor(() => running() === 2, 'both slots running', 60_000);
@@ -73,23 +45,23 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     const { code } = await w1.exit;
     assert.equal(code, 0, w1.output());
     assert.match(w1.output(), /finishing 2 running job\(s\)/);
-    assert.equal(fal.count('submit'), 2, 'no job was started after SIGTERM');
-    assert.equal(fal.billedJobs().length, 2, 'both running jobs were finished, not dropped');
+    assert.equal(rig.fal.count('submit'), 2, 'no job was started after SIGTERM');
+    assert.equal(rig.fal.billedJobs().length, 2, 'both running jobs were finished, not dropped');
     workers.push(await startWorker('g2', env));
     const s = await render;
     await a.dispose();
     assert.equal(s.shots.failed, 0, JSON.stringify(s.errors));
-    assert.equal(fal.count('submit'), 8);
-    assert.equal(fal.canceled.size, 0);
+    assert.equal(rig.fal.count('submit'), 8);
+    assert.equal(rig.fal.canceled.size, 0);
   });
 
   it('no time to finish: jobs are handed back mid-render, not canceled, and the next worker re-attaches', async () => {
     const t = team();
-    const env = workerEnv(t, { fal });
+    const env = workerEnv(t, { fal: rig.fal });
     const w1 = await startWorker('h1', env, ['--drain-timeout', '0']);
     workers.push(w1);
     const p = await project(4);
-    const a = await artist(p.file, t, { fal });
+    const a = await artist(p.file, t, { fal: rig.fal });
     const render = a.engine.render({ farm: true });
     await waitFor(() => running() === 4, 'every job running', 60_000);
     w1.child.kill('SIGTERM');
@@ -100,33 +72,41 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     const s = await render;
     await a.dispose();
     assert.equal(s.shots.failed, 0, JSON.stringify(s.errors));
-    assert.equal(fal.count('submit'), 4, 'handed-back jobs were re-attached to, not submitted again');
-    assert.equal(fal.canceled.size, 0, 'nothing was canceled at the provider');
+    assert.equal(rig.fal.count('submit'), 4, 'handed-back jobs were re-attached to, not submitted again');
+    assert.equal(rig.fal.canceled.size, 0, 'nothing was canceled at the provider');
     assert.match(w2.output(), /re-attaching to/);
   });
 
   it('an artist who cancels stops its farm jobs: queued ones never submitted, running ones canceled at the provider', async () => {
     const t = team();
-    workers.push(await startWorker('c1', workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })));
+    workers.push(
+      await startWorker('c1', workerEnv(t, { fal: rig.fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })),
+    );
     const p = await project(6);
-    const a = await artist(p.file, t, { fal });
+    const a = await artist(p.file, t, { fal: rig.fal });
     const render = a.engine.render({ farm: true });
     await waitFor(() => running() === 2, 'two jobs running', 60_000);
     a.engine.cancelAll();
     const s = await render;
     await a.dispose();
     assert.equal(s.shots.canceled, 6, JSON.stringify(s.shots));
-    assert.equal(fal.count('submit'), 2, 'the waiting jobs were never submitted');
-    await waitFor(() => fal.canceled.size === 2, 'the running jobs to be canceled at the provider', 60_000);
+    assert.equal(rig.fal.count('submit'), 2, 'the waiting jobs were never submitted');
+    await waitFor(
+      () => rig.fal.canceled.size === 2,
+      'the running jobs to be canceled at the provider',
+      60_000,
+    );
   });
 
   it('one artist canceling does not stop a job another artist still waits for', async () => {
     const t = team();
-    workers.push(await startWorker('c2', workerEnv(t, { fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })));
+    workers.push(
+      await startWorker('c2', workerEnv(t, { fal: rig.fal }, undefined, { DAILIES_LIMIT_LIGHT: '2' })),
+    );
     const pa = await project(4);
     const pb = await project(4);
-    const a = await artist(pa.file, t, { fal });
-    const b = await artist(pb.file, t, { fal });
+    const a = await artist(pa.file, t, { fal: rig.fal });
+    const b = await artist(pb.file, t, { fal: rig.fal });
     const ra = a.engine.render({ farm: true });
     const rb = b.engine.render({ farm: true });
     await waitFor(() => running() === 2, 'two jobs running', 60_000);
@@ -135,16 +115,16 @@ describe('operating the farm', { skip: redisSkip() }, () => {
     const sb = await rb;
     await Promise.all([a.dispose(), b.dispose()]);
     assert.equal(sb.shots.failed + sb.shots.canceled, 0, JSON.stringify(sb.errors));
-    assert.equal(fal.count('submit'), 4);
-    assert.equal(fal.canceled.size, 0);
+    assert.equal(rig.fal.count('submit'), 4);
+    assert.equal(rig.fal.canceled.size, 0);
   });
 
   it('farm status shows the queues, the live workers and the claims of a batch in progress', async () => {
     const t = team();
-    fal.configure({ steps: 600 }); // a minute: the batch is still running when the status is read
-    workers.push(await startWorker('st1', workerEnv(t, { fal })));
+    rig.fal.configure({ steps: 600 }); // a minute: the batch is still running when the status is read
+    workers.push(await startWorker('st1', workerEnv(t, { fal: rig.fal })));
     const p = await project(4);
-    const a = await artist(p.file, t, { fal });
+    const a = await artist(p.file, t, { fal: rig.fal });
     const render = a.engine.render({ farm: true });
     await waitFor(() => running() === 4, 'every job running', 60_000);
     const out = await farmStatus(t, ['--json']);
@@ -165,19 +145,19 @@ describe('operating the farm', { skip: redisSkip() }, () => {
 
   it('keys live only on the workers: after a farm batch neither Redis (its whole AOF) nor the shared store holds one', async () => {
     const t = team();
-    fal.configure({ stepMs: 20, steps: 3 });
-    workers.push(await startWorker('keys', workerEnv(t, { fal })));
+    rig.fal.configure({ stepMs: 20, steps: 3 });
+    workers.push(await startWorker('keys', workerEnv(t, { fal: rig.fal })));
     // A model that takes refs, so the worker uploads them with its key too.
     const p = await createProject(
       simpleProject(3, () => ({ model: 'fal-ai/flux-pro/kontext/multi' })),
       simpleFiles,
     );
     temp.push(p);
-    const a = await artist(p.file, t, { fal });
+    const a = await artist(p.file, t, { fal: rig.fal });
     const s = await a.engine.render({ farm: true });
     await a.dispose();
     assert.equal(s.shots.rendered, 3, JSON.stringify(s.errors));
-    assert.ok(fal.count('upload.initiate') > 0, 'the worker uploaded refs with its key');
+    assert.ok(rig.fal.count('upload.initiate') > 0, 'the worker uploaded refs with its key');
     const secrets = [FAL_KEY, FAL_KEY.split(':')[1]!];
     const leaks = async (dir: string) => {
       const found: string[] = [];
@@ -187,24 +167,24 @@ describe('operating the farm', { skip: redisSkip() }, () => {
       }
       return found;
     };
-    await waitFor(async () => (await files(redis.dir)).length > 0, 'the AOF on disk', 10_000);
-    const aof = Buffer.concat(await Promise.all((await files(redis.dir)).map((f) => fs.readFile(f))));
+    await waitFor(async () => (await files(rig.redis.dir)).length > 0, 'the AOF on disk', 10_000);
+    const aof = Buffer.concat(await Promise.all((await files(rig.redis.dir)).map((f) => fs.readFile(f))));
     assert.ok(aof.includes('dailies:results'), "the files read are Redis's log of the batch's writes");
-    assert.deepEqual(await leaks(redis.dir), [], 'every write Redis ever took is free of keys');
+    assert.deepEqual(await leaks(rig.redis.dir), [], 'every write Redis ever took is free of keys');
     assert.deepEqual(await leaks(t.store), [], 'the shared store is free of keys');
     assert.deepEqual(await leaks(p.dir), [], "the artist's project is free of keys");
   });
 
   it('a farm batch emits the events of a local render: queued, submitted, running, downloading, done', async () => {
     const t = team();
-    fal.configure({ stepMs: 20, steps: 5 });
-    workers.push(await startWorker('ev', workerEnv(t, { fal })));
+    rig.fal.configure({ stepMs: 20, steps: 5 });
+    workers.push(await startWorker('ev', workerEnv(t, { fal: rig.fal })));
     const p = await project(3);
-    const local = await artist(p.file, t, { fal }, { keys: { fal: FAL_KEY } });
+    const local = await artist(p.file, t, { fal: rig.fal }, { keys: { fal: FAL_KEY } });
     await local.engine.render({ force: true });
     await local.dispose();
     const q = await project(3);
-    const farmed = await artist(q.file, t, { fal });
+    const farmed = await artist(q.file, t, { fal: rig.fal });
     await farmed.engine.render({ farm: true, force: true });
     await farmed.dispose();
     const states = (events: RenderEvent[]) =>
