@@ -180,24 +180,33 @@ export class UiServant {
       }
       case 'treeContext': {
         const row = await this.treeRow(r.label);
-        await row.click({ button: 'right' });
         // The menu lives in a shadow root under .context-view (CSS locators pierce open shadow roots).
-        const item = this.page.locator('.context-view .action-item', {
-          has: this.page.locator('.action-label', { hasText: new RegExp(`^${esc(r.item)}$`) }),
-        });
-        await item.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
-        if (r.screenshot) await this.wb.screenshot(r.screenshot);
-        // A menu can ignore a click that comes right after it opened (it guards against the release of the
-        // right click that opened it): click again until the menu closes, which it does once an item runs.
+        const item = this.page
+          .locator('.context-view .action-item', {
+            has: this.page.locator('.action-label', { hasText: new RegExp(`^${esc(r.item)}$`) }),
+          })
+          .first();
+        // A fresh menu can ignore a click that comes right after it opened (it guards against the release of
+        // the right click that opened it), and a row's hover card can sit over the next row: the pointer
+        // leaves the tree first, the item is chosen by hover + Enter, and the menu is opened again until
+        // the item runs and closes it.
         for (let attempt = 1; ; attempt++) {
-          await item.first().click();
+          await this.page.mouse.move(1, 1);
+          await this.wb.settle(300);
+          await row.click({ button: 'right', timeout: 10_000 });
+          await item.waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+          if (r.screenshot && attempt === 1) await this.wb.screenshot(r.screenshot);
+          // Hovering an item focuses it; Enter runs the focused item (no click for the menu's guard to drop).
+          await item.hover({ timeout: 10_000 }).catch(() => undefined);
+          await this.wb.settle(150);
+          await this.page.keyboard.press('Enter');
           const closed = await item
-            .first()
             .waitFor({ state: 'hidden', timeout: 2000 })
             .then(() => true)
             .catch(() => false);
           if (closed) break;
           if (attempt === 3) throw new Error(`the context menu did not run "${r.item}"`);
+          await this.page.keyboard.press('Escape');
         }
         return { ok: true };
       }
