@@ -189,21 +189,27 @@ export class UiServant {
         // A fresh menu can ignore a click that comes right after it opened (it guards against the release of
         // the right click that opened it), and a row's hover card can sit over the next row: the pointer
         // leaves the tree first, the item is chosen by hover + Enter, and the menu is opened again until
-        // the item runs and closes it.
+        // Enter runs the item and closes it.
         for (let attempt = 1; ; attempt++) {
           await this.page.mouse.move(1, 1);
           await this.wb.settle(300);
           await row.click({ button: 'right', timeout: 10_000 });
           await item.waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
-          if (r.screenshot && attempt === 1) await this.wb.screenshot(r.screenshot);
-          // Hovering an item focuses it; Enter runs the focused item (no click for the menu's guard to drop).
-          await item.hover({ timeout: 10_000 }).catch(() => undefined);
-          await this.wb.settle(150);
-          await this.page.keyboard.press('Enter');
-          const closed = await item
-            .waitFor({ state: 'hidden', timeout: 2000 })
+          // Onto the item at once: a pointer resting on the row brings up its hover card, which closes the
+          // menu. Hovering an item focuses it; Enter runs it (no click for the menu's guard to drop).
+          const onItem = await item
+            .hover({ timeout: 5000 })
             .then(() => true)
             .catch(() => false);
+          if (r.screenshot && attempt === 1) await this.wb.screenshot(r.screenshot);
+          let closed = false;
+          if (onItem && (await item.isVisible())) {
+            await this.page.keyboard.press('Enter');
+            closed = await item
+              .waitFor({ state: 'hidden', timeout: 2000 })
+              .then(() => true)
+              .catch(() => false);
+          }
           if (closed) break;
           if (attempt === 3) throw new Error(`the context menu did not run "${r.item}"`);
           await this.page.keyboard.press('Escape');
