@@ -111,15 +111,7 @@ export class UiServant {
         return { ok: true, text, links, password, validations };
       }
       case 'quickpick': {
-        const widget = this.page.locator(QUICK_INPUT);
-        const rows = widget.locator('.monaco-list-row');
-        await rows.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
-        const labels = (
-          await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
-        ).map((l) => l.trim());
-        const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
-        const text = await visibleText(widget);
-        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        const { widget, rows, labels, placeholder, text } = await this.shownQuickPick(r);
         // A single-select list takes the clicked row at once (and the next quick input may reuse the widget
         // straight away); a multi-select one toggles rows and is accepted with Enter.
         // Only a multi-select list shows the "n Selected" badge.
@@ -167,15 +159,7 @@ export class UiServant {
         return { ok: true, text, rows: labels, placeholder };
       }
       case 'quickpickShown': {
-        const widget = this.page.locator(QUICK_INPUT);
-        const rows = widget.locator('.monaco-list-row');
-        await rows.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
-        const labels = (
-          await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
-        ).map((l) => l.trim());
-        const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
-        const text = await visibleText(widget);
-        if (r.screenshot) await this.wb.screenshot(r.screenshot);
+        const { text, labels, placeholder } = await this.shownQuickPick(r);
         return { ok: true, text, rows: labels, placeholder };
       }
       case 'treeContext': {
@@ -271,6 +255,20 @@ export class UiServant {
         return { ok: true };
       }
     }
+  }
+
+  /** The quick pick once its rows show: its rows' labels, placeholder and text (a screenshot if asked). */
+  private async shownQuickPick(r: { timeoutMs?: number; screenshot?: string }) {
+    const widget = this.page.locator(QUICK_INPUT);
+    const rows = widget.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: r.timeoutMs ?? APPEAR_MS });
+    const labels = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map(
+      (l) => l.trim(),
+    );
+    const placeholder = (await widget.locator('input.input').getAttribute('placeholder')) ?? '';
+    const text = await visibleText(widget);
+    if (r.screenshot) await this.wb.screenshot(r.screenshot);
+    return { widget, rows, labels, placeholder, text };
   }
 
   /** The first visible element matching `selector` in any webview frame. */
