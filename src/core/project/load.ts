@@ -1,6 +1,7 @@
 import { isAscii as isAsciiBytes } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import { bytesLabel } from '../util/bytes';
 import { DailiesError } from '../util/errors';
 import { MAX_NESTING } from './depth';
 import { ProjectPaths } from './paths';
@@ -164,7 +165,7 @@ export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot
       'project-io',
       file,
       [],
-      `${file} is larger than ${MAX_PROJECT_BYTES / 2 ** 20} MiB`,
+      `${file} is larger than ${bytesLabel(MAX_PROJECT_BYTES)}`,
     );
   }
   const handle = await fs.open(file, 'r');

@@ -9,6 +9,7 @@ import { closeSync, constants, promises as fs, fstatSync, openSync, readSync, wr
 import * as path from 'node:path';
 import type { ProjectPaths } from '../project/paths';
 import type { RenderRecord } from '../project/schema';
+import { bytesLabel } from '../util/bytes';
 import { O_NOFOLLOW, openStateFileForAppend, readStateFile } from '../util/contained';
 import { DailiesError } from '../util/errors';
 import { isRecord } from './reviewData';
@@ -88,7 +89,7 @@ export class VersionStore {
     if (size > MAX_VERSIONS_FILE_BYTES) {
       throw new DailiesError(
         'validation',
-        `${path.relative(this.paths.root, file)} is larger than ${MAX_VERSIONS_FILE_BYTES / 2 ** 20} MiB`,
+        `${path.relative(this.paths.root, file)} is larger than ${bytesLabel(MAX_VERSIONS_FILE_BYTES)}`,
       );
     }
     const bytes = await readStateFile(file);

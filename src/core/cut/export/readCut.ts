@@ -4,6 +4,7 @@
 // what NLEs add; anything it cannot use is reported, never guessed.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { bytesLabel } from '../../util/bytes';
 import { DailiesError } from '../../util/errors';
 import { readEdl } from './readEdl';
 import { readFcpXml } from './readFcpXml';
@@ -143,7 +144,7 @@ export async function readCutFile(file: string, fps: number): Promise<EditorialC
   });
   if (!stat.isFile()) throw new DailiesError('validation', `${file} is not a file`);
   if (stat.size > MAX_CUT_BYTES)
-    throw new DailiesError('validation', `${file} is larger than ${MAX_CUT_BYTES / 2 ** 20} MiB`);
+    throw new DailiesError('validation', `${file} is larger than ${bytesLabel(MAX_CUT_BYTES)}`);
   const text = await fs.readFile(file, 'utf8');
   const ext = path.extname(file).toLowerCase();
   if (ext === '.otio') return readOtio(text);
