@@ -71,7 +71,15 @@ export async function reviewThroughTheUi(wb: Workbench, projectFile: string, che
   check('1–9 and C circle a take: "take": 3 in project.json, ringed in the viewer', true);
 
   await wb.page.keyboard.press('r');
-  await viewer.locator('.note-box:not([hidden]) textarea').waitFor();
+  const noteBox = viewer.locator('.note-box:not([hidden]) textarea');
+  await noteBox.waitFor();
+  // The box takes focus a frame after it shows: keys typed before that go to the viewer, not the note.
+  await waitFor('the note box to take focus', () =>
+    noteBox.evaluate(
+      (el) =>
+        (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el,
+    ),
+  );
   await wb.page.keyboard.type(NOTE);
   await wb.screenshotWebview(viewer, '11-take-viewer-note-box');
   await wb.page.keyboard.press('Control+Enter');
