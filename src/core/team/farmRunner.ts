@@ -201,10 +201,8 @@ export class FarmRunner implements VariationRunner {
         .map((ref) => {
           let pending = this.pushed.get(ref.sha256);
           if (!pending) {
-            pending = (async () => {
-              if (await this.options.store.has(ref.sha256, REF_EXT)) return;
-              await this.options.store.put(ref.sha256, REF_EXT, await readFile(ref.abs!));
-            })();
+            // put, not has + put: a folder store replaces a damaged copy instead of keeping it.
+            pending = readFile(ref.abs!).then((data) => this.options.store.put(ref.sha256, REF_EXT, data));
             pending.catch(() => this.pushed.delete(ref.sha256));
             this.pushed.set(ref.sha256, pending);
           }

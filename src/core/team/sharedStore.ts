@@ -52,9 +52,18 @@ export class FolderStore implements SharedStore {
       .catch(() => false);
   }
 
+  /**
+   * A sound object already there is left alone; a damaged one (a torn copy, a tool that rewrote it) is
+   * replaced, or every later reader would find it "missing" for good.
+   */
   async put(digest: string, ext: string, data: Uint8Array): Promise<void> {
     const file = this.file(digest, ext);
-    if (await this.has(digest, ext)) return;
+    if (!verified(digest, Buffer.from(data.buffer, data.byteOffset, data.byteLength)))
+      throw new DailiesError(
+        'internal',
+        `Refusing to store bytes that are not the content ${digest.slice(0, 12)}…`,
+      );
+    if ((await this.has(digest, ext)) && (await this.get(digest, ext))) return;
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
       await writeFileAtomic(file, data);
