@@ -12,6 +12,7 @@ import { readCutSettings } from '../cut/cutSettings';
 import type { Production } from '../productions/production';
 import type { ProductionRegistry } from '../productions/registry';
 import { Disposable } from '../util/disposable';
+import { ProductionPanels } from './productionPanels';
 import { WebviewHost } from './webviewHost';
 
 export const CUT_VIEW_TYPE = 'dailies.cut';
@@ -136,36 +137,22 @@ function clips(result: AnimaticResult, root: string, uri: (file: string) => stri
 }
 
 /** One Cut panel per production: created on demand, revealed if open, restored after a reload. */
-export class CutPanels extends Disposable {
-  private readonly panels = new Map<Production, CutPanel>();
-
+export class CutPanels extends ProductionPanels<CutPanel> {
   constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly registry: ProductionRegistry,
-    private readonly animatics: Animatics,
-    private readonly actions: CutActions,
+    extensionUri: vscode.Uri,
+    registry: ProductionRegistry,
+    animatics: Animatics,
+    actions: CutActions,
   ) {
-    super();
-    this.register(
-      vscode.window.registerWebviewPanelSerializer(CUT_VIEW_TYPE, {
-        deserializeWebviewPanel: (panel, state) => this.restore(panel, state),
-      }),
+    super(
+      CUT_VIEW_TYPE,
+      registry,
+      (production, panel) => new CutPanel(production, panel, extensionUri, animatics, actions),
     );
-    this.register(
-      registry.onDidChangeProductions(() => {
-        const alive = new Set(registry.all());
-        for (const [p, panel] of this.panels) if (!alive.has(p)) panel.host.close();
-      }),
-    );
-    this.register({
-      dispose: () => {
-        for (const p of this.panels.values()) p.dispose();
-      },
-    });
   }
 
   open(production: Production): CutPanel {
-    const existing = this.panels.get(production);
+    const existing = this.get(production);
     if (existing) {
       existing.reveal();
       return existing;
@@ -179,34 +166,5 @@ export class CutPanels extends Disposable {
       },
     );
     return this.adopt(production, panel);
-  }
-
-  all(): CutPanel[] {
-    return [...this.panels.values()];
-  }
-
-  private adopt(production: Production, panel: vscode.WebviewPanel): CutPanel {
-    const cut = new CutPanel(production, panel, this.extensionUri, this.animatics, this.actions);
-    this.panels.set(production, cut);
-    cut.host.onDidDispose(() => {
-      this.panels.delete(production);
-      cut.dispose();
-    });
-    return cut;
-  }
-
-  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    await this.registry.whenReady();
-    const file =
-      typeof state === 'object' && state !== null && 'projectFile' in state
-        ? String((state as { projectFile: unknown }).projectFile)
-        : undefined;
-    const all = this.registry.all();
-    const production = all.find((p) => p.file === file) ?? (all.length === 1 ? all[0] : undefined);
-    if (!production) {
-      panel.dispose();
-      return;
-    }
-    this.adopt(production, panel);
   }
 }
