@@ -9,7 +9,14 @@ import { sleep } from '../util/abort';
 import { stageAtomicWrite } from '../util/atomicWrite';
 import { withFileLock } from '../util/lock';
 import type { TextEdit } from './edit';
-import { encodeText, type FileIdentity, identityOf, isAscii, readProjectSnapshot, sameIdentity } from './load';
+import {
+  encodeText,
+  type FileIdentity,
+  identityOf,
+  isAscii,
+  readProjectSnapshot,
+  sameIdentity,
+} from './load';
 import { RopeText, type Text, textOf } from './ropeText';
 import type { ProjectIO, WriteOutcome } from './write';
 

@@ -227,7 +227,8 @@ export class ProjectWriter {
         const span = index.get(shotId);
         // The lines of the shot alone: all its edits need (see lineWindow), wherever the text is held.
         const window = span && lineWindow(base, span.offset, span.length);
-        const node = span && window && index.node(window.text, { ...span, offset: span.offset - window.start });
+        const node =
+          span && window && index.node(window.text, { ...span, offset: span.offset - window.start });
         if (!span || !window || !node) {
           missing.push(shotId);
           continue;

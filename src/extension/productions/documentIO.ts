@@ -59,7 +59,11 @@ export class DocumentAwareIO implements ProjectIO {
           e.content,
         );
     } else {
-      edit.replace(this.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(current.length)), textOf(after));
+      edit.replace(
+        this.uri,
+        new vscode.Range(doc.positionAt(0), doc.positionAt(current.length)),
+        textOf(after),
+      );
     }
     const applied = await vscode.workspace.applyEdit(edit);
     return applied ? { ok: true } : { ok: false, current: doc.getText() };
