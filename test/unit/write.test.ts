@@ -380,6 +380,32 @@ describe('ProjectWriter pieces', () => {
   });
 });
 
+describe('fileHolds', () => {
+  it('tells our own write from any other text, byte for byte, without blocking on a FIFO', async () => {
+    const { fileHolds } = await import('../../src/core/project/write');
+    const dir = tempDir();
+    const file = path.join(dir, 'project.json');
+    const text = `{"shots": [${'{"id": "a"},'.repeat(3000)}{"id": "z"}]}`;
+    await fs.writeFile(file, text);
+    const rope = RopeText.of(Buffer.from(text)).edited([{ offset: 12, length: 1, content: 'b' }]);
+    assert.equal(await fileHolds(file, rope), false, 'one byte differs');
+    await fs.writeFile(file, textOf(rope));
+    assert.equal(await fileHolds(file, rope), true);
+    assert.equal(await fileHolds(file, textOf(rope)), true, 'a string is compared as its UTF-8 bytes');
+    const last = Buffer.from(textOf(rope));
+    last[last.length - 2] = 0x20;
+    await fs.writeFile(file, last);
+    assert.equal(await fileHolds(file, rope), false, 'the last bytes count too');
+    assert.equal(await fileHolds(path.join(dir, 'gone.json'), rope), false);
+    const fifo = path.join(dir, 'fifo.json');
+    if (process.platform !== 'win32') {
+      const { execFileSync } = await import('node:child_process');
+      execFileSync('mkfifo', [fifo]);
+      assert.equal(await fileHolds(fifo, rope), false, 'a FIFO is not opened');
+    }
+  });
+});
+
 describe('ProjectWriter.reconcile', () => {
   it('re-queues exactly the records a save wiped, and nothing once they are back', async () => {
     const file = await project(30);

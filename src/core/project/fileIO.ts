@@ -109,6 +109,28 @@ async function readAll(handle: fs.FileHandle): Promise<Buffer> {
   return buf.subarray(0, at);
 }
 
+/**
+ * Whether the file holds exactly `text` (compared chunk by chunk, nothing decoded): lets a file watcher
+ * recognise our own write-back of a 20 MB file without reading it into a string.
+ */
+export async function fileHolds(file: string, text: Text): Promise<boolean> {
+  const pieces = text instanceof RopeText ? text.pieces : [encodeText(text)];
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  // Stat first: opening a FIFO would block, and a size that differs settles it.
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile() || stat.size !== total) return false;
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    return await sameBytes(handle, pieces, Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, total))));
+  } catch {
+    return false;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
 /** One version of the file: the text the writer edits and the bytes it is on disk. */
 interface Version {
   /** As the writer has it: the decoded string, or (made by our edits) the rope itself. */

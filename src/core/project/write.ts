@@ -20,7 +20,7 @@ import { editedShotsProblem, insideShot, parseShot, type Touched } from './shotC
 import { ShotIndex } from './shotIndex';
 import { diffRegion, mapThrough } from './textDiff';
 
-export { FileProjectIO } from './fileIO';
+export { FileProjectIO, fileHolds } from './fileIO';
 export { RopeText, type Text, textOf } from './ropeText';
 export { diffRegion, mapThrough } from './textDiff';
 

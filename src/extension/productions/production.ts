@@ -9,6 +9,7 @@ import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
 import { sameText, type Text } from '../../core/project/ropeText';
 import type { Project } from '../../core/project/schema';
+import { fileHolds } from '../../core/project/write';
 import { cloudProviders } from '../../core/providers/cloud';
 import { createProviders } from '../../core/providers/factory';
 import type { ModelRegistry } from '../../core/providers/registry';
@@ -139,6 +140,18 @@ export class Production implements vscode.Disposable {
   }
 
   /** Is this file change one of our own write-backs? (The watcher must not react to those.) */
+  /**
+   * Does the file on disk hold our latest write-back? Compared byte for byte without reading it into a
+   * string (after every flush of a 20 MB file, the watcher would otherwise read, decode and compare it
+   * all). A match consumes every mark: the watcher has seen the latest of them.
+   */
+  async isOwnWriteOnDisk(): Promise<boolean> {
+    const latest = this.written[this.written.length - 1];
+    if (latest === undefined || !(await fileHolds(this.file, latest))) return false;
+    this.written = [];
+    return true;
+  }
+
   isOwnWrite(text: string): boolean {
     const i = this.written.findIndex((w) => sameText(w, text));
     if (i < 0) return false;
