@@ -116,6 +116,8 @@ describe('lineWindow', () => {
             offset: e.offset + w.start,
           }));
           assert.deepEqual(got, expected, `${id} in ${JSON.stringify(text.slice(0, 30))}`);
+          if (!text.slice(span.offset, span.offset + span.length).includes('\n'))
+            assert.equal(w.text.length, span.length, 'a one-line shot needs nothing around it');
         }
       }
     }

@@ -45,7 +45,7 @@ function isCompleteJson(text: string): boolean {
   return errors.length === 0;
 }
 
-const CHUNK = 1 << 20;
+const CHUNK = 4 << 20;
 /** A remembered text in more pieces than this is joined again (read back from what we wrote of it). */
 const MAX_PIECES = 256;
 

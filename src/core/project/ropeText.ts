@@ -138,15 +138,18 @@ export function sameText(a: Text, b: Text): boolean {
 }
 
 /**
- * The lines a shot sits on: from the start of the line its `{` is on through the end of the line its `}`
- * is on. Every lookup a property edit makes (the indent of a line, the rest of a line) stays inside it, so
- * edits computed on this window are the edits computed on the whole text, moved by `start`.
+ * The text a shot's edits need: the shot itself when it is written on one line (its edits then look at
+ * nothing else), else from the start of the line its `{` is on through the end of the line its `}` is on.
+ * Every lookup a property edit makes (the indent of a line, the rest of a line) stays inside it, so edits
+ * computed on this window are the edits computed on the whole text, moved by `start`. (Never the whole of
+ * a minified one-line file, for every shot edited.)
  */
 export function lineWindow(text: Sliceable, offset: number, length: number): { start: number; text: string } {
-  const STEP = 256;
+  const own = text.slice(offset, offset + length);
+  if (!own.includes('\n')) return { start: offset, text: own };
   let start = offset;
-  while (start > 0) {
-    const from = Math.max(0, start - STEP);
+  for (let step = 256; start > 0; step *= 2) {
+    const from = Math.max(0, start - step);
     const nl = text.slice(from, start).lastIndexOf('\n');
     if (nl >= 0) {
       start = from + nl + 1;
@@ -155,8 +158,8 @@ export function lineWindow(text: Sliceable, offset: number, length: number): { s
     start = from;
   }
   let end = offset + length;
-  while (end < text.length) {
-    const chunk = text.slice(end, end + STEP);
+  for (let step = 256; end < text.length; step *= 2) {
+    const chunk = text.slice(end, end + step);
     const m = /[\r\n]/.exec(chunk);
     if (m) {
       end += m.index;
@@ -164,5 +167,5 @@ export function lineWindow(text: Sliceable, offset: number, length: number): { s
     }
     end += chunk.length;
   }
-  return { start, text: text.slice(start, end) };
+  return { start, text: text.slice(start, offset) + own + text.slice(offset + length, end) };
 }
