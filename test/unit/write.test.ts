@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseProjectText } from '../../src/core/project/load';
 import type { RenderRecord } from '../../src/core/project/schema';
-import { FileProjectIO, type ProjectIO, ProjectWriter } from '../../src/core/project/write';
+import { FileProjectIO, type ProjectIO, ProjectWriter, RopeText, textOf } from '../../src/core/project/write';
 import { tempDir } from '../helpers/tempProject';
 
 function record(i: number): RenderRecord {
@@ -297,6 +297,112 @@ describe('ProjectWriter bytes', () => {
     await fresh.flush();
     const again = parseProjectText(await fs.readFile(file, 'utf8'), file);
     assert.ok(again.ok && again.project.shots[1]!.render?.outputs[0]?.image === 'renders/café ☕/s1.jpg');
+  });
+});
+
+/** The same writer on a string held in memory: every flush reads it whole and edits it as a string. */
+function stringWriter(text: string) {
+  const io = {
+    text,
+    withLock: <T>(fn: () => Promise<T>) => fn(),
+    read: async () => io.text,
+    write: async (before: string | RopeText, after: string | RopeText) => {
+      if (textOf(before) !== io.text) return { ok: false as const, current: io.text };
+      io.text = textOf(after);
+      return { ok: true as const };
+    },
+  };
+  return { io, w: new ProjectWriter(io, { validate: (t) => parseProjectText(t, 'mem.json') }) };
+}
+
+describe('ProjectWriter pieces', () => {
+  it('a long run of flushes writes what editing the whole string writes, byte for byte', async () => {
+    const file = await project(30);
+    const io = new FileProjectIO(file);
+    const w = new ProjectWriter(io, { validate: (t) => parseProjectText(t, file) });
+    const model = stringWriter(await fs.readFile(file, 'utf8'));
+    // Two records a flush: four new pieces or more, so the pieces are joined again several times.
+    for (let k = 0; k < 160; k++) {
+      for (const i of [(k * 7) % 30, (k * 11 + 3) % 30]) {
+        const rec = { ...record(i + k * 100), ...(k % 5 === 0 ? { seed: k } : {}) };
+        w.set(`s${i}`, rec);
+        model.w.set(`s${i}`, rec);
+      }
+      if (k === 80) {
+        w.set('s5', undefined);
+        model.w.set('s5', undefined);
+      }
+      assert.equal((await w.flush()).written.length, (await model.w.flush()).written.length);
+    }
+    assert.equal(await fs.readFile(file, 'utf8'), model.io.text);
+    const held = (io as unknown as { last: { bytes: RopeText } }).last.bytes;
+    assert.ok(held.pieces.length <= 256, `the pieces were joined again (${held.pieces.length})`);
+    assert.equal(textOf(held), model.io.text);
+  });
+
+  it('a flush on an unchanged file neither joins nor decodes the whole text', async () => {
+    const file = await project(200);
+    let joined = 0;
+    const original = RopeText.prototype.toString;
+    RopeText.prototype.toString = function (this: RopeText) {
+      joined++;
+      return original.call(this);
+    };
+    try {
+      const io = new FileProjectIO(file);
+      const written: unknown[] = [];
+      const spy: ProjectIO = {
+        withLock: (fn) => io.withLock(fn),
+        read: () => io.read(),
+        known: () => io.known(),
+        applied: (base, edits) => io.applied(base, edits),
+        write: (before, after, edits) => {
+          written.push(after);
+          return io.write(before, after, edits);
+        },
+      };
+      const w = new ProjectWriter(spy, { validate: (t) => parseProjectText(t, file) });
+      w.trust(await spy.read()); // as the engine does with the text it loaded
+      for (let i = 0; i < 6; i++) {
+        w.set(`s${i * 30}`, record(i));
+        assert.deepEqual((await w.flush()).written, [`s${i * 30}`]);
+      }
+      assert.equal(joined, 0, 'no flush made the whole text a string');
+      assert.ok(
+        written.every((t) => t instanceof RopeText),
+        'every write got the text in pieces',
+      );
+    } finally {
+      RopeText.prototype.toString = original;
+    }
+    const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
+    assert.ok(r.ok && r.project.shots[150]!.render?.inputHash === record(5).inputHash);
+  });
+});
+
+describe('fileHolds', () => {
+  it('tells our own write from any other text, byte for byte, without blocking on a FIFO', async () => {
+    const { fileHolds } = await import('../../src/core/project/write');
+    const dir = tempDir();
+    const file = path.join(dir, 'project.json');
+    const text = `{"shots": [${'{"id": "a"},'.repeat(3000)}{"id": "z"}]}`;
+    await fs.writeFile(file, text);
+    const rope = RopeText.of(Buffer.from(text)).edited([{ offset: 12, length: 1, content: 'b' }]);
+    assert.equal(await fileHolds(file, rope), false, 'one byte differs');
+    await fs.writeFile(file, textOf(rope));
+    assert.equal(await fileHolds(file, rope), true);
+    assert.equal(await fileHolds(file, textOf(rope)), true, 'a string is compared as its UTF-8 bytes');
+    const last = Buffer.from(textOf(rope));
+    last[last.length - 2] = 0x20;
+    await fs.writeFile(file, last);
+    assert.equal(await fileHolds(file, rope), false, 'the last bytes count too');
+    assert.equal(await fileHolds(path.join(dir, 'gone.json'), rope), false);
+    const fifo = path.join(dir, 'fifo.json');
+    if (process.platform !== 'win32') {
+      const { execFileSync } = await import('node:child_process');
+      execFileSync('mkfifo', [fifo]);
+      assert.equal(await fileHolds(fifo, rope), false, 'a FIFO is not opened');
+    }
   });
 });
 

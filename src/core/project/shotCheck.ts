@@ -3,6 +3,7 @@
 // schema still met) is enough. Anything it cannot show sends the writer to validate the whole text.
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import type { TextEdit } from './edit';
+import type { Sliceable } from './ropeText';
 import type { ShotIndex, ShotSpan } from './shotIndex';
 import { shotSchemaError } from './validate';
 
@@ -42,8 +43,8 @@ export function parseShot(text: string): Record<string, unknown> | undefined {
  * shots).
  */
 export function editedShotsProblem(
-  before: string,
-  after: string,
+  before: Sliceable,
+  after: Sliceable,
   index: ShotIndex,
   touched: readonly Touched[],
 ): string | undefined {

@@ -15,17 +15,27 @@ export interface ShotSpan {
 
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
 
+/** A shot (by position) that grew or shrank by `grow` characters: every later shot moves by as much. */
+interface Move {
+  at: number;
+  grow: number;
+}
+
+/** Moves kept beside the arrays before they are folded into new ones (one pass over every shot). */
+const MAX_MOVES = 64;
+
 export class ShotIndex {
   /**
    * Offsets and lengths by position in text order, with the id → position map shared by every index
-   * shifted from this one (our edits never add, remove or rename shots): a flush moves 20,000 spans in
-   * two typed-array passes instead of building 20,000 objects and a new Map.
+   * shifted from this one (our edits never add, remove or rename shots). A flush records the moves its
+   * edits make instead of moving 20,000 spans; now and then they are folded into new arrays.
    */
   private constructor(
     private readonly ids: readonly string[],
     private readonly at: ReadonlyMap<string, number>,
     private readonly offsets: Float64Array,
     private readonly lengths: Float64Array,
+    private readonly moves: readonly Move[] = [],
   ) {}
 
   /** `spans` in text order; the first shot wins when a file repeats an id (as `indexShots` does). */
@@ -54,7 +64,33 @@ export class ShotIndex {
     const i = this.at.get(id);
     return i === undefined
       ? undefined
-      : { id: this.ids[i]!, offset: this.offsets[i]!, length: this.lengths[i]! };
+      : { id: this.ids[i]!, offset: this.offsetAt(i), length: this.lengthAt(i) };
+  }
+
+  private offsetAt(i: number): number {
+    let offset = this.offsets[i]!;
+    for (const m of this.moves) if (m.at < i) offset += m.grow;
+    return offset;
+  }
+
+  private lengthAt(i: number): number {
+    let length = this.lengths[i]!;
+    for (const m of this.moves) if (m.at === i) length += m.grow;
+    return length;
+  }
+
+  /** Position of the shot whose braces strictly enclose the edit, or -1. */
+  private enclosing(e: TextEdit): number {
+    let lo = 0;
+    let hi = this.offsets.length - 1;
+    if (hi < 0) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.offsetAt(mid) <= e.offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const offset = this.offsetAt(lo);
+    return e.offset > offset && e.offset + e.length < offset + this.lengthAt(lo) ? lo : -1;
   }
 
   /**
@@ -133,6 +169,36 @@ export class ShotIndex {
    * `setPropertyEdits` produces): spans after an edit move by its size, the edited shot grows or shrinks.
    */
   shifted(edits: readonly TextEdit[]): ShotIndex {
+    const moves = [...this.moves];
+    for (const e of edits) {
+      const i = this.enclosing(e);
+      if (i < 0) return this.folded().shiftedAll(edits);
+      moves.push({ at: i, grow: e.content.length - e.length });
+    }
+    const next = new ShotIndex(this.ids, this.at, this.offsets, this.lengths, moves);
+    return moves.length > MAX_MOVES ? next.folded() : next;
+  }
+
+  /** The same spans with every move folded into new arrays (one pass over the shots). */
+  private folded(): ShotIndex {
+    if (this.moves.length === 0) return this;
+    const n = this.offsets.length;
+    const growAt = new Map<number, number>();
+    for (const m of this.moves) growAt.set(m.at, (growAt.get(m.at) ?? 0) + m.grow);
+    const offsets = new Float64Array(n);
+    const lengths = new Float64Array(n);
+    let shift = 0;
+    for (let i = 0; i < n; i++) {
+      const grow = growAt.get(i) ?? 0;
+      offsets[i] = this.offsets[i]! + shift;
+      lengths[i] = this.lengths[i]! + grow;
+      shift += grow;
+    }
+    return new ShotIndex(this.ids, this.at, offsets, lengths);
+  }
+
+  /** `shifted` for any edits (each before, inside or after a shot), in one pass over the shots. */
+  private shiftedAll(edits: readonly TextEdit[]): ShotIndex {
     const sorted = [...edits].sort((a, b) => a.offset - b.offset);
     const n = this.offsets.length;
     const offsets = new Float64Array(n);

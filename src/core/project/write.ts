@@ -14,12 +14,14 @@ import {
   type TextFormat,
 } from './edit';
 import type { ParseOutcome } from './load';
+import { lineWindow, RopeText, sameText, type Text, textOf } from './ropeText';
 import type { RenderRecord } from './schema';
 import { editedShotsProblem, insideShot, parseShot, type Touched } from './shotCheck';
 import { ShotIndex } from './shotIndex';
 import { diffRegion, mapThrough } from './textDiff';
 
-export { FileProjectIO } from './fileIO';
+export { FileProjectIO, fileHolds } from './fileIO';
+export { RopeText, type Text, textOf } from './ropeText';
 export { diffRegion, mapThrough } from './textDiff';
 
 /**
@@ -36,16 +38,16 @@ export interface ProjectIO {
    * The text the source still holds when that is known without reading it (nothing changed it since this
    * IO last read or wrote it); undefined means "read it". Optional: without it, every flush reads.
    */
-  known?(): Promise<string | undefined>;
+  known?(): Promise<Text | undefined>;
   /** Replaces `before` with `after` (`edits` describe the same change) only if the text still is `before`. */
-  write(before: string, after: string, edits: TextEdit[]): Promise<WriteOutcome>;
+  write(before: Text, after: Text, edits: TextEdit[]): Promise<WriteOutcome>;
   /** Drops whatever the IO remembers about the text (between batches it is not worth its memory). */
   forget?(): void;
   /**
    * `base` with `edits` applied, made from what the IO already holds of `base` (its bytes) when that is
    * cheaper than editing the string; undefined means "apply them yourself". Optional.
    */
-  applied?(base: string, edits: readonly TextEdit[]): string | undefined;
+  applied?(base: Text, edits: readonly TextEdit[]): Text | undefined;
 }
 
 export interface FlushReport {
@@ -60,8 +62,11 @@ export interface FlushReport {
 
 export interface WriterOptions {
   validate: (text: string) => ParseOutcome;
-  /** Told after every successful write, so a file watcher can ignore the change it caused. */
-  onWritten?: (text: string) => void;
+  /**
+   * Told after every successful write, so a file watcher can ignore the change it caused. The text may be
+   * a rope: make it a string (textOf) only when needed, since on a large file that is a copy of it all.
+   */
+  onWritten?: (text: Text) => void;
 }
 
 /**
@@ -83,7 +88,7 @@ const OWN_KEYS: ReadonlySet<string> = new Set(['render', 'take', 'review']);
 
 /** A text the writer has edited or read, with what it learned about it, kept while the file is unchanged. */
 interface KnownText {
-  text: string;
+  text: Text;
   index: ShotIndex | undefined;
   /** Detected on first use: a reconcile that edits nothing never pays for it. */
   fmt: TextFormat | undefined;
@@ -186,12 +191,15 @@ export class ProjectWriter {
     }
   }
 
-  /** What is known about `text`: reused while it is the text last seen, learned once otherwise. */
-  private stateOf(text: string): KnownText {
-    if (this.known?.text === text) return this.known;
+  /**
+   * What is known about `text`: reused while it is the text last seen (the same object, or a re-read of
+   * the same text), learned once otherwise.
+   */
+  private stateOf(text: Text): KnownText {
+    if (this.known && sameText(this.known.text, text)) return this.known;
     const valid = this.trusted === text;
     this.trusted = undefined;
-    this.known = { text, index: ShotIndex.build(text), fmt: undefined, valid };
+    this.known = { text, index: ShotIndex.build(textOf(text)), fmt: undefined, valid };
     return this.known;
   }
 
@@ -204,8 +212,8 @@ export class ProjectWriter {
     // lands in the file our write replaced, its change is carried (`owed`) onto whatever the file holds
     // next — even past a further save — so no save is lost. The write itself compares the file with
     // `expected` byte for byte right before its rename, so a remembered text is as safe as a re-read one.
-    let base = (await this.io.known?.()) ?? (await this.io.read());
-    let expected = base;
+    let base: Text = (await this.io.known?.()) ?? (await this.io.read());
+    let expected: Text = base;
     let owed: TextEdit | undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
       const state = this.stateOf(base);
@@ -217,29 +225,35 @@ export class ProjectWriter {
       const touched: Touched[] = [];
       for (const shotId of new Set([...batch.keys(), ...updates.keys()])) {
         const span = index.get(shotId);
-        const node = span && index.node(base, span);
-        if (!span || !node) {
+        // The lines of the shot alone: all its edits need (see lineWindow), wherever the text is held.
+        const window = span && lineWindow(base, span.offset, span.length);
+        const node =
+          span && window && index.node(window.text, { ...span, offset: span.offset - window.start });
+        if (!span || !window || !node) {
           missing.push(shotId);
           continue;
         }
         const changes = changesOf(node, batch, shotId, updates.get(shotId));
         if (changes.length === 0) continue;
-        state.fmt ??= detectFormat(base);
-        const shotEdits = setPropertiesEdits(base, node, changes, state.fmt);
+        state.fmt ??= detectFormat(textOf(base));
+        const shotEdits = setPropertiesEdits(window.text, node, changes, state.fmt).map((e) => ({
+          ...e,
+          offset: e.offset + window.start,
+        }));
         edits.push(...shotEdits);
         touched.push({ span, changes, edits: shotEdits });
         written.push(shotId);
       }
       if (edits.length === 0) {
         // A half-typed file can hide every shot from the lenient parser: that is "broken", not "missing".
-        const current = missing.length && !state.valid ? this.options.validate(base) : undefined;
+        const current = missing.length && !state.valid ? this.options.validate(textOf(base)) : undefined;
         if (current && !current.ok) {
           return notValidYet(current.error.message);
         }
         if (current?.ok) state.valid = true;
         return { written, missing };
       }
-      const after = this.io.applied?.(base, edits) ?? applyEdits(base, edits);
+      const after = this.io.applied?.(base, edits) ?? edited(base, edits);
       const inside = touched.every((t) => t.edits.every((e) => insideShot(e, t.span)));
       const nextIndex = inside ? index.shifted(edits) : undefined;
       // The file was valid and only these shots' own Dailies values (render, take, review) changed:
@@ -251,9 +265,9 @@ export class ProjectWriter {
       if (!provenLocally) {
         // Only Dailies' own values change, so a valid result proves the user's text was valid too; the
         // text before is checked only to tell a file the user left mid-edit from a bug of ours.
-        const check = this.options.validate(after);
+        const check = this.options.validate(textOf(after));
         if (!check.ok) {
-          const current = this.options.validate(base);
+          const current = this.options.validate(textOf(base));
           if (!current.ok) {
             return notValidYet(current.error.message);
           }
@@ -266,20 +280,25 @@ export class ProjectWriter {
       const outcome = await this.io.write(expected, after, expected === base ? edits : []);
       if (!outcome.ok) {
         // Someone saved over what we expected: their text wins, plus any change we still owe.
-        const carried = owed ? mapThrough(owed, diffRegion(expected, outcome.current)) : undefined;
+        const carried = owed ? mapThrough(owed, diffRegion(textOf(expected), outcome.current)) : undefined;
         owed = carried;
         base = carried ? applyEdits(outcome.current, [carried]) : outcome.current;
         expected = outcome.current;
         continue;
       }
-      this.known = { text: after, index: nextIndex ?? ShotIndex.build(after), fmt: state.fmt, valid: true };
+      this.known = {
+        text: after,
+        index: nextIndex ?? ShotIndex.build(textOf(after)),
+        fmt: state.fmt,
+        valid: true,
+      };
       this.options.onWritten?.(after);
       if ('lost' in outcome) {
         // A save went into the file we replaced: redo it on top of ours.
-        const theirs = diffRegion(expected, outcome.lost);
+        const theirs = diffRegion(textOf(expected), outcome.lost);
         const mapped = theirs && expected === base ? mapThrough(theirs, edits) : undefined;
         owed = mapped;
-        base = mapped ? applyEdits(after, [mapped]) : outcome.lost;
+        base = mapped ? applyEdits(textOf(after), [mapped]) : outcome.lost;
         expected = after;
         continue;
       }
@@ -343,6 +362,12 @@ function changesOf(
     entries.push([key, next]);
   }
   return entries;
+}
+
+/** `base` with `edits`: a rope stays one (new pieces for ASCII edits), a string is edited as a string. */
+function edited(base: Text, edits: readonly TextEdit[]): Text {
+  const ascii = edits.every((e) => Buffer.byteLength(e.content) === e.content.length);
+  return base instanceof RopeText && ascii ? base.edited(edits) : applyEdits(textOf(base), [...edits]);
 }
 
 function notValidYet(why: string): FlushReport {

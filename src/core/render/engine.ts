@@ -13,7 +13,7 @@ import { documentFromText, type ProjectDocument, parseProjectText } from '../pro
 import { ProjectPaths } from '../project/paths';
 import { refIssues } from '../project/refs';
 import type { Project } from '../project/schema';
-import { FileProjectIO, type ProjectIO, ProjectWriter } from '../project/write';
+import { FileProjectIO, type ProjectIO, ProjectWriter, type Text } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
 import { ReviewRecorder } from '../review/recorder';
@@ -72,7 +72,7 @@ export interface EngineOptions {
   team?: EngineTeam;
   /** How long finished shots wait to be written together (default 400 ms). */
   flushDelayMs?: number;
-  onWritten?: (text: string) => void;
+  onWritten?: (text: Text) => void;
 }
 
 export class RenderEngine {

@@ -41,6 +41,8 @@ export async function writeFileAtomic(
 export interface StagedWrite {
   /** The resolved file the rename will replace. */
   target: string;
+  /** Our own new file beside it (created exclusively), until `commit` renames it. */
+  temp: string;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }
@@ -51,7 +53,10 @@ export interface StagedWrite {
  * project.json writer: project.json is the user's own document, so a link there is followed (the user
  * made it) — unlike Dailies' state files, see `writeFileAtomic`.
  */
-export async function stageAtomicWrite(file: string, data: string | Uint8Array): Promise<StagedWrite> {
+export async function stageAtomicWrite(
+  file: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+): Promise<StagedWrite> {
   const target = await fs.realpath(file).catch(() => file);
   const mode = await fs
     .stat(target)
@@ -68,13 +73,18 @@ export function tempNameFor(target: string): string {
   );
 }
 
-async function stage(target: string, data: string | Uint8Array, mode: number): Promise<StagedWrite> {
+async function stage(
+  target: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  mode: number,
+): Promise<StagedWrite> {
   const dir = path.dirname(target);
   const temp = tempNameFor(target);
   // 'wx' (O_EXCL): never opens an existing file or a link planted at the temp name.
   const handle = await fs.open(temp, 'wx', mode);
   try {
-    await handle.writeFile(data);
+    if (Array.isArray(data)) await writeAll(handle, data);
+    else await handle.writeFile(data as string | Uint8Array);
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -84,6 +94,7 @@ async function stage(target: string, data: string | Uint8Array, mode: number): P
   await handle.close();
   return {
     target,
+    temp,
     async commit() {
       try {
         await renameWithRetry(temp, target);
@@ -97,6 +108,30 @@ async function stage(target: string, data: string | Uint8Array, mode: number): P
       await fs.rm(temp, { force: true });
     },
   };
+}
+
+/**
+ * Writes the pieces in order, as one gathered write where the system takes them all at once (a text held
+ * in pieces is written without first joining it into one copy).
+ */
+async function writeAll(handle: fs.FileHandle, pieces: readonly Uint8Array[]): Promise<void> {
+  const MAX_PIECES = 1024; // IOV_MAX on Linux and macOS
+  let position = 0;
+  for (let i = 0; i < pieces.length; i += MAX_PIECES) {
+    let batch = pieces.slice(i, i + MAX_PIECES).filter((p) => p.length > 0);
+    while (batch.length > 0) {
+      const { bytesWritten } = await handle.writev(batch, position);
+      position += bytesWritten;
+      // A short write: skip what went out, go on with the rest.
+      let done = bytesWritten;
+      while (batch.length > 0 && done >= batch[0]!.length) {
+        done -= batch[0]!.length;
+        batch = batch.slice(1);
+      }
+      if (done > 0) batch = [batch[0]!.subarray(done), ...batch.slice(1)];
+      if (bytesWritten === 0 && batch.length > 0) throw new Error('could not write the file (no progress)');
+    }
+  }
 }
 
 // Windows refuses a rename while an indexer or antivirus holds the file open; it clears within ms.

@@ -1,9 +1,16 @@
 // Where the engine reads and writes project.json inside VS Code. When the file is open with unsaved
 // changes, results go into the editor as a WorkspaceEdit (the user's undo history and pending edits stay
-// intact, no "file changed on disk" conflict); otherwise to disk, atomically.
+// intact, no "file changed on disk" conflict); otherwise to disk, atomically, through the same
+// FileProjectIO as the CLI — with its memory of the file, so a flush there costs no more than in the CLI.
 import * as vscode from 'vscode';
 import type { TextEdit } from '../../core/project/edit';
-import { FileProjectIO, type ProjectIO, type WriteOutcome } from '../../core/project/write';
+import {
+  FileProjectIO,
+  type ProjectIO,
+  type Text,
+  textOf,
+  type WriteOutcome,
+} from '../../core/project/write';
 
 export class DocumentAwareIO implements ProjectIO {
   private readonly file: FileProjectIO;
@@ -24,11 +31,25 @@ export class DocumentAwareIO implements ProjectIO {
     return this.dirtyDocument()?.getText() ?? this.file.read();
   }
 
-  async write(before: string, after: string, edits: TextEdit[]): Promise<WriteOutcome> {
+  /** What the file holds, known without reading it; never while an editor holds unsaved changes. */
+  async known(): Promise<Text | undefined> {
+    return this.dirtyDocument() ? undefined : this.file.known();
+  }
+
+  applied(base: Text, edits: readonly TextEdit[]): Text | undefined {
+    // Made from the file's remembered bytes, and only for the very text the file IO last had.
+    return this.file.applied(base, edits);
+  }
+
+  forget(): void {
+    this.file.forget();
+  }
+
+  async write(before: Text, after: Text, edits: TextEdit[]): Promise<WriteOutcome> {
     const doc = this.dirtyDocument();
-    if (!doc) return this.file.write(before, after);
+    if (!doc) return this.file.write(before, after, edits);
     const current = doc.getText();
-    if (current !== before) return { ok: false, current };
+    if (current !== textOf(before)) return { ok: false, current };
     const edit = new vscode.WorkspaceEdit();
     if (edits.length) {
       for (const e of edits)
@@ -38,7 +59,11 @@ export class DocumentAwareIO implements ProjectIO {
           e.content,
         );
     } else {
-      edit.replace(this.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(current.length)), after);
+      edit.replace(
+        this.uri,
+        new vscode.Range(doc.positionAt(0), doc.positionAt(current.length)),
+        textOf(after),
+      );
     }
     const applied = await vscode.workspace.applyEdit(edit);
     return applied ? { ok: true } : { ok: false, current: doc.getText() };

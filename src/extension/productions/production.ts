@@ -7,7 +7,9 @@ import { UploadCache } from '../../core/cache/uploadCache';
 import { configFor, type DailiesConfig, envLayer } from '../../core/config';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
+import { sameText, type Text } from '../../core/project/ropeText';
 import type { Project } from '../../core/project/schema';
+import { fileHolds } from '../../core/project/write';
 import { cloudProviders } from '../../core/providers/cloud';
 import { createProviders } from '../../core/providers/factory';
 import type { ModelRegistry } from '../../core/providers/registry';
@@ -17,7 +19,6 @@ import { Scheduler, type SharedLimits } from '../../core/render/scheduler';
 import { ProductionState } from '../../core/state/productionState';
 import { teamSettings } from '../../core/team/settings';
 import { toDailiesError } from '../../core/util/errors';
-import { sha256 } from '../../core/util/hash';
 import type { BatchSummary, RenderEvent } from '../../shared/events';
 import type { ShotState } from '../../shared/shotState';
 import { spendGate } from '../commands/spendGate';
@@ -29,6 +30,8 @@ import { DocumentAwareIO } from './documentIO';
 
 /** How long the first look stands before the plan that stats every output runs. */
 const VERIFY_AFTER_MS = 1000;
+/** Write-backs remembered for the watcher: it debounces, so it sees at most the last of a burst. */
+const MAX_WRITTEN = 4;
 
 export interface ProductionServices {
   /** The window's request rates and image work, shared by every production (one account, one machine). */
@@ -51,7 +54,8 @@ export class Production implements vscode.Disposable {
   /** Set on the first call, so callers racing on a fresh production share one engine. */
   private enginePromise: Promise<RenderEngine> | undefined;
   private uploads: UploadCache | undefined;
-  private writtenHashes = new Set<string>();
+  /** Our latest write-backs, so the file watcher can tell them from a user's save (see isOwnWrite). */
+  private written: Text[] = [];
   /** The team backend this production's engine uses, or why it could not be reached. */
   private team: import('../../core/team/artist').ArtistTeam | undefined;
   private teamProblem: Error | undefined;
@@ -122,7 +126,11 @@ export class Production implements vscode.Disposable {
       io: new DocumentAwareIO(this.uri),
       uploader: team?.uploader(config) ?? this.uploads,
       uploadPeek: this.uploads.peeker(providers),
-      onWritten: (text) => this.writtenHashes.add(sha256(text)),
+      // Kept as written (a rope on a large file): hashing 20 MB on every flush would stall the host.
+      onWritten: (text) => {
+        this.written.push(text);
+        if (this.written.length > MAX_WRITTEN) this.written.shift();
+      },
       team: team?.engine,
     });
     engine.onEvent((e) => this.onEngineEvent(e));
@@ -132,10 +140,22 @@ export class Production implements vscode.Disposable {
   }
 
   /** Is this file change one of our own write-backs? (The watcher must not react to those.) */
+  /**
+   * Does the file on disk hold our latest write-back? Compared byte for byte without reading it into a
+   * string (after every flush of a 20 MB file, the watcher would otherwise read, decode and compare it
+   * all). A match consumes every mark: the watcher has seen the latest of them.
+   */
+  async isOwnWriteOnDisk(): Promise<boolean> {
+    const latest = this.written[this.written.length - 1];
+    if (latest === undefined || !(await fileHolds(this.file, latest))) return false;
+    this.written = [];
+    return true;
+  }
+
   isOwnWrite(text: string): boolean {
-    const h = sha256(text);
-    if (!this.writtenHashes.has(h)) return false;
-    this.writtenHashes.delete(h);
+    const i = this.written.findIndex((w) => sameText(w, text));
+    if (i < 0) return false;
+    this.written.splice(i, 1);
     return true;
   }
 

@@ -106,6 +106,10 @@ export class ProductionRegistry extends Disposable {
   private async consider(uri: vscode.Uri, fromEditor = false): Promise<void> {
     if (uri.scheme !== 'file') return;
     const removals = this.removals.get(uri.toString()) ?? 0;
+    const known = this.productions.get(uri.toString());
+    // Our own write-back (the common change while a batch runs), told without reading the whole file
+    // into a string. Not while an editor holds unsaved changes: then its buffer is what counts.
+    if (known && !fromEditor && !isDirty(uri) && (await known.isOwnWriteOnDisk())) return;
     let text: string;
     try {
       // What the engine would read: the unsaved buffer if there is one, else the file (size-capped).
@@ -159,6 +163,10 @@ export class ProductionRegistry extends Disposable {
     this.productions.clear();
     super.dispose();
   }
+}
+
+function isDirty(uri: vscode.Uri): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty);
 }
 
 async function exists(file: string): Promise<boolean> {
