@@ -10,6 +10,9 @@ export interface ProductionInfo {
   problem?: string;
   rendering: boolean;
   shots: readonly ShotView[];
+  /** How many times the production was re-planned from its text, and how many write-backs it made. */
+  plans: number;
+  writeBacks: number;
 }
 
 export interface DailiesApi {

@@ -117,6 +117,8 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
         problem: p.state.problem,
         rendering: p.isRendering,
         shots: p.state.all(),
+        plans: p.plans,
+        writeBacks: p.writeBacks,
       })),
     onRenderEvent: (listener) => {
       const subs = new Map<string, vscode.Disposable>();

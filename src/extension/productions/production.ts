@@ -56,6 +56,14 @@ export class Production implements vscode.Disposable {
   private uploads: UploadCache | undefined;
   /** Our latest write-backs, so the file watcher can tell them from a user's save (see isOwnWrite). */
   private written: Text[] = [];
+  /**
+   * Set when a write-back went to disk while an editor showed the file unchanged: VS Code reloads that
+   * editor, and the change event it fires is ours, not the user's (see isReloadOfOwnWrite).
+   */
+  private reloadExpected: { length: number } | undefined;
+  /** Re-plans from the text and write-backs so far (for the test API). */
+  plans = 0;
+  writeBacks = 0;
   /** The team backend this production's engine uses, or why it could not be reached. */
   private team: import('../../core/team/artist').ArtistTeam | undefined;
   private teamProblem: Error | undefined;
@@ -128,8 +136,12 @@ export class Production implements vscode.Disposable {
       uploadPeek: this.uploads.peeker(providers),
       // Kept as written (a rope on a large file): hashing 20 MB on every flush would stall the host.
       onWritten: (text) => {
+        this.writeBacks++;
         this.written.push(text);
         if (this.written.length > MAX_WRITTEN) this.written.shift();
+        // Written to disk (DocumentAwareIO writes into a dirty editor instead) under an open editor.
+        const shown = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
+        this.reloadExpected = shown && !shown.isDirty ? { length: text.length } : undefined;
       },
       team: team?.engine,
     });
@@ -150,6 +162,20 @@ export class Production implements vscode.Disposable {
     if (latest === undefined || !(await fileHolds(this.file, latest))) return false;
     this.written = [];
     return true;
+  }
+
+  /**
+   * Is this editor change VS Code reloading the file after our own write-back to disk? Then the text is
+   * the one we wrote from a text already planned, and re-planning 20,000 shots after every flush would
+   * stall the host for the whole batch. Only the first change after such a write can be it; any other
+   * change (typing, an undo) clears the mark and is re-planned as usual.
+   */
+  isReloadOfOwnWrite(doc: vscode.TextDocument): boolean {
+    const expected = this.reloadExpected;
+    this.reloadExpected = undefined;
+    if (!expected || doc.isDirty) return false;
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    return doc.offsetAt(end) === expected.length;
   }
 
   isOwnWrite(text: string): boolean {
@@ -178,6 +204,7 @@ export class Production implements vscode.Disposable {
 
   private async refreshOnce(): Promise<void> {
     const started = Date.now();
+    this.plans++;
     const engine = await this.engine();
     // Views redraw what changed: the shots whose view did, or everything (undefined) on a structural
     // change — never everything on every keystroke of a 10,000-shot file.

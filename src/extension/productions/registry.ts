@@ -38,7 +38,8 @@ export class ProductionRegistry extends Disposable {
     this.register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const p = this.productions.get(e.document.uri.toString());
-        if (p && e.contentChanges.length) this.schedule(e.document.uri, true);
+        if (p && e.contentChanges.length && !p.isReloadOfOwnWrite(e.document))
+          this.schedule(e.document.uri, true);
       }),
     );
     this.register({

@@ -113,4 +113,38 @@ suite('Editing one prompt', () => {
       seen: () => api.statusText(),
     });
   });
+
+  test('batches with project.json open in an editor are not re-planned after each of their write-backs', async () => {
+    // Each write-back to disk makes VS Code reload the open editor; that change is ours, and re-planning a
+    // 20,000-shot production after every flush stalled the host for the whole batch.
+    await vscode.window.showTextDocument(doc);
+    await editorCaughtUp(doc);
+    assert.equal(doc.isDirty, false);
+    const shots = example(api)
+      .shots.filter((s) => s.variations === 1 && !/video|kling|wan|luma|hailuo/i.test(s.model))
+      .map((s) => s.id);
+    const BATCHES = 4;
+    const before = example(api);
+    for (let b = 0; b < BATCHES; b++) {
+      const [summary] = await api.render({
+        file: before.file,
+        shots: [shots[b % shots.length]!],
+        force: true,
+      });
+      assert.equal(summary?.shots.failed, 0, JSON.stringify(summary?.errors));
+      await editorCaughtUp(doc);
+      await sleep(1200); // past the registry's debounce: a re-plan the reload caused has started by now
+    }
+    const after = example(api);
+    const writeBacks = after.writeBacks - before.writeBacks;
+    const plans = after.plans - before.plans;
+    assert.ok(writeBacks >= BATCHES, `${BATCHES} batches wrote back ${writeBacks} time(s)`);
+    // Each batch is planned before it starts and re-planned when it ends; one more for each reload of
+    // the editor is the bug.
+    assert.ok(
+      plans <= 2 * BATCHES + 1,
+      `${plans} re-plans for ${BATCHES} batches and ${writeBacks} write-backs`,
+    );
+    assert.equal(doc.isDirty, false);
+  });
 });
