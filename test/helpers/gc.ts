@@ -11,3 +11,10 @@ export function collectGarbageEvery(everyMs: number): () => void {
   const timer = setInterval(() => collect(), everyMs);
   return () => clearInterval(timer);
 }
+
+/** One full collection now, twice around a macrotask so finalizers and weak references settle. */
+export async function collectGarbage(): Promise<void> {
+  collect();
+  await new Promise((r) => setImmediate(r));
+  collect();
+}

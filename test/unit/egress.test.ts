@@ -8,7 +8,7 @@ import { egressFetch } from '../../src/core/providers/egress';
 import { falProxyRouter, isProviderFileUrl } from '../../src/core/providers/routes';
 import { anySignal } from '../../src/core/util/abort';
 import type { DailiesError } from '../../src/core/util/errors';
-import { collectGarbageEvery } from '../helpers/gc';
+import { collectGarbage, collectGarbageEvery } from '../helpers/gc';
 
 describe('address classes', () => {
   const cases: [string, string][] = [
@@ -187,6 +187,43 @@ describe('bounded fetch', () => {
     } finally {
       stop();
     }
+  });
+
+  it('a finished exchange is not kept alive by the signal the fetch underneath holds on to', async () => {
+    // undici keeps the signal it was given until its Request object is collected (a FinalizationRegistry
+    // holds it), which in a batch is long after the answer was read: nothing of the exchange (its body
+    // reader, timers' closures, bounds) may hang off that signal, or every request of the last GC cycle
+    // stays in memory with it.
+    const held: AbortSignal[] = [];
+    let inner: WeakRef<object> | undefined;
+    let boundsRef: WeakRef<object> | undefined;
+    await (async () => {
+      const own = { ...bounds };
+      boundsRef = new WeakRef(own);
+      const res = await boundedFetch(
+        async (_input, init) => {
+          if (init?.signal) held.push(init.signal);
+          let sent = false;
+          const body = new ReadableStream<Uint8Array>({
+            pull: (c) => {
+              if (sent) c.close();
+              else c.enqueue(new Uint8Array(16));
+              sent = true;
+            },
+          });
+          inner = new WeakRef(body);
+          return new Response(body, { status: 200 });
+        },
+        'https://x/',
+        {},
+        own,
+      );
+      assert.equal((await res.arrayBuffer()).byteLength, 16);
+    })();
+    await collectGarbage();
+    assert.equal(held.length, 1, 'the fetch underneath got a signal');
+    assert.equal(inner?.deref(), undefined, 'the answer body is not reachable from the held signal');
+    assert.equal(boundsRef?.deref(), undefined, 'the exchange state is not reachable from the held signal');
   });
 
   it('a body that trickles is cut by the total deadline', async () => {

@@ -292,6 +292,7 @@ describe('PDF boards', () => {
 
   it('grids are checked; panels never overlap or leave the page, for tall and wide frames', () => {
     assert.deepEqual(parseGrid('3x2'), { rows: 3, cols: 2 });
+    assert.deepEqual(parseGrid('2 × 3'), { rows: 2, cols: 3 });
     assert.throws(() => parseGrid('0x3'), /rows×columns from 1x1 to 6x6/);
     assert.throws(() => parseGrid('lots'), /e\.g\. 2x3/);
     for (const aspect of ['9:16', '1:1', '16:9', '2.39:1', '8:1'])

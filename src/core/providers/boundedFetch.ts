@@ -28,15 +28,20 @@ export async function boundedFetch(
   const caller = init.signal ?? undefined;
   // Whatever the fetch underneath does with its signal, a fired bound ends the wait here too.
   let stopBody: ((err: unknown) => void) | undefined;
+  // Rejected by `fail` itself, not by a listener on the signal: undici holds the signal it is given until
+  // its Request is collected, and a listener would keep this whole exchange (body reader, closures) alive
+  // with it, long after the answer was read.
+  let rejectAborted!: (err: Error) => void;
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAborted = reject;
+  });
+  aborted.catch(() => undefined);
   const fail = (err: Error) => {
     if (controller.signal.aborted) return;
     controller.abort(err);
+    rejectAborted(err);
     stopBody?.(err);
   };
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
   const total = setTimeout(
     () =>

@@ -19,7 +19,7 @@ export const GRID_LIMIT = 6;
 
 /** `2x3` (rows × columns; `3x2`, `1x1`…), checked. */
 export function parseGrid(text: string): Grid {
-  const m = /^\s*(\d+)\s*[x×*]\s*(\d+)\s*$/i.exec(text);
+  const m = /^\s*(\d+)\s*[x\u00d7*]\s*(\d+)\s*$/i.exec(text); // \u00d7 is ×: the bundles stay ASCII
   const rows = Number(m?.[1]);
   const cols = Number(m?.[2]);
   if (!m || rows < 1 || cols < 1 || rows > GRID_LIMIT || cols > GRID_LIMIT) {
