@@ -2,6 +2,8 @@
 // top of the unfiltered board; the rest after that screen is painted), renders it into the virtual grid,
 // patches cards from the host's deltas (asking for a fresh snapshot when a delta was made for another
 // revision), and persists the UI state so a reloaded view comes back where it was.
+
+import { formatCount } from '../../src/shared/count';
 import { STORYBOARD_STATE_VERSION, type StoryboardState } from '../../src/shared/protocol';
 import { ContextMenu } from '../common/contextMenu';
 import { el, icon, setAttr } from '../common/dom';
@@ -393,9 +395,8 @@ export class StoryboardApp implements RowSource {
     if (!model.loaded) return;
     // Counts over part of the board would be wrong: say how far loading is instead.
     if (model.missing > 0) {
-      const count = new Intl.NumberFormat('en-US');
       this.toolbar.setSummary(
-        `Loading shots… ${count.format(model.shots.length)} of ${count.format(model.shots.length + model.missing)}`,
+        `Loading shots… ${formatCount(model.shots.length)} of ${formatCount(model.shots.length + model.missing)}`,
       );
       return;
     }
