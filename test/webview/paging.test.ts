@@ -96,6 +96,19 @@ describe('storyboard first screen and the rest', () => {
     assert.deepEqual(cards(m), cards(fresh(board)));
   });
 
+  it('leaves a pending change to a shot the page holds to the next delta, which still sends it', () => {
+    const board = new FixtureBoard(400, origin);
+    const m = paged(board, 100);
+    board.update(shotId(5), { status: 'failed', reason: 'pending when the rest went' });
+    const rest = board.rest();
+    assert.ok(rest && !rowsOf(rest.rows).some((r) => r[0] === shotId(5)));
+    applyAll(m, rest);
+    assert.notEqual(m.byId.get(shotId(5))?.reason, 'pending when the rest went');
+    applyAll(m, board.delta([shotId(5)]));
+    assert.equal(m.byId.get(shotId(5))?.reason, 'pending when the rest went');
+    assert.deepEqual(cards(m), cards(fresh(board)));
+  });
+
   it('brings progress of shots the page did not have with the rest', () => {
     const board = new FixtureBoard(300, origin);
     const m = paged(board, 100);

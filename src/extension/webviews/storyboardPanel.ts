@@ -130,13 +130,13 @@ export class StoryboardPanel extends Disposable {
     return this.sync.snapshot(root, first);
   }
 
-  /** The shots the snapshot left out, hidden or not: the page asked, and it visits every shot. */
+  /**
+   * The shots the snapshot left out, hidden or not: the page asked. What is pending for the shots it
+   * already holds stays pending, for the next flush.
+   */
   private sendRest(): void {
     const delta = this.sync.rest();
-    if (!delta) return;
-    this.pending.clear();
-    this.everything = false;
-    this.host.emit('delta', delta);
+    if (delta) this.host.emit('delta', delta);
   }
 
   private schedule(): void {

@@ -87,11 +87,44 @@ export class StoryboardSync {
   }
 
   /**
-   * The shots the snapshot left out, with everything else that changed (a delta that completes the
-   * page), or undefined when the page already holds every shot or none is connected.
+   * The shots the snapshot left out (a delta that completes the page), or undefined when the page already
+   * holds every shot or none is connected. Changes to the shots the page holds are left to the next
+   * delta, unless shots moved: then this is a full delta with the order.
    */
   rest(): StoryboardDelta | undefined {
-    return this.partial ? this.delta(undefined) : undefined;
+    if (!this.connected || !this.partial) return undefined;
+    const shots = this.source.shots();
+    const held = this.order.length;
+    let prefix = shots.length >= held;
+    for (let i = 0; prefix && i < held; i++) if (shots[i]!.id !== this.order[i]) prefix = false;
+    if (!prefix) return this.delta(undefined);
+    // The page's shots are still the first ones, in order: the others go after them, as they are now.
+    const rows: ShotRow[] = new Array(shots.length - held);
+    const live: Record<string, ShotProgress> = {};
+    let liveCount = 0;
+    for (let i = held; i < shots.length; i++) {
+      const shot = shots[i]!;
+      const row = toRow(shot, this.strings);
+      rows[i - held] = row;
+      this.order.push(shot.id);
+      this.sent.set(shot.id, row);
+      if (shot.progress) {
+        live[shot.id] = shot.progress;
+        liveCount++;
+        this.live.set(shot.id, JSON.stringify(shot.progress));
+      }
+    }
+    this.partial = false;
+    const strings = this.strings.take();
+    const from = this.rev++;
+    return {
+      from,
+      rev: this.rev,
+      ...(strings.length ? { strings } : {}),
+      ...(rows.length ? { rows: JSON.stringify(rows) } : {}),
+      ...(liveCount ? { live } : {}),
+      complete: true,
+    };
   }
 
   /**
