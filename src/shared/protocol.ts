@@ -1,6 +1,7 @@
 // The messages between the extension host and its two webviews. One request map and one event map per
-// direction per webview. The storyboard's `ready` is answered with a complete snapshot; after it the host
-// sends deltas against the webview's last revision (≤ 10 per second while visible, one on re-show).
+// direction per webview. The storyboard's `ready` is answered with a snapshot (the first screen of shots
+// when the page asks for that, the rest as a delta once the page has painted and sends `more`); after it
+// the host sends deltas against the webview's last revision (≤ 10 per second while visible, one on re-show).
 import type { MetricsSnapshot } from './metrics';
 import type { ReviewStatus } from './review';
 import type { ShotState } from './shotState';
@@ -103,10 +104,16 @@ export interface StoryboardSnapshot extends StoryboardHeader {
   /** URI (asWebviewUri of the project folder, ending in '/') that every image path is relative to. */
   root: string;
   strings: string[];
+  /** The first shots in project order: all of them, or `first` of them when the page asked for a page. */
   shots: ShotRowsText;
-  /** Live progress of the shots in a batch, by id. */
+  /** Live progress of the shots in `shots` that are in a batch, by id. */
   live: Record<string, ShotProgress>;
   batch?: BatchInfo;
+  /**
+   * How many shots the snapshot left out (absent: none). They come as one delta when the page asks with
+   * `more`, and deltas before it only touch the shots the page has.
+   */
+  more?: number;
 }
 
 /**
@@ -126,7 +133,15 @@ export interface StoryboardDelta {
   live?: Record<string, ShotProgress | null>;
   header?: StoryboardHeader;
   batch?: BatchInfo;
+  /**
+   * The page now holds every shot: the ones the snapshot left out came with this delta, placed by `order`
+   * when present, else after the page's last shot in the order of `rows`.
+   */
+  complete?: true;
 }
+
+/** A page asks for no more than this many shots up front (a first screen of the smallest cards on 8K). */
+export const STORYBOARD_FIRST_MAX = 5000;
 
 /** The host commands a storyboard may run (each spends through the host's own confirmation). */
 export const STORYBOARD_COMMANDS = ['dailies.renderAll', 'dailies.renderStale'] as const;
@@ -135,7 +150,10 @@ export type StoryboardCommand = (typeof STORYBOARD_COMMANDS)[number];
 // The four maps below are `type`s, not `interface`s: RpcEndpoint constrains them to an index-signature
 // type, and only type aliases are implicitly indexable (an interface fails with TS2344).
 export type StoryboardHostRequests = {
-  ready: { params: { clientId: string }; result: StoryboardSnapshot };
+  /** `first`: only that many shots (in project order) now, the rest after `more`; absent: all of them. */
+  ready: { params: { clientId: string; first?: number }; result: StoryboardSnapshot };
+  /** The first screen is painted: send the shots the snapshot left out (as a delta event). */
+  more: { params: Record<string, never>; result: Record<string, never> };
   render: { params: { shotIds: string[]; force: boolean }; result: { started: boolean } };
   cancel: { params: { shotIds: string[] }; result: { canceled: number } };
   runCommand: { params: { command: StoryboardCommand }; result: { started: boolean } };

@@ -2,6 +2,8 @@
 // requested. The tree, the status bar, the storyboard, the take viewer and the CLI use these words and
 // icons. Nothing here may import vscode or the DOM.
 
+import { formatCount } from './count';
+
 export const REVIEW_STATUSES = ['pending', 'approved', 'changes-requested'] as const;
 
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -42,7 +44,7 @@ export function emptyReviewCounts(): ReviewCounts {
 export function reviewParts(counts: ReviewCounts): string[] {
   const parts: string[] = [];
   for (const s of ['approved', 'changes-requested'] as const)
-    if (counts[s]) parts.push(`${counts[s].toLocaleString('en-US')} ${REVIEW_STATUS[s].label}`);
+    if (counts[s]) parts.push(`${formatCount(counts[s])} ${REVIEW_STATUS[s].label}`);
   return parts;
 }
 

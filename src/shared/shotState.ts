@@ -1,6 +1,8 @@
 // The one vocabulary of shot states. The tree, the status bar, the storyboard, the CLI and the toasts all
 // say a shot is in one of these states, with these words and icons, and they count shots (never
 // variations, which are a detail of a shot). Nothing here may import vscode or the DOM.
+
+import { formatCount } from './count';
 import type { BatchSummary, ShotOutcome } from './events';
 
 export const SHOT_STATES = [
@@ -119,14 +121,14 @@ export function totalOf(counts: ShotCounts): number {
 
 /** "24 shots", "1 shot". */
 export function shotsText(n: number): string {
-  return `${n.toLocaleString('en-US')} shot${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} shot${n === 1 ? '' : 's'}`;
 }
 
 /** `["24 shots", "2 failed", "3 stale"]`, or `["24 shots", "up to date"]` when every shot is done. */
 export function summaryParts(counts: ShotCounts): string[] {
   const parts = [shotsText(totalOf(counts))];
   for (const s of SUMMARY_ORDER)
-    if (counts[s]) parts.push(`${counts[s].toLocaleString('en-US')} ${SHOT_STATE[s].label}`);
+    if (counts[s]) parts.push(`${formatCount(counts[s])} ${SHOT_STATE[s].label}`);
   if (parts.length === 1 && totalOf(counts) > 0) parts.push('up to date');
   return parts;
 }
@@ -156,7 +158,7 @@ export function stateOfOutcome(outcome: ShotOutcome): ShotState | undefined {
 export function batchParts(shots: BatchSummary['shots']): string[] {
   const parts: string[] = [];
   const add = (n: number, label: string) => {
-    if (n) parts.push(`${n.toLocaleString('en-US')} ${label}`);
+    if (n) parts.push(`${formatCount(n)} ${label}`);
   };
   add(shots.rendered, SHOT_STATE.done.label);
   add(shots.cached, SHOT_STATE.cached.label);

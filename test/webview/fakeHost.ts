@@ -56,6 +56,18 @@ export class FakeHost {
     });
   }
 
+  /**
+   * Answers request `method` inside the page with the event `type` (staged as JSON text, parsed in the
+   * page when asked for), then an empty result: how the host answers the storyboard's `more`.
+   */
+  async stageEvent(method: string, type: string, payloadJson: string): Promise<void> {
+    this.staged.add(method);
+    const message = `{"kind":"event","type":${JSON.stringify(type)},"payload":${payloadJson}}`;
+    await this.page.addInitScript({
+      content: `globalThis.__stagedEvents = Object.assign(globalThis.__stagedEvents ?? {}, { ${JSON.stringify(method)}: ${JSON.stringify(message)} });`,
+    });
+  }
+
   setHandler(method: string, handler: HostHandler): void {
     this.handlers[method] = handler;
   }

@@ -171,8 +171,20 @@ export class FixtureBoard {
     });
   }
 
-  snapshot(): StoryboardSnapshot {
-    return this.sync.snapshot(rootOf(this.origin));
+  /** `first`: only that many shots now, as the page asks with `ready` (see rest()); undefined: all. */
+  snapshot(first?: number): StoryboardSnapshot {
+    return this.sync.snapshot(rootOf(this.origin), first);
+  }
+
+  /** Answers the page's `ready` params (its `first`), as the extension's panel does. */
+  snapshotFor(params: unknown): StoryboardSnapshot {
+    const first = (params as { first?: unknown } | undefined)?.first;
+    return this.snapshot(typeof first === 'number' ? first : undefined);
+  }
+
+  /** The delta with the shots the snapshot left out (what `more` sends), or undefined when none were. */
+  rest(): StoryboardDelta | undefined {
+    return this.sync.rest();
   }
 
   /** Changes shot `id` (as the host model would) and returns nothing: call delta() to send it. */

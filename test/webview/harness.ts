@@ -238,7 +238,13 @@ function vscodeApiShim(): string {
         posted.push(copy);
         const staged = window.__staged;
         const stagedJson = window.__stagedJson;
-        if (copy && copy.kind === 'request' && stagedJson && copy.method in stagedJson) {
+        const stagedEvents = window.__stagedEvents;
+        if (copy && copy.kind === 'request' && stagedEvents && copy.method in stagedEvents) {
+          setTimeout(() => {
+            window.postMessage(JSON.parse(stagedEvents[copy.method]), '*');
+            window.postMessage({ kind: 'response', id: copy.id, ok: true, result: {} }, '*');
+          });
+        } else if (copy && copy.kind === 'request' && stagedJson && copy.method in stagedJson) {
           setTimeout(() => {
             const reply = { kind: 'response', id: copy.id, ok: true, result: JSON.parse(stagedJson[copy.method]) };
             window.postMessage(reply, '*');

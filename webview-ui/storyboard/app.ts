@@ -1,6 +1,9 @@
-// The storyboard: asks for a snapshot on load, renders it into the virtual grid, patches cards from the
-// host's deltas (asking for a fresh snapshot when a delta was made for another revision), and persists
-// the UI state so a reloaded view comes back where it was.
+// The storyboard: asks for a snapshot on load (only the first screen of shots when the view opens at the
+// top of the unfiltered board; the rest after that screen is painted), renders it into the virtual grid,
+// patches cards from the host's deltas (asking for a fresh snapshot when a delta was made for another
+// revision), and persists the UI state so a reloaded view comes back where it was.
+
+import { formatCount } from '../../src/shared/count';
 import { STORYBOARD_STATE_VERSION, type StoryboardState } from '../../src/shared/protocol';
 import { ContextMenu } from '../common/contextMenu';
 import { el, icon, setAttr } from '../common/dom';
@@ -17,6 +20,7 @@ import type { VsCodeApi } from '../common/vscodeApi';
 import { ShotActions, type StoryboardChannel } from './actions';
 import { parseAspect } from './aspect';
 import { type CardFlags, cardDomId } from './card';
+import { firstScreenShots } from './firstScreen';
 import { Interactions } from './interactions';
 import { cardGeometry, HEADER_HEIGHT, PADDING } from './layout';
 import { BoardModel, ImageUrls, type ShotCard } from './model';
@@ -177,13 +181,17 @@ export class StoryboardApp implements RowSource {
     this.rpc.request('select', { shotIds: ids }).catch(() => undefined);
   }
 
-  private async connect(): Promise<void> {
+  /** `whole`: ask for every shot at once (asking for the rest went wrong). */
+  private async connect(whole = false): Promise<void> {
     if (this.connecting) return;
     this.connecting = true;
     if (!this.model.loaded) this.pane.loading('Loading storyboard…');
     performance.mark('dailies:ready-sent');
+    const first = whole ? undefined : this.firstScreen();
     try {
-      this.applySnapshot(await this.rpc.request('ready', { clientId: randomId() }));
+      this.applySnapshot(
+        await this.rpc.request('ready', { clientId: randomId(), ...(first ? { first } : {}) }),
+      );
     } catch (err) {
       if (this.model.loaded) return;
       this.pane.error(`The storyboard could not be loaded: ${errorMessage(err)}`, {
@@ -193,6 +201,37 @@ export class StoryboardApp implements RowSource {
     } finally {
       this.connecting = false;
     }
+  }
+
+  /**
+   * How many shots to ask for up front (see firstScreenShots); undefined when the view will not open on
+   * the board's first shots (a restored scroll position, filter or sort): it needs every shot to paint.
+   */
+  private firstScreen(): number | undefined {
+    const f = this.filters;
+    const opensAtTop =
+      !this.restoreScrollTop && !f.text && f.scene === ALL && f.status === ALL && f.review === ALL;
+    if (!opensAtTop || f.sort !== 'order') return undefined;
+    return firstScreenShots(window.innerWidth, window.innerHeight, this.zoom);
+  }
+
+  /** Once the first screen is on screen (or soon, when frames do not come: a hidden page), the rest. */
+  private askForTheRest(): void {
+    const rev = this.model.rev;
+    let asked = false;
+    const ask = () => {
+      if (asked) return;
+      asked = true;
+      clearTimeout(timer);
+      if (this.model.rev === undefined || this.model.missing === 0) return;
+      performance.mark('dailies:more-sent');
+      this.rpc.request('more', {}).catch(() => {
+        // No rest is coming: take the whole board in one snapshot instead.
+        if (this.model.missing > 0 && this.model.rev === rev) void this.connect(true);
+      });
+    };
+    const timer = setTimeout(ask, 1000);
+    requestAnimationFrame(() => requestAnimationFrame(ask));
   }
 
   private applySnapshot(s: unknown): void {
@@ -211,13 +250,21 @@ export class StoryboardApp implements RowSource {
       return;
     }
     this.applyHeader();
-    this.selection.retain((id) => this.model.byId.has(id));
-    if (this.activeId && !this.model.byId.has(this.activeId)) this.activeId = undefined;
+    this.forgetGone();
     // The first snapshot restores the persisted scroll position; later ones keep the current one.
     const scrollTop = this.restoreScrollTop ?? this.grid.scrollTop;
     this.restoreScrollTop = undefined;
     this.rebuild(scrollTop);
     this.toolbar.setSelectionCount(this.selection.size);
+    if (this.model.missing > 0) this.askForTheRest();
+    else performance.mark('dailies:all-shots');
+  }
+
+  /** Drops selected and active shots that no longer exist; not while shots are still coming. */
+  private forgetGone(): void {
+    if (this.model.missing > 0) return;
+    this.selection.retain((id) => this.model.byId.has(id));
+    if (this.activeId && !this.model.byId.has(this.activeId)) this.activeId = undefined;
   }
 
   private applyDelta(d: unknown): void {
@@ -233,10 +280,11 @@ export class StoryboardApp implements RowSource {
       return;
     }
     let reflow = result.reordered || result.header;
-    if (result.header) this.applyHeader();
-    if (result.reordered) {
-      this.selection.retain((id) => this.model.byId.has(id));
-      if (this.activeId && !this.model.byId.has(this.activeId)) this.activeId = undefined;
+    if (result.header || result.completed) this.applyHeader();
+    if (result.reordered) this.forgetGone();
+    if (result.completed) {
+      this.toolbar.setSelectionCount(this.selection.size);
+      performance.mark('dailies:all-shots');
     }
     if (!reflow) {
       for (const c of result.changes) {
@@ -345,6 +393,13 @@ export class StoryboardApp implements RowSource {
   private updateSummary(): void {
     const { model } = this;
     if (!model.loaded) return;
+    // Counts over part of the board would be wrong: say how far loading is instead.
+    if (model.missing > 0) {
+      this.toolbar.setSummary(
+        `Loading shots… ${formatCount(model.shots.length)} of ${formatCount(model.shots.length + model.missing)}`,
+      );
+      return;
+    }
     this.toolbar.setSummary(
       summaryText(model.shots, this.view.flat.length, this.selection.size, model.batch),
     );

@@ -1,5 +1,7 @@
 // The webview's copy of the board: decoded from the host's compact snapshot, then kept current by deltas
-// against its revision. Cards keep their object identity across deltas (the view holds references).
+// against its revision. Cards keep their object identity across deltas (the view holds references). A
+// snapshot may hold only the first screen of shots: `missing` counts the rest until the delta that brings
+// them (`complete`).
 import {
   type BatchInfo,
   ROW_FLAG_CACHED,
@@ -53,7 +55,8 @@ export interface ShotChange {
 }
 
 export type DeltaResult =
-  | { kind: 'applied'; changes: ShotChange[]; reordered: boolean; header: boolean }
+  /** `reordered`: shots were added, removed or moved; `completed`: the page now holds every shot. */
+  | { kind: 'applied'; changes: ShotChange[]; reordered: boolean; header: boolean; completed: boolean }
   /** The delta was made for another revision (or is unreadable): the page must ask for a snapshot. */
   | { kind: 'resync' };
 
@@ -64,6 +67,8 @@ export class BoardModel {
   batch: BatchInfo | undefined;
   shots: ShotCard[] = [];
   readonly byId = new Map<string, ShotCard>();
+  /** Shots the snapshot left out and no delta has brought yet (0: the page holds the whole board). */
+  missing = 0;
   private strings: string[] = [];
   /** "provider\tmodel" entries of the string table, split once. */
   private models = new Map<number, [string, string]>();
@@ -88,6 +93,7 @@ export class BoardModel {
       ...(s.problem ? { problem: s.problem } : {}),
     };
     this.batch = s.batch;
+    this.missing = typeof s.more === 'number' && s.more > 0 ? s.more : 0;
     this.byId.clear();
     const shots: ShotCard[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -125,8 +131,15 @@ export class BoardModel {
       changes.push({ shot, before: { ...shot } });
       Object.assign(shot, next);
     }
-    const reordered = d.order !== undefined;
-    if (d.order) {
+    const reordered = d.order !== undefined || added.size > 0;
+    if (!d.order) {
+      // Shots the page lacked (the snapshot's left-out rest) go after its last shot, in the rows' order.
+      for (const shot of added.values()) {
+        shot.index = this.shots.length;
+        this.shots.push(shot);
+        this.byId.set(shot.id, shot);
+      }
+    } else {
       const shots: ShotCard[] = [];
       for (const id of d.order) {
         const shot = this.byId.get(id) ?? added.get(id);
@@ -146,7 +159,9 @@ export class BoardModel {
     }
     if (d.header) this.header = d.header;
     if (d.batch) this.batch = d.batch;
-    return { kind: 'applied', changes, reordered, header: d.header !== undefined };
+    const completed = d.complete === true && this.missing > 0;
+    if (d.complete) this.missing = 0;
+    return { kind: 'applied', changes, reordered, header: d.header !== undefined, completed };
   }
 
   private decode(row: ShotRow, index: number): ShotCard {

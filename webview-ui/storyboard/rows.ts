@@ -1,5 +1,7 @@
 // Fills the virtual grid's rows: a scene header, or up to `columns` shot cards taken from a pool.
 // Keeps an index of the cards in the DOM so a progress update patches exactly one element.
+
+import { formatCount } from '../../src/shared/count';
 import { el, setText } from '../common/dom';
 import type { GridRow } from '../common/gridLayout';
 import type { HoverVideo } from '../common/hoverVideo';
@@ -13,8 +15,6 @@ export interface RowSource {
   readonly view: ShotView;
   flags(shot: ShotCard): CardFlags;
 }
-
-const count = new Intl.NumberFormat('en-US');
 
 export class ShotRowRenderer implements RowRenderer {
   /** Cards currently in the DOM, by shot id. */
@@ -42,7 +42,7 @@ export class ShotRowRenderer implements RowRenderer {
       const section = view.sections[layoutRow.section]!;
       const header = row.firstElementChild ?? row.appendChild(this.createHeader());
       setText(header.firstElementChild!, section.title);
-      setText(header.lastElementChild!, `${count.format(section.items.length)} shots`);
+      setText(header.lastElementChild!, `${formatCount(section.items.length)} shots`);
       return;
     }
     if (row.classList.contains('scene-row')) row.replaceChildren();

@@ -1,12 +1,11 @@
 // The toolbar's one-line summary, in the words of the status bar: "24 shots · 3 stale · 21 not rendered ·
 // batch 12/24 · ETA 3m" (shots, never variations).
 import { formatDuration } from '../../src/shared/batchProgress';
+import { formatCount } from '../../src/shared/count';
 import type { BatchInfo } from '../../src/shared/protocol';
 import { emptyReviewCounts, reviewParts } from '../../src/shared/review';
 import { emptyCounts, summaryParts } from '../../src/shared/shotState';
 import type { ShotCard } from './model';
-
-const count = new Intl.NumberFormat('en-US');
 
 export function summaryText(
   shots: readonly ShotCard[],
@@ -23,13 +22,11 @@ export function summaryText(
   const total = shots.length;
   const [, ...states] = summaryParts(counts);
   const parts = [
-    shown === total
-      ? `${count.format(total)} shots`
-      : `${count.format(shown)} of ${count.format(total)} shots`,
+    shown === total ? `${formatCount(total)} shots` : `${formatCount(shown)} of ${formatCount(total)} shots`,
     ...states,
     ...reviewParts(reviews),
   ];
-  if (selected > 0) parts.push(`${count.format(selected)} selected`);
+  if (selected > 0) parts.push(`${formatCount(selected)} selected`);
   if (batch?.running) {
     parts.push(`batch ${batch.shotsDone}/${batch.shotsTotal}`, `ETA ${formatDuration(batch.etaMs)}`);
   } else if (batch && batch.shotsTotal > 0) {

@@ -47,13 +47,15 @@ export interface ShotView {
   indexOf: ReadonlyMap<string, number>;
 }
 
-const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+let collator: Intl.Collator | undefined;
+/** Made on first use: ICU's set-up costs milliseconds, and the first paint sorts by project order. */
+const natural = () => (collator ??= new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }));
 
 const byIndex = (a: ShotCard, b: ShotCard) => a.index - b.index;
 const COMPARE: Record<SortKey, (a: ShotCard, b: ShotCard) => number> = {
   order: byIndex,
   scene: byIndex,
-  id: (a, b) => natural.compare(a.id, b.id) || byIndex(a, b),
+  id: (a, b) => natural().compare(a.id, b.id) || byIndex(a, b),
   status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byIndex(a, b),
 };
 
@@ -96,7 +98,7 @@ export function buildView(
     if (filters.sort !== 'order' && filters.sort !== 'scene') items.sort(COMPARE[filters.sort]);
     sections.push({ key, title: key === NO_SCENE ? 'No scene' : (titles.get(key) ?? key), items });
   }
-  if (filters.sort === 'scene') sections.sort((a, b) => natural.compare(a.title, b.title));
+  if (filters.sort === 'scene') sections.sort((a, b) => natural().compare(a.title, b.title));
   const flat = sections.length === 1 ? sections[0]!.items : sections.flatMap((s) => s.items);
   return { sections, flat, indexOf: lazyIndex(flat) };
 }

@@ -1,6 +1,7 @@
 // The storyboard of one production. The page is kept alive while hidden (retainContextWhenHidden: a
 // 50,000-shot board is not rebuilt on every tab switch), and the host sends it only deltas against the
 // revision it holds: at most ten a second while visible, nothing while hidden, one catch-up on re-show.
+// A page asks for its first screen of shots, paints it, then asks for the rest (`more`).
 import * as vscode from 'vscode';
 import {
   STORYBOARD_COMMANDS,
@@ -66,7 +67,11 @@ export class StoryboardPanel extends Disposable {
         title: `Storyboard · ${production.label}`,
         resourceRoots: [vscode.Uri.joinPath(vscode.Uri.file(production.root), 'renders')],
         handlers: {
-          ready: () => this.snapshot(),
+          ready: ({ first }) => this.snapshot(typeof first === 'number' ? first : undefined),
+          more: () => {
+            this.sendRest();
+            return {};
+          },
           render: ({ shotIds, force }) => {
             actions.render(production, strings(shotIds), force === true);
             return { started: true };
@@ -117,11 +122,21 @@ export class StoryboardPanel extends Disposable {
     this.host.reveal();
   }
 
-  snapshot(): StoryboardSnapshot {
+  /** `first`: the page wants only its first screen of shots now (see StoryboardSync.snapshot). */
+  snapshot(first?: number): StoryboardSnapshot {
     this.pending.clear();
     this.everything = false;
     const root = this.host.asWebviewUri(vscode.Uri.file(this.production.root))?.toString() ?? '';
-    return this.sync.snapshot(root);
+    return this.sync.snapshot(root, first);
+  }
+
+  /**
+   * The shots the snapshot left out, hidden or not: the page asked. What is pending for the shots it
+   * already holds stays pending, for the next flush.
+   */
+  private sendRest(): void {
+    const delta = this.sync.rest();
+    if (delta) this.host.emit('delta', delta);
   }
 
   private schedule(): void {

@@ -1,7 +1,8 @@
 // What one storyboard webview has been sent, so each message carries only what changed since the
-// webview's last revision: after `ready` a complete snapshot, then deltas (changed rows, the id order
-// when it moved, progress, the header and batch when they changed). A storyboard kept alive while hidden
-// gets one delta when shown again instead of the whole production. No vscode here: tested in node.
+// webview's last revision: after `ready` a snapshot (every shot, or the first screen of them with the rest
+// in one delta when the page asks), then deltas (changed rows, the id order when it moved, progress, the
+// header and batch when they changed). A storyboard kept alive while hidden gets one delta when shown
+// again instead of the whole production. No vscode here: tested in node.
 import type { ShotView } from '../../core/state/productionState';
 import type {
   BatchInfo,
@@ -11,6 +12,7 @@ import type {
   StoryboardHeader,
   StoryboardSnapshot,
 } from '../../shared/protocol';
+import { STORYBOARD_FIRST_MAX } from '../../shared/protocol';
 import { StringTable, sameRow, toRow } from './cards';
 
 export interface SyncSource {
@@ -25,8 +27,12 @@ export class StoryboardSync {
   private rev = 0;
   private connected = false;
   private strings = new StringTable();
+  /** The rows the page holds, by id; a shot not in here has not been sent yet (or was removed). */
   private sent = new Map<string, ShotRow>();
+  /** The ids the page holds, in its order. */
   private order: string[] = [];
+  /** The snapshot left shots out and no delta has sent them yet. */
+  private partial = false;
   private live = new Map<string, string>();
   private header = '';
   private batch = '';
@@ -37,16 +43,21 @@ export class StoryboardSync {
     return this.rev;
   }
 
-  /** The complete state for a page that has (or kept) nothing; starts a new session. */
-  snapshot(root: string): StoryboardSnapshot {
+  /**
+   * The state for a page that has (or kept) nothing; starts a new session. `first`: only that many shots
+   * now (the first screen), the rest with rest(); undefined: all of them.
+   */
+  snapshot(root: string, first?: number): StoryboardSnapshot {
     this.strings = new StringTable();
     this.sent = new Map();
     this.live = new Map();
     const shots = this.source.shots();
-    const rows: ShotRow[] = new Array(shots.length);
+    const count = Math.min(shots.length, pageSize(first) ?? shots.length);
+    const rows: ShotRow[] = new Array(count);
     const live: Record<string, ShotProgress> = {};
-    this.order = new Array(shots.length);
-    for (let i = 0; i < shots.length; i++) {
+    this.order = new Array(count);
+    this.partial = count < shots.length;
+    for (let i = 0; i < count; i++) {
       const shot = shots[i]!;
       const row = toRow(shot, this.strings);
       rows[i] = row;
@@ -71,6 +82,48 @@ export class StoryboardSync {
       shots: JSON.stringify(rows),
       live,
       ...(batch ? { batch } : {}),
+      ...(this.partial ? { more: shots.length - count } : {}),
+    };
+  }
+
+  /**
+   * The shots the snapshot left out (a delta that completes the page), or undefined when the page already
+   * holds every shot or none is connected. Changes to the shots the page holds are left to the next
+   * delta, unless shots moved: then this is a full delta with the order.
+   */
+  rest(): StoryboardDelta | undefined {
+    if (!this.connected || !this.partial) return undefined;
+    const shots = this.source.shots();
+    const held = this.order.length;
+    let prefix = shots.length >= held;
+    for (let i = 0; prefix && i < held; i++) if (shots[i]!.id !== this.order[i]) prefix = false;
+    if (!prefix) return this.delta(undefined);
+    // The page's shots are still the first ones, in order: the others go after them, as they are now.
+    const rows: ShotRow[] = new Array(shots.length - held);
+    const live: Record<string, ShotProgress> = {};
+    let liveCount = 0;
+    for (let i = held; i < shots.length; i++) {
+      const shot = shots[i]!;
+      const row = toRow(shot, this.strings);
+      rows[i - held] = row;
+      this.order.push(shot.id);
+      this.sent.set(shot.id, row);
+      if (shot.progress) {
+        live[shot.id] = shot.progress;
+        liveCount++;
+        this.live.set(shot.id, JSON.stringify(shot.progress));
+      }
+    }
+    this.partial = false;
+    const strings = this.strings.take();
+    const from = this.rev++;
+    return {
+      from,
+      rev: this.rev,
+      ...(strings.length ? { strings } : {}),
+      ...(rows.length ? { rows: JSON.stringify(rows) } : {}),
+      ...(liveCount ? { live } : {}),
+      complete: true,
     };
   }
 
@@ -98,17 +151,22 @@ export class StoryboardSync {
         else this.live.set(shot.id, progress);
       }
     };
+    let complete = false;
     if (ids === undefined) {
       const shots = this.source.shots();
       const now = shots.map((s) => s.id);
-      if (now.length !== this.order.length || now.some((id, i) => id !== this.order[i])) {
+      // Rows the page lacks go after its last shot: the order travels only when that is not the order.
+      const appended = this.order.concat(now.filter((id) => !this.sent.has(id)));
+      if (appended.length !== now.length || now.some((id, i) => id !== appended[i])) {
         order = now;
         const keep = new Set(now);
         for (const id of this.sent.keys()) if (!keep.has(id)) this.sent.delete(id);
         for (const id of this.live.keys()) if (!keep.has(id)) this.live.delete(id);
-        this.order = now;
       }
+      this.order = now;
       for (const shot of shots) visit(shot);
+      complete = this.partial;
+      this.partial = false;
     } else {
       for (const id of ids) {
         const shot = this.source.shot(id);
@@ -123,7 +181,15 @@ export class StoryboardSync {
     const strings = this.strings.take();
     const changedHeader = headerJson !== this.header;
     const changedBatch = batchJson !== this.batch;
-    if (!rows.length && !order && !liveCount && !changedHeader && !changedBatch && !strings.length) {
+    if (
+      !rows.length &&
+      !order &&
+      !liveCount &&
+      !changedHeader &&
+      !changedBatch &&
+      !strings.length &&
+      !complete
+    ) {
       return undefined;
     }
     this.header = headerJson;
@@ -138,6 +204,7 @@ export class StoryboardSync {
       ...(liveCount ? { live } : {}),
       ...(changedHeader ? { header } : {}),
       ...(changedBatch && batch ? { batch } : {}),
+      ...(complete ? { complete: true as const } : {}),
     };
   }
 
@@ -145,4 +212,10 @@ export class StoryboardSync {
   disconnect(): void {
     this.connected = false;
   }
+}
+
+/** How many shots a page asked for up front: a whole number within bounds, or undefined for all. */
+function pageSize(first: number | undefined): number | undefined {
+  if (typeof first !== 'number' || !Number.isFinite(first)) return undefined;
+  return Math.min(STORYBOARD_FIRST_MAX, Math.max(1, Math.floor(first)));
 }

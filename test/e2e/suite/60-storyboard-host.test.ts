@@ -123,6 +123,25 @@ suite('Storyboard requests in the workbench', () => {
     assert.equal(vscode.workspace.textDocuments.filter((d) => d.isUntitled).length, before);
   });
 
+  test('a page gets the first screen of shots it asks for, then the rest when it asks for more', async () => {
+    const file = await openStoryboard(api);
+    const total = example(api).shots.length;
+    const rows = (answer: unknown) => (JSON.parse((answer as { shots: string }).shots) as unknown[]).length;
+    const paged = (await api.storyboardRequest(file, 'ready', { clientId: 'e2e', first: 5 })) as {
+      more?: number;
+    };
+    assert.equal(rows(paged), 5);
+    assert.equal(paged.more, total - 5);
+    assert.deepEqual(await api.storyboardRequest(file, 'more', {}), {});
+    // A first that is not a number asks for the whole board.
+    const whole = (await api.storyboardRequest(file, 'ready', { clientId: 'e2e', first: 'all' })) as {
+      more?: number;
+    };
+    assert.equal(rows(whole), total);
+    assert.equal(whole.more, undefined);
+    // The webview itself now holds another revision: it takes a fresh snapshot at the next change.
+  });
+
   test('a hover on a rendered shot row shows its thumbnail', () => {
     const rows = api.treeSnapshot().filter((i) => i.contextValue?.startsWith('shot.'));
     const row = rows.find((r) => r.label === SHOT_A);
