@@ -118,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): DailiesApi {
         rendering: p.isRendering,
         shots: p.state.all(),
         plans: p.plans,
-        writeBacks: p.writeBacks,
+        writeBacks: p.ownWrites.count,
       })),
     onRenderEvent: (listener) => {
       const subs = new Map<string, vscode.Disposable>();

@@ -7,9 +7,7 @@ import { UploadCache } from '../../core/cache/uploadCache';
 import { configFor, type DailiesConfig, envLayer } from '../../core/config';
 import { ProjectLoadError } from '../../core/project/load';
 import { ProjectPaths } from '../../core/project/paths';
-import { sameText, type Text } from '../../core/project/ropeText';
 import type { Project } from '../../core/project/schema';
-import { fileHolds } from '../../core/project/write';
 import { cloudProviders } from '../../core/providers/cloud';
 import { createProviders } from '../../core/providers/factory';
 import type { ModelRegistry } from '../../core/providers/registry';
@@ -27,11 +25,11 @@ import type { KeyStore } from '../secrets';
 import { readSettings } from '../settings';
 import type { ProjectDiagnostics } from './diagnostics';
 import { DocumentAwareIO } from './documentIO';
+import { OwnWrites } from './ownWrites';
 
 /** How long the first look stands before the plan that stats every output runs. */
 const VERIFY_AFTER_MS = 1000;
 /** Write-backs remembered for the watcher: it debounces, so it sees at most the last of a burst. */
-const MAX_WRITTEN = 4;
 
 export interface ProductionServices {
   /** The window's request rates and image work, shared by every production (one account, one machine). */
@@ -54,16 +52,10 @@ export class Production implements vscode.Disposable {
   /** Set on the first call, so callers racing on a fresh production share one engine. */
   private enginePromise: Promise<RenderEngine> | undefined;
   private uploads: UploadCache | undefined;
-  /** Our latest write-backs, so the file watcher can tell them from a user's save (see isOwnWrite). */
-  private written: Text[] = [];
-  /**
-   * Set when a write-back went to disk while an editor showed the file unchanged: VS Code reloads that
-   * editor, and the change event it fires is ours, not the user's (see isReloadOfOwnWrite).
-   */
-  private reloadExpected: { length: number } | undefined;
-  /** Re-plans from the text and write-backs so far (for the test API). */
+  /** Our write-backs, told from the user's changes by the registry's watchers. */
+  readonly ownWrites: OwnWrites;
+  /** Re-plans from the text so far (for the test API). */
   plans = 0;
-  writeBacks = 0;
   /** The team backend this production's engine uses, or why it could not be reached. */
   private team: import('../../core/team/artist').ArtistTeam | undefined;
   private teamProblem: Error | undefined;
@@ -83,7 +75,9 @@ export class Production implements vscode.Disposable {
   constructor(
     readonly uri: vscode.Uri,
     private readonly services: ProductionServices,
-  ) {}
+  ) {
+    this.ownWrites = new OwnWrites(uri.fsPath);
+  }
 
   get file(): string {
     return this.uri.fsPath;
@@ -134,55 +128,17 @@ export class Production implements vscode.Disposable {
       io: new DocumentAwareIO(this.uri),
       uploader: team?.uploader(config) ?? this.uploads,
       uploadPeek: this.uploads.peeker(providers),
-      // Kept as written (a rope on a large file): hashing 20 MB on every flush would stall the host.
-      onWritten: (text) => {
-        this.writeBacks++;
-        this.written.push(text);
-        if (this.written.length > MAX_WRITTEN) this.written.shift();
-        // Written to disk (DocumentAwareIO writes into a dirty editor instead) under an open editor.
-        const shown = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
-        this.reloadExpected = shown && !shown.isDirty ? { length: text.length } : undefined;
-      },
+      onWritten: (text) =>
+        this.ownWrites.wrote(
+          text,
+          vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString()),
+        ),
       team: team?.engine,
     });
     engine.onEvent((e) => this.onEngineEvent(e));
     this.engineInstance = engine;
     this.services.log.info(`${vscode.workspace.asRelativePath(this.uri)}: engine created`);
     return engine;
-  }
-
-  /** Is this file change one of our own write-backs? (The watcher must not react to those.) */
-  /**
-   * Does the file on disk hold our latest write-back? Compared byte for byte without reading it into a
-   * string (after every flush of a 20 MB file, the watcher would otherwise read, decode and compare it
-   * all). A match consumes every mark: the watcher has seen the latest of them.
-   */
-  async isOwnWriteOnDisk(): Promise<boolean> {
-    const latest = this.written[this.written.length - 1];
-    if (latest === undefined || !(await fileHolds(this.file, latest))) return false;
-    this.written = [];
-    return true;
-  }
-
-  /**
-   * Is this editor change VS Code reloading the file after our own write-back to disk? Then the text is
-   * the one we wrote from a text already planned, and re-planning 20,000 shots after every flush would
-   * stall the host for the whole batch. Only the first change after such a write can be it; any other
-   * change (typing, an undo) clears the mark and is re-planned as usual.
-   */
-  isReloadOfOwnWrite(doc: vscode.TextDocument): boolean {
-    const expected = this.reloadExpected;
-    this.reloadExpected = undefined;
-    if (!expected || doc.isDirty) return false;
-    const end = doc.lineAt(doc.lineCount - 1).range.end;
-    return doc.offsetAt(end) === expected.length;
-  }
-
-  isOwnWrite(text: string): boolean {
-    const i = this.written.findIndex((w) => sameText(w, text));
-    if (i < 0) return false;
-    this.written.splice(i, 1);
-    return true;
   }
 
   /** Re-plans from the current text (buffer if unsaved, else disk); coalesces bursts of changes. */

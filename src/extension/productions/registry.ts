@@ -38,7 +38,7 @@ export class ProductionRegistry extends Disposable {
     this.register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const p = this.productions.get(e.document.uri.toString());
-        if (p && e.contentChanges.length && !p.isReloadOfOwnWrite(e.document))
+        if (p && e.contentChanges.length && !p.ownWrites.isReload(e.document))
           this.schedule(e.document.uri, true);
       }),
     );
@@ -110,7 +110,7 @@ export class ProductionRegistry extends Disposable {
     const known = this.productions.get(uri.toString());
     // Our own write-back (the common change while a batch runs), told without reading the whole file
     // into a string. Not while an editor holds unsaved changes: then its buffer is what counts.
-    if (known && !fromEditor && !isDirty(uri) && (await known.isOwnWriteOnDisk())) return;
+    if (known && !fromEditor && !isDirty(uri) && (await known.ownWrites.onDisk())) return;
     let text: string;
     try {
       // What the engine would read: the unsaved buffer if there is one, else the file (size-capped).
@@ -131,7 +131,7 @@ export class ProductionRegistry extends Disposable {
     }
     if (existing) {
       // Always consume the mark, so a later save of the same text is not mistaken for ours.
-      const own = existing.isOwnWrite(text);
+      const own = existing.ownWrites.is(text);
       if (own && !fromEditor) return;
       await existing.refresh();
       return;
