@@ -24,6 +24,10 @@ const SIZES = (arg('sizes') ?? '1000,10000,50000').split(',').map(Number);
 const RUNS = Number(arg('runs') ?? 3);
 const VIEWPORT = { width: 1280, height: 800 };
 const SCROLL_FRAMES = 150;
+/** `--scroll-only`: skip the first-paint figures (the piped load) and the unthrottled scrolls, for A/B runs. */
+const SCROLL_ONLY = process.argv.includes('--scroll-only');
+/** `--pre=<page code>`: an experiment run in the page before the scrolls (e.g. stub out a cost). */
+const PRE = process.argv.find((a) => a.startsWith('--pre='))?.slice('--pre='.length);
 const WHEEL_PX = 120;
 export const THROTTLE = 4;
 
@@ -121,8 +125,21 @@ async function measure(browser: Browser, harness: Harness, shots: number): Promi
   const json = JSON.stringify(board.snapshot());
   const hostMs = performance.now() - t0;
   const staged = await openAndMeasure(browser, harness, { json }, async (page) => {
-    const wheel = await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: WHEEL_PX });
-    const fling = await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: 0 });
+    if (PRE) await page.evaluate(PRE);
+    const skipped = {
+      frameP50Ms: 0,
+      frameP95Ms: 0,
+      frameMaxMs: 0,
+      workP95Ms: 0,
+      droppedPct: 0,
+      gridNodesAfterScroll: 0,
+    };
+    const wheel = SCROLL_ONLY
+      ? skipped
+      : await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: WHEEL_PX });
+    const fling = SCROLL_ONLY
+      ? skipped
+      : await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: 0 });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
     try {
@@ -136,12 +153,9 @@ async function measure(browser: Browser, harness: Harness, shots: number): Promi
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     }
   });
-  const piped = await openAndMeasure(
-    browser,
-    harness,
-    { snapshot: () => board.snapshot() },
-    async () => undefined,
-  );
+  const piped = SCROLL_ONLY
+    ? staged
+    : await openAndMeasure(browser, harness, { snapshot: () => board.snapshot() }, async () => undefined);
   return {
     snapshotBytes: json.length,
     hostMs,
