@@ -25,7 +25,8 @@ export class ImageGate {
   private soon: ReturnType<typeof setTimeout> | undefined;
   /** A drain is queued (after the next frame, or as a task). */
   private draining = false;
-  private lastScrollAt = Number.NEGATIVE_INFINITY;
+  /** Runs out `settleMs` after the last scroll event: the grid is still (a late task does not say so). */
+  private moving: ReturnType<typeof setTimeout> | undefined;
   /** When the current frame began (its scroll event, or its animation frame callback). */
   private frameStart = Number.NEGATIVE_INFINITY;
 
@@ -52,8 +53,12 @@ export class ImageGate {
   scrolled(top: number): void {
     const delta = Math.abs(top - this.lastTop);
     this.lastTop = top;
-    this.lastScrollAt = performance.now();
-    this.frameStart = this.lastScrollAt;
+    this.frameStart = performance.now();
+    clearTimeout(this.moving);
+    this.moving = setTimeout(() => {
+      this.moving = undefined;
+      this.queueDrain(false);
+    }, this.settleMs);
     if (this.quiet !== undefined) this.whenQuiet();
     if (delta <= this.fastPx()) return;
     if (this.settle === undefined) this.onFling(true);
@@ -117,7 +122,7 @@ export class ImageGate {
     this.draining = false;
     this.soon = undefined;
     if (this.flinging) return;
-    if (performance.now() - this.lastScrollAt >= this.settleMs) {
+    if (this.moving === undefined) {
       this.flush();
       return;
     }
