@@ -1,19 +1,17 @@
-// Holds back image loads while the grid is flung. Measured in headless Chromium: decoding and
-// rasterising the thumbnails of rows that fly past is the whole cost of a fast scroll (with images held
-// back, a ¾-viewport-per-frame scroll keeps every frame at 16.7 ms); the DOM work is a few ms.
-// Slow scrolling (a wheel, the arrow keys) loads images right after the frame that bound their cards:
-// starting a request costs ~0.1 ms an image on the main thread, which the scroll frame itself should
-// not pay.
+// Paces image loads while the grid scrolls. Measured in headless Chromium: decoding and rasterising the
+// thumbnails of rows that fly past is the whole cost of a fast scroll (with images held back, a
+// ¾-viewport-per-frame scroll keeps every frame at 16.7 ms); the DOM work is a few ms. So a fling holds
+// every load until the scroll settles.
+// A slower scroll (a wheel, the arrow keys) starts images a few per frame, those in view first, in a task
+// after the frame is painted and only while that frame has time left: each costs the main thread a
+// request and, frames later, its response and decode bookkeeping (about half a millisecond in all, four
+// times that under 4× CPU throttling). Started a row at a time, those costs landed together and made the
+// long frames of a wheel scroll. On a slow machine the frame's own work leaves no time and images wait
+// until the grid is still; once it is, whatever waits starts at once.
 // A cancelled image keeps its src until the grid has been quiet for a while: removing an <img>'s src
 // turns it into alt-text fallback content (a user-agent shadow tree, a new layout object) and setting one
 // turns it back, which cost more per scroll frame than everything else a row's binding does. The card
 // hides an image that shows another shot's frame (see ShotCardElement).
-// While the grid moves at all, images start a few per frame, those in view first, and only while the
-// frame has time left: each costs the main thread a request and, frames later, its response and decode
-// bookkeeping (about half a millisecond in all, four times that under 4× CPU throttling). Started a row at
-// a time, those costs landed together and made the long frames of a wheel scroll; on a slow machine the
-// frame's own work leaves no time and images wait, as in a fling, until the grid is still. Once it is,
-// whatever waits starts at once.
 
 export class ImageGate {
   private readonly pending = new Map<HTMLImageElement, string>();
@@ -25,8 +23,9 @@ export class ImageGate {
   private soon: ReturnType<typeof setTimeout> | undefined;
   /** A drain is queued (after the next frame, or as a task). */
   private draining = false;
-  /** Runs out `settleMs` after the last scroll event: the grid is still (a late task does not say so). */
+  /** Pending while the grid moves: it runs out once `settleMs` pass without a scroll event. */
   private moving: ReturnType<typeof setTimeout> | undefined;
+  private lastScrollAt = Number.NEGATIVE_INFINITY;
   /** When the current frame began (its scroll event, or its animation frame callback). */
   private frameStart = Number.NEGATIVE_INFINITY;
 
@@ -53,12 +52,8 @@ export class ImageGate {
   scrolled(top: number): void {
     const delta = Math.abs(top - this.lastTop);
     this.lastTop = top;
-    this.frameStart = performance.now();
-    clearTimeout(this.moving);
-    this.moving = setTimeout(() => {
-      this.moving = undefined;
-      this.queueDrain(false);
-    }, this.settleMs);
+    this.lastScrollAt = this.frameStart = performance.now();
+    if (this.moving === undefined) this.stillAfter(this.settleMs);
     if (this.quiet !== undefined) this.whenQuiet();
     if (delta <= this.fastPx()) return;
     if (this.settle === undefined) this.onFling(true);
@@ -100,6 +95,16 @@ export class ImageGate {
       for (const img of this.idle) img.removeAttribute('src');
       this.idle.clear();
     }, this.settleMs);
+  }
+
+  /** Arms the moving timer; each time it runs out early (the grid scrolled since), it waits the rest. */
+  private stillAfter(ms: number): void {
+    this.moving = setTimeout(() => {
+      const left = this.lastScrollAt + this.settleMs - performance.now();
+      if (left > 0) return this.stillAfter(left);
+      this.moving = undefined;
+      this.queueDrain(false);
+    }, ms);
   }
 
   /** `nextFrame`: wait for the next frame first (the grid moves: this frame has had its share). */
