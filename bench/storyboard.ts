@@ -1,5 +1,5 @@
 // Storyboard webview benchmark in headless Chromium, through the browser test harness:
-//   node --import tsx bench/storyboard.ts [--sizes=1000,10000,50000] [--runs=3]
+//   node --import tsx bench/storyboard.ts [--sizes=1000,10000,50000] [--runs=3] [--scroll-only] [--pre=<code>]
 // Per size: the snapshot's weight, time to the first painted cards, DOM size, image bytes fetched for the
 // first screen, and frame times while the grid scrolls at wheel speed (120 px per frame) and at fling
 // speed (¾ of a viewport per frame) — once as the machine runs, once under Chromium's CPU throttling
