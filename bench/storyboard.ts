@@ -1,5 +1,5 @@
 // Storyboard webview benchmark in headless Chromium, through the browser test harness:
-//   node --import tsx bench/storyboard.ts [--sizes=1000,10000,50000] [--runs=3]
+//   node --import tsx bench/storyboard.ts [--sizes=1000,10000,50000] [--runs=3] [--scroll-only] [--pre=<code>]
 // Per size: the snapshot's weight, time to the first painted cards, DOM size, image bytes fetched for the
 // first screen, and frame times while the grid scrolls at wheel speed (120 px per frame) and at fling
 // speed (¾ of a viewport per frame) — once as the machine runs, once under Chromium's CPU throttling
@@ -29,6 +29,10 @@ const SIZES = (arg('sizes') ?? '1000,10000,50000').split(',').map(Number);
 const RUNS = Number(arg('runs') ?? 3);
 const VIEWPORT = { width: 1280, height: 800 };
 const SCROLL_FRAMES = 150;
+/** `--scroll-only`: skip the first-paint figures (the piped load) and the unthrottled scrolls, for A/B runs. */
+const SCROLL_ONLY = process.argv.includes('--scroll-only');
+/** `--pre=<page code>`: an experiment run in the page before the scrolls (e.g. stub out a cost). */
+const PRE = process.argv.find((a) => a.startsWith('--pre='))?.slice('--pre='.length);
 const WHEEL_PX = 120;
 export const THROTTLE = 4;
 
@@ -139,8 +143,21 @@ async function measure(browser: Browser, harness: Harness, shots: number): Promi
   const restJson = rest && JSON.stringify(rest);
   const restHostMs = performance.now() - t1;
   const staged = await openAndMeasure(browser, harness, { json, restJson }, async (page) => {
-    const wheel = await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: WHEEL_PX });
-    const fling = await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: 0 });
+    if (PRE) await page.evaluate(PRE);
+    const skipped = {
+      frameP50Ms: 0,
+      frameP95Ms: 0,
+      frameMaxMs: 0,
+      workP95Ms: 0,
+      droppedPct: 0,
+      gridNodesAfterScroll: 0,
+    };
+    const wheel = SCROLL_ONLY
+      ? skipped
+      : await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: WHEEL_PX });
+    const fling = SCROLL_ONLY
+      ? skipped
+      : await page.evaluate(scrollFrames, { frames: SCROLL_FRAMES, step: 0 });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
     try {
@@ -154,7 +171,9 @@ async function measure(browser: Browser, harness: Harness, shots: number): Promi
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     }
   });
-  const piped = await openAndMeasure(browser, harness, { board }, async () => undefined);
+  const piped = SCROLL_ONLY
+    ? staged
+    : await openAndMeasure(browser, harness, { board }, async () => undefined);
   return {
     snapshotBytes: json.length + (restJson?.length ?? 0),
     firstMessageBytes: json.length,

@@ -226,6 +226,65 @@ describe('storyboard webview', () => {
     });
   });
 
+  it('starts a wheel scroll’s images a few per frame, and every card in view shows its own once it stops', async () => {
+    await withStoryboard(async (s) => {
+      const { page } = s;
+      await page.waitForFunction(() => performance.getEntriesByName('dailies:first-paint').length > 0);
+      await page.waitForLoadState('networkidle');
+      // Per frame, how many <img> got a src: a row's five at once made the long frames of a wheel scroll.
+      // A frame that came a tenth of a second after the one before (a loaded machine) found the grid still,
+      // when whatever waits may start at once: its count is left out.
+      const seen = (await page.evaluate(`(async () => {
+        const grid = document.querySelector('.vgrid');
+        let frame = 0;
+        let last = performance.now();
+        const started = [];
+        const stalled = [];
+        const observer = new MutationObserver((records) => {
+          for (const r of records) if (r.target.getAttribute('src')) started[frame] = (started[frame] ?? 0) + 1;
+        });
+        observer.observe(grid, { subtree: true, attributes: true, attributeFilter: ['src'] });
+        for (let i = 0; i < 60; i++) {
+          await new Promise((resolve) => requestAnimationFrame((t) => {
+            if (t - last >= 100) stalled[frame] = true;
+            last = t;
+            frame++;
+            grid.scrollTop += 120;
+            resolve();
+          }));
+        }
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        observer.disconnect();
+        const counted = started.filter((n, f) => n && !stalled[f]);
+        return { most: Math.max(0, ...counted), frames: frame - stalled.filter(Boolean).length, top: grid.scrollTop };
+      })()`)) as { most: number; frames: number; top: number };
+      assert.ok(seen.top > 5000, `the grid scrolled only to ${seen.top}`);
+      assert.ok(seen.frames > 30, `only ${seen.frames} frames came in time: the check proves nothing`);
+      assert.ok(seen.most <= 3, `${seen.most} images started in one frame`);
+      // Still: every card in view with an image shows its own shot's, loaded and visible.
+      const wrong = (await page.evaluate(`(async () => {
+        const grid = document.querySelector('.vgrid');
+        const box = grid.getBoundingClientRect();
+        const wrong = () => {
+          const cards = [...grid.querySelectorAll('.card[data-shot-id]:not([data-empty])')].filter((c) => {
+            const r = c.getBoundingClientRect();
+            return r.bottom > box.top && r.top < box.bottom;
+          });
+          if (cards.length < 10) return ['only ' + cards.length + ' cards in view'];
+          return cards.filter((c) => {
+            const img = c.querySelector('img');
+            return !(img.complete && img.naturalWidth > 0 && getComputedStyle(img).visibility === 'visible' &&
+              (img.getAttribute('src') ?? '').includes('/renders/' + c.dataset.shotId + '/'));
+          }).map((c) => c.dataset.shotId);
+        };
+        const deadline = Date.now() + 30000;
+        while (wrong().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        return wrong();
+      })()`)) as string[];
+      assert.deepEqual(wrong, [], 'cards in view without their own image once the scroll stopped');
+    });
+  });
+
   it('lands a delta on the right card and no other', async () => {
     await withStoryboard(async (s) => {
       const { page, host } = s;
