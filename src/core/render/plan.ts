@@ -1,7 +1,7 @@
 // Turns a loaded project into the work of a batch: which shots are fresh (skipped), which are stale, and
 // for each stale one a job per variation. A problem with one shot (a missing ref, an unknown model)
 // fails that shot here and never stops the others.
-import { stat } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { RefPass } from '../cache/refHasher';
 import type { DailiesConfig } from '../config';
 import type { ProjectDocument } from '../project/load';
@@ -67,7 +67,12 @@ export interface PlanOptions {
   trustOutputs?: boolean;
 }
 
-const YIELD_EVERY = 250;
+/**
+ * How long planning may hold the thread before it lets the host in (the editor's requests, the views):
+ * memoised refs and output checks run without waiting, so 10,000 shots would plan in one unbroken turn.
+ * By time, not by count: a slow disk makes each shot's output check slower.
+ */
+const SLICE_MS = 8;
 
 export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Promise<PlannedShot[]> {
   const { project } = ctx.doc;
@@ -96,10 +101,12 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
     }
     return input;
   };
-  return mapLimit(selected, 16, async ({ shot, index }, i) => {
-    // Memoised refs resolve without I/O, so 10,000 shots would plan in one unbroken turn: let the host
-    // (the editor's requests, the views) in every so often.
-    if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  let sliceStart = performance.now();
+  return mapLimit(selected, 16, async ({ shot, index }) => {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
     const problem = shotIssues.get(shot.id);
     if (problem) {
       const error = new DailiesError('project-semantic', problem);
@@ -170,7 +177,7 @@ async function planShot(
   const inputHash = shotInputHash(first, firstExtra);
   const { freshness, reason } = force
     ? { freshness: 'stale' as const, reason: 'forced re-render' }
-    : await freshnessOf(ctx, shot.render, inputHash, spec.variations, trustOutputs);
+    : freshnessOf(ctx, shot.render, inputHash, spec.variations, trustOutputs);
   const jobs: PlannedJob[] = [];
   for (let v = 1; freshness !== 'fresh' && v <= spec.variations; v++) {
     const request = v === 1 ? first : requestFor(spec, refs, v);
@@ -181,13 +188,13 @@ async function planShot(
   return { shot, index, spec: planned, inputHash, freshness, reason, jobs, refs };
 }
 
-async function freshnessOf(
+function freshnessOf(
   ctx: PlanContext,
   record: RenderRecord | undefined,
   inputHash: string,
   variations: number,
   trustOutputs: boolean,
-): Promise<{ freshness: ShotFreshness; reason: string }> {
+): { freshness: ShotFreshness; reason: string } {
   if (!record) return { freshness: 'never', reason: 'never rendered' };
   if (record.inputHash !== inputHash)
     return { freshness: 'stale', reason: 'inputs changed since the last render' };
@@ -199,21 +206,23 @@ async function freshnessOf(
   if (record.outputs.length < variations)
     return { freshness: 'incomplete', reason: 'some variations were never rendered' };
   for (const out of trustOutputs ? [] : record.outputs) {
-    const ok = await outputExists(ctx, out.image);
+    const ok = outputExists(ctx, out.image);
     if (!ok) return { freshness: 'missing-output', reason: `output ${out.image} is missing` };
   }
   return { freshness: 'fresh', reason: 'up to date' };
 }
 
-/** A callback stat: on 20,000 outputs, fs.promises' per-call overhead costs the host over twice as much. */
-function outputExists(ctx: PlanContext, rel: string): Promise<boolean> {
-  let abs: string;
+/**
+ * A blocking stat, in the plan's time slices: a local stat is a few microseconds, and 20,000 of them
+ * through the thread pool cost the host several times that in hand-offs and wake-ups (and a no-op
+ * re-run is mostly these checks).
+ */
+function outputExists(ctx: PlanContext, rel: string): boolean {
   try {
-    abs = ctx.doc.paths.resolveFile(rel).abs;
+    return statSync(ctx.doc.paths.resolveFile(rel).abs, { throwIfNoEntry: false })?.isFile() === true;
   } catch {
-    return Promise.resolve(false);
+    return false;
   }
-  return new Promise((resolve) => stat(abs, (err, s) => resolve(!err && s.isFile())));
 }
 
 export function requestFor(spec: ShotSpec, refs: RefInput[], variation: number): GenerationRequest {
