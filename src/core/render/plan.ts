@@ -1,7 +1,6 @@
 // Turns a loaded project into the work of a batch: which shots are fresh (skipped), which are stale, and
 // for each stale one a job per variation. A problem with one shot (a missing ref, an unknown model)
 // fails that shot here and never stops the others.
-import { statSync } from 'node:fs';
 import type { RefPass } from '../cache/refHasher';
 import type { DailiesConfig } from '../config';
 import type { ProjectDocument } from '../project/load';
@@ -12,6 +11,7 @@ import type { ModelRegistry } from '../providers/registry';
 import type { GenerationRequest, Provider, ProviderId, RefInput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { mapLimit } from '../util/mapLimit';
+import { OutputCheck } from './outputCheck';
 import { providerExtras, shotInputHash, variationKey } from './stale';
 
 export type ShotFreshness = 'fresh' | 'stale' | 'never' | 'incomplete' | 'missing-output' | 'invalid';
@@ -54,6 +54,8 @@ export interface PlanContext {
   /** One pass of the ref hasher: each distinct ref is resolved and checked once per plan. */
   hasher: Pick<RefPass, 'hash'>;
   providers: Partial<Record<ProviderId, Provider>>;
+  /** How outputs are checked on disk (a new check per plan by default). */
+  outputs?: OutputCheck;
 }
 
 export interface PlanOptions {
@@ -101,6 +103,7 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
     }
     return input;
   };
+  const outputs = ctx.outputs ?? new OutputCheck();
   let sliceStart = performance.now();
   return mapLimit(selected, 16, async ({ shot, index }) => {
     if (performance.now() - sliceStart >= SLICE_MS) {
@@ -120,7 +123,15 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
         error,
       } satisfies PlannedShot;
     }
-    return planShot(ctx, hashRef, shot, index, options.force ?? false, options.trustOutputs ?? false);
+    return planShot(
+      ctx,
+      hashRef,
+      outputs,
+      shot,
+      index,
+      options.force ?? false,
+      options.trustOutputs ?? false,
+    );
   });
 }
 
@@ -141,6 +152,7 @@ function selectShots(shots: Shot[], ids: string[] | undefined): { shot: Shot; in
 async function planShot(
   ctx: PlanContext,
   hashRef: (r: RefSpec) => Promise<RefInput>,
+  outputs: OutputCheck,
   shot: Shot,
   index: number,
   force: boolean,
@@ -177,7 +189,7 @@ async function planShot(
   const inputHash = shotInputHash(first, firstExtra);
   const { freshness, reason } = force
     ? { freshness: 'stale' as const, reason: 'forced re-render' }
-    : freshnessOf(ctx, shot.render, inputHash, spec.variations, trustOutputs);
+    : await freshnessOf(ctx, outputs, shot.render, inputHash, spec.variations, trustOutputs);
   const jobs: PlannedJob[] = [];
   for (let v = 1; freshness !== 'fresh' && v <= spec.variations; v++) {
     const request = v === 1 ? first : requestFor(spec, refs, v);
@@ -188,13 +200,14 @@ async function planShot(
   return { shot, index, spec: planned, inputHash, freshness, reason, jobs, refs };
 }
 
-function freshnessOf(
+async function freshnessOf(
   ctx: PlanContext,
+  outputs: OutputCheck,
   record: RenderRecord | undefined,
   inputHash: string,
   variations: number,
   trustOutputs: boolean,
-): { freshness: ShotFreshness; reason: string } {
+): Promise<{ freshness: ShotFreshness; reason: string }> {
   if (!record) return { freshness: 'never', reason: 'never rendered' };
   if (record.inputHash !== inputHash)
     return { freshness: 'stale', reason: 'inputs changed since the last render' };
@@ -206,23 +219,20 @@ function freshnessOf(
   if (record.outputs.length < variations)
     return { freshness: 'incomplete', reason: 'some variations were never rendered' };
   for (const out of trustOutputs ? [] : record.outputs) {
-    const ok = outputExists(ctx, out.image);
+    const ok = await outputExists(ctx, outputs, out.image);
     if (!ok) return { freshness: 'missing-output', reason: `output ${out.image} is missing` };
   }
   return { freshness: 'fresh', reason: 'up to date' };
 }
 
-/**
- * A blocking stat, in the plan's time slices: a local stat is a few microseconds, and 20,000 of them
- * through the thread pool cost the host several times that in hand-offs and wake-ups (and a no-op
- * re-run is mostly these checks).
- */
-function outputExists(ctx: PlanContext, rel: string): boolean {
+function outputExists(ctx: PlanContext, outputs: OutputCheck, rel: string): boolean | Promise<boolean> {
+  let abs: string;
   try {
-    return statSync(ctx.doc.paths.resolveFile(rel).abs, { throwIfNoEntry: false })?.isFile() === true;
+    abs = ctx.doc.paths.resolveFile(rel).abs;
   } catch {
     return false;
   }
+  return outputs.isFile(abs);
 }
 
 export function requestFor(spec: ShotSpec, refs: RefInput[], variation: number): GenerationRequest {
