@@ -4,7 +4,9 @@
 
 import { UploadCache } from '../core/cache/uploadCache';
 import { configFor, type DailiesConfig, envLayer } from '../core/config';
-import { loadProject, type ProjectDocument } from '../core/project/load';
+import { documentFromText, type ProjectDocument } from '../core/project/load';
+import { ProjectPaths } from '../core/project/paths';
+import { FileProjectIO } from '../core/project/write';
 import { cloudProviders } from '../core/providers/cloud';
 import { createProviders, keysFromEnv } from '../core/providers/factory';
 import { ModelRegistry } from '../core/providers/registry';
@@ -32,7 +34,11 @@ export async function createContext(
   confirmSpend?: (request: SpendRequest) => Promise<boolean>,
 ): Promise<CliContext> {
   const registry = new ModelRegistry();
-  const doc = await loadProject(args.projectFile, { modelCheck: registry.modelCheck });
+  // The engine plans from the same IO: the text it read is taken again without a second read while the
+  // file is unchanged.
+  const paths = new ProjectPaths(args.projectFile);
+  const io = new FileProjectIO(paths.projectFile);
+  const doc = documentFromText(paths, await io.read(), { modelCheck: registry.modelCheck });
   const envConfig = envLayer(env);
   const config = configFor({ project: doc.project, host: args.config, hostKind: 'cli', env: envConfig });
   const scheduler = new Scheduler(config);
@@ -53,6 +59,7 @@ export async function createContext(
   const team = settings ? await openCliTeam(settings, doc.paths.root, args, notices) : undefined;
   const engine = new RenderEngine({
     projectFile: doc.file,
+    io,
     config,
     // The project as each plan reads it (it may change while a long batch runs).
     configFor: (project) => configFor({ project, host: args.config, hostKind: 'cli', env: envConfig }),

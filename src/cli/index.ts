@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `dailies` binary (dist/cli.js). Everything testable lives in main.ts.
 import { createInterface } from 'node:readline/promises';
+import { isatty } from 'node:tty';
 import { main } from './main';
 
 const handlers: (() => boolean)[] = [];
@@ -13,10 +14,16 @@ process.on('SIGINT', onStop);
 process.on('SIGTERM', onStop);
 
 main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  // The standard streams are made when first used: a run that prints nothing to one (or never asks)
+  // does not set it up.
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
   env: process.env,
-  ask: process.stdin.isTTY
+  ask: isatty(0)
     ? (question) =>
         new Promise<string>((resolve) => {
           const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -92,4 +92,44 @@ describe('a no-op plan at scale', () => {
     assert.equal(again.shots.skipped, 5);
     assert.equal(reads, 1);
   });
+
+  it('plans from the text its IO already read while the file is unchanged, and reads an edited file again', async () => {
+    const p = await project(4);
+    const file = new FileProjectIO(p.file);
+    const reads: string[] = [];
+    const read = file.read.bind(file);
+    file.read = async () => {
+      const text = await read();
+      reads.push(text);
+      return text;
+    };
+    const first = new RenderEngine({
+      projectFile: p.file,
+      config: resolveConfig({}),
+      providers: { draft: new FakeProvider() },
+      flushDelayMs: 10,
+    });
+    assert.equal((await first.render()).shots.rendered, 4);
+    await first.dispose();
+    // As the CLI does: the project is loaded through an IO, and the engine is handed that IO.
+    await file.read();
+    const engine = new RenderEngine({
+      projectFile: p.file,
+      config: resolveConfig({}),
+      providers: { draft: new FakeProvider() },
+      io: file,
+      flushDelayMs: 10,
+    });
+    cleanups.push(() => engine.dispose());
+    reads.length = 0;
+    assert.equal((await engine.render()).shots.skipped, 4);
+    assert.equal(reads.length, 0, 'the unchanged file was not read again');
+
+    const text = await p.read();
+    await p.write(text.replace('Shot number 2,', 'Shot number two,'));
+    const again = await engine.render();
+    assert.ok(reads.length >= 1, 'the edited file was read');
+    assert.ok(reads[0]!.includes('Shot number two,'));
+    assert.deepEqual([again.shots.rendered, again.shots.skipped], [1, 3]);
+  });
 });

@@ -158,4 +158,52 @@ describe('ProjectPaths', () => {
   it('keeps its data folder inside the project', () => {
     assert.equal(paths.data('uploads.json'), path.join(paths.root, '.dailies', 'uploads.json'));
   });
+
+  it('resolves every ref exactly as the general rules do: plain names, dots, links, schemes, separators', () => {
+    // Refs built from the pieces that change how a path is read; each must give what path.resolve and
+    // path.relative give (or be refused as leaving the project), however the resolver gets there.
+    const pieces = [
+      'a',
+      'renders',
+      's5_v1.png',
+      '.',
+      '..',
+      '.hidden',
+      '..cache',
+      'b-c',
+      '',
+      'x:y',
+      'c:',
+      ' ',
+      '\\',
+    ];
+    let checked = 0;
+    for (const a of pieces)
+      for (const b of pieces)
+        for (const c of ['', ...pieces]) {
+          const ref = c === '' ? `${a}/${b}` : `${a}/${b}/${c}`;
+          const abs = path.resolve(root, ...ref.replace(/\\/g, '/').split('/'));
+          const rel = path.relative(root, abs);
+          const escapes = rel === '' || rel.split(path.sep)[0] === '..' || path.isAbsolute(rel);
+          let got: { rel: string; abs: string } | string;
+          try {
+            got = paths.resolveFile(ref);
+          } catch (err) {
+            got = (err as DailiesError).code;
+          }
+          if (typeof got === 'string') {
+            // Refused: only what leaves the project, is absolute (here: outside it), or reads as a scheme.
+            assert.ok(
+              escapes || /^[\\/]/.test(ref) || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(ref),
+              `${ref}: ${got}`,
+            );
+            continue;
+          }
+          assert.ok(!escapes, `${JSON.stringify(ref)} leaves the project but resolved to ${got.abs}`);
+          assert.equal(got.abs, abs, JSON.stringify(ref));
+          assert.equal(got.rel, rel.split(path.sep).join('/'), JSON.stringify(ref));
+          checked++;
+        }
+    assert.ok(checked > 500, `${checked} refs resolved`);
+  });
 });

@@ -7,9 +7,16 @@ import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { resolveConfig } from '../../src/core/config';
 import { DraftProvider } from '../../src/core/providers/draft';
-import type { GenerationRequest, Provider, ProviderContext } from '../../src/core/providers/types';
+import type {
+  GenerationRequest,
+  ModelInfo,
+  Provider,
+  ProviderContext,
+  RefInput,
+} from '../../src/core/providers/types';
 import { RenderEngine } from '../../src/core/render/engine';
-import { shotInputHash, variationKey } from '../../src/core/render/stale';
+import { shotInputHash, shotInputText, variationKey } from '../../src/core/render/stale';
+import { canonicalJson } from '../../src/core/util/hash';
 import { createProject, simpleFiles, type TempProject } from '../helpers/tempProject';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -138,6 +145,75 @@ describe('one request builder', () => {
     const { shots } = await engine.plan();
     const got = Object.fromEntries(shots.map((s) => [s.shot.id, [s.inputHash, ...s.jobs.map((j) => j.key)]]));
     assert.deepEqual(got, PINNED);
+  });
+});
+
+describe('the shot hash written out field by field', () => {
+  it('is the canonical JSON of the recorded field set, whatever the request holds', () => {
+    // The general form the recorded hashes were made with: the sorted canonical JSON of this object.
+    const general = (r: GenerationRequest, extra: Record<string, unknown>) =>
+      canonicalJson({
+        v: 1,
+        provider: r.model.provider,
+        model: r.model.id,
+        endpoint: r.model.endpoint,
+        prompt: r.prompt,
+        negativePrompt: r.negativePrompt,
+        steps: r.steps,
+        aspectRatio: r.aspectRatio,
+        width: r.width,
+        height: r.height,
+        params: r.params,
+        refs: r.refs.map((ref) => ({ role: ref.role, sha256: ref.sha256 })),
+        videoSeconds: r.video?.seconds,
+        seed: r.seed,
+        variations: r.variations,
+        extra,
+      });
+    const model: ModelInfo = {
+      id: 'm/x',
+      provider: 'fal',
+      endpoint: 'fal-ai/x',
+      class: 'light',
+      maxRefs: 4,
+      refsAs: 'list',
+      sizeInput: 'image_size',
+      typicalSeconds: 5,
+      params: {},
+    };
+    const refs: RefInput[] = [
+      { role: 'cast', owner: 'ann', label: 'Ann', sha256: 'a'.repeat(64), size: 1 },
+      { role: 'decor', owner: 's1', label: 'S', sha256: 'b'.repeat(64), size: 2 },
+      { role: 'start', owner: 'x', label: 'x', sha256: 'c'.repeat(64), size: 3 },
+    ];
+    const variants: [Partial<GenerationRequest>, Record<string, unknown>][] = [
+      [{}, {}],
+      [{ negativePrompt: 'no "rain"\n' }, { engine: 'sdxl', z: [1, { b: 2, a: null }] }],
+      [{ video: { seconds: 4.5 }, refs: [...refs] }, {}],
+      [{ refs: [], params: {} }, {}],
+      [{ params: { zeta: 1, alpha: { y: [true, 'é'], x: undefined }, mid: 0.1 } }, { variations: 3 }],
+      [{ prompt: 'Zoë\u2028 — “quoted” \\ text', seed: 0, steps: 1, aspectRatio: '2.39:1' }, {}],
+    ];
+    for (const [change, extra] of variants) {
+      const request: GenerationRequest = {
+        shotId: 's',
+        variation: 1,
+        variations: 2,
+        model,
+        prompt: 'rain on glass',
+        seed: 4294967295,
+        steps: 28,
+        width: 1024,
+        height: 576,
+        aspectRatio: '16:9',
+        params: { guidance: 3.5 },
+        refs: refs.slice(0, 2).map((r) => ({ ...r })),
+        labels: { cast: [] },
+        refUrls: new Map(),
+        ...change,
+      };
+      assert.equal(shotInputText(request, extra), general(request, extra), JSON.stringify(change));
+    }
   });
 });
 

@@ -12,6 +12,14 @@ export type ResolvedRef =
 
 const REMOTE_SCHEMES = new Set(['https:', 'http:']);
 
+/**
+ * A project-relative path with nothing to interpret: '/'-separated names of letters, digits, '.', '_'
+ * and '-', none starting with '.' (so no '.', '..' or empty segment, no scheme, drive or separator of
+ * another kind). It resolves to root + the same names, inside the project by construction: what the
+ * general path below would find, without its string work (a plan resolves every shot's outputs).
+ */
+const PLAIN_RELATIVE = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
 export class ProjectPaths {
   /** Folder of project.json, symlinks resolved, so containment checks compare like with like. */
   readonly root: string;
@@ -44,6 +52,11 @@ export class ProjectPaths {
    * symlinks that lead out.
    */
   resolve(ref: string): ResolvedRef {
+    if (typeof ref === 'string' && PLAIN_RELATIVE.test(ref)) {
+      const names = path.sep === '/' ? ref : ref.replaceAll('/', path.sep);
+      const abs = this.root.endsWith(path.sep) ? this.root + names : this.root + path.sep + names;
+      return { kind: 'file', ref, rel: ref, abs };
+    }
     if (typeof ref !== 'string' || ref.trim() === '') throw invalid(ref, 'is empty');
     if (ref.includes('\0')) throw invalid(ref, 'contains a NUL character');
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(ref)?.[1]?.toLowerCase();

@@ -2,7 +2,7 @@
 // queue gives positions) → result. The request id is journaled at submit so a reload re-attaches.
 // With a base URL, fal's API is reached through it in fal's proxy protocol, so a studio can run fal's
 // standard server proxy: the key then lives on that server and this machine needs none.
-import { createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
+import type { FalClient, QueueStatus } from '@fal-ai/client';
 import { sleep, throwIfAborted } from '../util/abort';
 import { DailiesError } from '../util/errors';
 import { type CloudProviderOptions, makeGuard, pollOnce, probeUrl, ttlSeconds } from './cloudBase';
@@ -26,7 +26,7 @@ export class FalProvider implements Provider {
   readonly id = 'fal' as const;
   readonly needsUploads = true;
   private readonly guard: HttpGuard;
-  private readonly client: FalClient;
+  private loaded: FalClient | undefined;
   private readonly pollMs: number;
 
   constructor(private readonly options: CloudProviderOptions) {
@@ -37,13 +37,21 @@ export class FalProvider implements Provider {
       route: base ? falProxyRouter(base) : undefined,
       apiHosts: FAL_API_HOSTS,
     });
-    this.client = createFalClient({
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  /**
+   * The client, made (and @fal-ai/client loaded) at the first call: its module set-up (state machines,
+   * msgpack) is a noticeable part of the start-up of a run that has nothing to submit.
+   */
+  private get client(): FalClient {
+    this.loaded ??= (require('@fal-ai/client') as typeof import('@fal-ai/client')).createFalClient({
       // Explicitly undefined without a key: the client would otherwise read FAL_KEY from the environment.
-      credentials: options.key || undefined,
+      credentials: this.options.key || undefined,
       fetch: this.guard.fetch,
       suppressLocalCredentialsWarning: true,
     });
-    this.pollMs = options.pollMs ?? 500;
+    return this.loaded;
   }
 
   async generate(req: GenerationRequest, ctx: ProviderContext): Promise<GenerationResult> {

@@ -1,7 +1,6 @@
 // Turns a loaded project into the work of a batch: which shots are fresh (skipped), which are stale, and
 // for each stale one a job per variation. A problem with one shot (a missing ref, an unknown model)
 // fails that shot here and never stops the others.
-import { stat } from 'node:fs';
 import type { RefPass } from '../cache/refHasher';
 import type { DailiesConfig } from '../config';
 import type { ProjectDocument } from '../project/load';
@@ -12,6 +11,7 @@ import type { ModelRegistry } from '../providers/registry';
 import type { GenerationRequest, Provider, ProviderId, RefInput } from '../providers/types';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { mapLimit } from '../util/mapLimit';
+import { OutputCheck } from './outputCheck';
 import { providerExtras, shotInputHash, variationKey } from './stale';
 
 export type ShotFreshness = 'fresh' | 'stale' | 'never' | 'incomplete' | 'missing-output' | 'invalid';
@@ -54,6 +54,8 @@ export interface PlanContext {
   /** One pass of the ref hasher: each distinct ref is resolved and checked once per plan. */
   hasher: Pick<RefPass, 'hash'>;
   providers: Partial<Record<ProviderId, Provider>>;
+  /** How outputs are checked on disk (a new check per plan by default). */
+  outputs?: OutputCheck;
 }
 
 export interface PlanOptions {
@@ -67,7 +69,12 @@ export interface PlanOptions {
   trustOutputs?: boolean;
 }
 
-const YIELD_EVERY = 250;
+/**
+ * How long planning may hold the thread before it lets the host in (the editor's requests, the views):
+ * memoised refs and output checks run without waiting, so 10,000 shots would plan in one unbroken turn.
+ * By time, not by count: a slow disk makes each shot's output check slower.
+ */
+const SLICE_MS = 8;
 
 export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Promise<PlannedShot[]> {
   const { project } = ctx.doc;
@@ -96,10 +103,13 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
     }
     return input;
   };
-  return mapLimit(selected, 16, async ({ shot, index }, i) => {
-    // Memoised refs resolve without I/O, so 10,000 shots would plan in one unbroken turn: let the host
-    // (the editor's requests, the views) in every so often.
-    if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  const outputs = ctx.outputs ?? new OutputCheck();
+  let sliceStart = performance.now();
+  return mapLimit(selected, 16, async ({ shot, index }) => {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
     const problem = shotIssues.get(shot.id);
     if (problem) {
       const error = new DailiesError('project-semantic', problem);
@@ -113,7 +123,15 @@ export async function planBatch(ctx: PlanContext, options: PlanOptions = {}): Pr
         error,
       } satisfies PlannedShot;
     }
-    return planShot(ctx, hashRef, shot, index, options.force ?? false, options.trustOutputs ?? false);
+    return planShot(
+      ctx,
+      hashRef,
+      outputs,
+      shot,
+      index,
+      options.force ?? false,
+      options.trustOutputs ?? false,
+    );
   });
 }
 
@@ -134,6 +152,7 @@ function selectShots(shots: Shot[], ids: string[] | undefined): { shot: Shot; in
 async function planShot(
   ctx: PlanContext,
   hashRef: (r: RefSpec) => Promise<RefInput>,
+  outputs: OutputCheck,
   shot: Shot,
   index: number,
   force: boolean,
@@ -170,7 +189,7 @@ async function planShot(
   const inputHash = shotInputHash(first, firstExtra);
   const { freshness, reason } = force
     ? { freshness: 'stale' as const, reason: 'forced re-render' }
-    : await freshnessOf(ctx, shot.render, inputHash, spec.variations, trustOutputs);
+    : await freshnessOf(ctx, outputs, shot.render, inputHash, spec.variations, trustOutputs);
   const jobs: PlannedJob[] = [];
   for (let v = 1; freshness !== 'fresh' && v <= spec.variations; v++) {
     const request = v === 1 ? first : requestFor(spec, refs, v);
@@ -183,6 +202,7 @@ async function planShot(
 
 async function freshnessOf(
   ctx: PlanContext,
+  outputs: OutputCheck,
   record: RenderRecord | undefined,
   inputHash: string,
   variations: number,
@@ -199,21 +219,20 @@ async function freshnessOf(
   if (record.outputs.length < variations)
     return { freshness: 'incomplete', reason: 'some variations were never rendered' };
   for (const out of trustOutputs ? [] : record.outputs) {
-    const ok = await outputExists(ctx, out.image);
+    const ok = await outputExists(ctx, outputs, out.image);
     if (!ok) return { freshness: 'missing-output', reason: `output ${out.image} is missing` };
   }
   return { freshness: 'fresh', reason: 'up to date' };
 }
 
-/** A callback stat: on 20,000 outputs, fs.promises' per-call overhead costs the host over twice as much. */
-function outputExists(ctx: PlanContext, rel: string): Promise<boolean> {
+function outputExists(ctx: PlanContext, outputs: OutputCheck, rel: string): boolean | Promise<boolean> {
   let abs: string;
   try {
     abs = ctx.doc.paths.resolveFile(rel).abs;
   } catch {
-    return Promise.resolve(false);
+    return false;
   }
-  return new Promise((resolve) => stat(abs, (err, s) => resolve(!err && s.isFile())));
+  return outputs.isFile(abs);
 }
 
 export function requestFor(spec: ShotSpec, refs: RefInput[], variation: number): GenerationRequest {

@@ -1,15 +1,20 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
+/** Node's one-shot digest (20.12+): no Hash object per call, and a plan hashes every shot. */
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }
+).hash;
+
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 export async function sha256File(
   file: string,
   signal?: AbortSignal,
 ): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
+  const hash = crypto.createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(file, { signal })) {
     const buf = chunk as Buffer;

@@ -1,7 +1,9 @@
 // A cross-process lock (mkdir-based, works on network drives) so the extension, the CLI and a second
 // VS Code window never interleave read-modify-write cycles on the same file.
-import * as lockfile from 'proper-lockfile';
+import type * as Lockfile from 'proper-lockfile';
 import { DailiesError } from './errors';
+
+let lockfile: typeof Lockfile | undefined;
 
 // The CLI and the extension must agree on these, or one would steal the other's live lock.
 const STALE_MS = 10_000;
@@ -11,6 +13,9 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
   let compromised: Error | undefined;
   let release: () => Promise<void>;
   try {
+    // Loaded at the first lock: with it come signal-exit and node:assert, and a run that writes nothing
+    // (a no-op re-run) should not pay for them.
+    lockfile ??= require('proper-lockfile') as typeof Lockfile;
     release = await lockfile.lock(file, {
       stale: STALE_MS,
       update: UPDATE_MS,
