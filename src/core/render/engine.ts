@@ -13,7 +13,7 @@ import { documentFromText, type ProjectDocument, parseProjectText } from '../pro
 import { ProjectPaths } from '../project/paths';
 import { refIssues } from '../project/refs';
 import type { Project } from '../project/schema';
-import { FileProjectIO, type ProjectIO, ProjectWriter, type Text } from '../project/write';
+import { FileProjectIO, type ProjectIO, ProjectWriter, type Text, textOf } from '../project/write';
 import { ModelRegistry } from '../providers/registry';
 import type { Provider, ProviderId } from '../providers/types';
 import { ReviewRecorder } from '../review/recorder';
@@ -222,7 +222,8 @@ export class RenderEngine {
   async load(): Promise<ProjectDocument> {
     // Text this IO read or wrote and that the file still holds (one stat) is not read again: the CLI
     // hands in the IO it loaded the project with a moment ago, a 20 MB read and decode on a 20,000-shot run.
-    const text = (await this.io.known?.()) ?? (await this.io.read());
+    const known = await this.io.known?.();
+    const text = known === undefined ? await this.io.read() : textOf(known);
     const doc = documentFromText(this.paths, text, {
       modelCheck: this.registry.modelCheck,
       modelIds: this.registry.modelIds,
