@@ -117,7 +117,8 @@ async function measureFlush(file: string, n: number): Promise<ScalePoint['flush'
 
 type CliCost = Awaited<ReturnType<typeof runCli>>;
 
-async function runCli(file: string, fal: FalFake, cli = CLI) {
+/** The scale bench's render: the built CLI against the fal fake, as fast as the fake answers. */
+export async function runCli(file: string, fal: FalFake, cli = CLI) {
   const cost = await runMeasured(cli, ['render', file, '--json', '--quiet'], {
     FAL_KEY,
     REPLICATE_API_TOKEN: '',

@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { startFalFake } from '../../test/fakes/falFake';
 import { FAL_KEY } from '../../test/helpers/cloud';
-import { makeProduction } from '../scale';
-import { runMeasured } from './child';
+import { makeProduction, runCli } from '../scale';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -18,15 +17,7 @@ async function main(dir: string, n: number): Promise<void> {
   const fal = await startFalFake({ apiKey: FAL_KEY, stepMs: 0, steps: 1, queueMs: 0, ownOriginMedia: true });
   try {
     const file = await makeProduction(dir, n);
-    const out = await runMeasured(CLI, ['render', file, '--json', '--quiet'], {
-      FAL_KEY,
-      REPLICATE_API_TOKEN: '',
-      DAILIES_FAL_URL: fal.origin,
-      DAILIES_POLL_MS: '10',
-      DAILIES_RATE_FAL: '100000',
-      DAILIES_LIMIT_HEAVY: '16',
-    });
-    if (out.code !== 0) throw new Error(`CLI exited ${out.code}: ${out.stderr.slice(-2000)}`);
+    await runCli(file, fal);
     process.stdout.write(`${file}\n`);
   } finally {
     await fal.close();
