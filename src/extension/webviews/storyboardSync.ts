@@ -55,19 +55,9 @@ export class StoryboardSync {
     const count = Math.min(shots.length, pageSize(first) ?? shots.length);
     const rows: ShotRow[] = new Array(count);
     const live: Record<string, ShotProgress> = {};
-    this.order = new Array(count);
+    this.order = [];
     this.partial = count < shots.length;
-    for (let i = 0; i < count; i++) {
-      const shot = shots[i]!;
-      const row = toRow(shot, this.strings);
-      rows[i] = row;
-      this.order[i] = shot.id;
-      this.sent.set(shot.id, row);
-      if (shot.progress) {
-        live[shot.id] = shot.progress;
-        this.live.set(shot.id, JSON.stringify(shot.progress));
-      }
-    }
+    for (let i = 0; i < count; i++) rows[i] = this.send(shots[i]!, live);
     const header = this.source.header();
     const batch = this.source.batch();
     this.header = JSON.stringify(header);
@@ -101,19 +91,7 @@ export class StoryboardSync {
     // The page's shots are still the first ones, in order: the others go after them, as they are now.
     const rows: ShotRow[] = new Array(shots.length - held);
     const live: Record<string, ShotProgress> = {};
-    let liveCount = 0;
-    for (let i = held; i < shots.length; i++) {
-      const shot = shots[i]!;
-      const row = toRow(shot, this.strings);
-      rows[i - held] = row;
-      this.order.push(shot.id);
-      this.sent.set(shot.id, row);
-      if (shot.progress) {
-        live[shot.id] = shot.progress;
-        liveCount++;
-        this.live.set(shot.id, JSON.stringify(shot.progress));
-      }
-    }
+    for (let i = held; i < shots.length; i++) rows[i - held] = this.send(shots[i]!, live);
     this.partial = false;
     const strings = this.strings.take();
     const from = this.rev++;
@@ -122,9 +100,21 @@ export class StoryboardSync {
       rev: this.rev,
       ...(strings.length ? { strings } : {}),
       ...(rows.length ? { rows: JSON.stringify(rows) } : {}),
-      ...(liveCount ? { live } : {}),
+      ...(Object.keys(live).length ? { live } : {}),
       complete: true,
     };
+  }
+
+  /** A shot the page does not hold yet, placed after its others: its row, and its progress into `live`. */
+  private send(shot: ShotView, live: Record<string, ShotProgress>): ShotRow {
+    const row = toRow(shot, this.strings);
+    this.order.push(shot.id);
+    this.sent.set(shot.id, row);
+    if (shot.progress) {
+      live[shot.id] = shot.progress;
+      this.live.set(shot.id, JSON.stringify(shot.progress));
+    }
+    return row;
   }
 
   /**
