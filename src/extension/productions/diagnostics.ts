@@ -3,6 +3,7 @@
 // diagnostic, and Dailies adds none (it still marks the production invalid everywhere else).
 import * as vscode from 'vscode';
 import type { ProjectIssue } from '../../core/project/validate';
+import { openDocument } from './documentIO';
 
 export interface IssueAt {
   diagnostic: vscode.Diagnostic;
@@ -81,8 +82,7 @@ function toDiagnostic(i: ProjectIssue): vscode.Diagnostic {
 
 /** Is the file open in a JSON editor whose language service reports syntax errors itself? */
 function jsonValidates(uri: vscode.Uri): boolean {
-  const open = vscode.workspace.textDocuments.some(
-    (d) => d.uri.toString() === uri.toString() && (d.languageId === 'json' || d.languageId === 'jsonc'),
-  );
+  const doc = openDocument(uri);
+  const open = doc?.languageId === 'json' || doc?.languageId === 'jsonc';
   return open && vscode.workspace.getConfiguration('json', uri).get<boolean>('validate.enable', true);
 }

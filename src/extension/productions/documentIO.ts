@@ -12,6 +12,12 @@ import {
   type WriteOutcome,
 } from '../../core/project/write';
 
+/** The file's document, when VS Code has it open (in an editor or not). */
+export function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  const key = uri.toString();
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+}
+
 export class DocumentAwareIO implements ProjectIO {
   private readonly file: FileProjectIO;
 
@@ -24,7 +30,8 @@ export class DocumentAwareIO implements ProjectIO {
   }
 
   private dirtyDocument(): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString() && d.isDirty);
+    const doc = openDocument(this.uri);
+    return doc?.isDirty ? doc : undefined;
   }
 
   async read(): Promise<string> {

@@ -24,7 +24,7 @@ import type { DailiesLog } from '../log';
 import type { KeyStore } from '../secrets';
 import { readSettings } from '../settings';
 import type { ProjectDiagnostics } from './diagnostics';
-import { DocumentAwareIO } from './documentIO';
+import { DocumentAwareIO, openDocument } from './documentIO';
 import { OwnWrites } from './ownWrites';
 
 /** How long the first look stands before the plan that stats every output runs. */
@@ -128,11 +128,7 @@ export class Production implements vscode.Disposable {
       io: new DocumentAwareIO(this.uri),
       uploader: team?.uploader(config) ?? this.uploads,
       uploadPeek: this.uploads.peeker(providers),
-      onWritten: (text) =>
-        this.ownWrites.wrote(
-          text,
-          vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString()),
-        ),
+      onWritten: (text) => this.ownWrites.wrote(text, openDocument(this.uri)),
       team: team?.engine,
     });
     engine.onEvent((e) => this.onEngineEvent(e));

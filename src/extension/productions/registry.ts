@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { isForeignProjectText, looksLikeDailiesText } from '../../core/project/recognize';
 import { Disposable } from '../util/disposable';
-import { DocumentAwareIO } from './documentIO';
+import { DocumentAwareIO, openDocument } from './documentIO';
 import { Production, type ProductionServices } from './production';
 
 // renders/ is where Dailies writes a production's images: tens of thousands of files in a big one, never
@@ -167,7 +167,7 @@ export class ProductionRegistry extends Disposable {
 }
 
 function isDirty(uri: vscode.Uri): boolean {
-  return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty);
+  return openDocument(uri)?.isDirty === true;
 }
 
 async function exists(file: string): Promise<boolean> {
