@@ -228,8 +228,10 @@ describe('ProjectWriter at scale', () => {
 
 describe('ProjectWriter bytes', () => {
   it('splices ASCII edits into the remembered bytes exactly as encoding the edited text would', async () => {
-    const { spliceBytes } = await import('../../src/core/project/fileIO');
+    const { RopeText } = await import('../../src/core/project/ropeText');
     const { applyEdits } = await import('../../src/core/project/edit');
+    const spliceBytes = (bytes: Buffer, edits: { offset: number; length: number; content: string }[]) =>
+      Buffer.concat(RopeText.of(bytes).edited(edits).pieces);
     const text = '{"a": 1, "b": [1, 2, 3], "c": "xyz"}';
     const edits = [
       { offset: 6, length: 1, content: '{"n": 2}' },

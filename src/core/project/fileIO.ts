@@ -83,20 +83,6 @@ async function sameBytes(
   return true;
 }
 
-/** `bytes` with non-overlapping ASCII edits applied at their (byte = character) offsets. */
-export function spliceBytes(bytes: Buffer, edits: readonly TextEdit[]): Buffer {
-  const sorted = [...edits].sort((a, b) => a.offset - b.offset);
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (const e of sorted) {
-    if (e.offset < at) throw new Error('overlapping edits');
-    parts.push(bytes.subarray(at, e.offset), Buffer.from(e.content, 'latin1'));
-    at = e.offset + e.length;
-  }
-  parts.push(bytes.subarray(at));
-  return Buffer.concat(parts);
-}
-
 async function readAll(handle: fs.FileHandle): Promise<Buffer> {
   const { size } = await handle.stat();
   const buf = Buffer.alloc(size);

@@ -2,7 +2,6 @@
 // batches; each flush takes the cross-process lock, re-reads the file, computes minimal edits against
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
-import { promises as fs } from 'node:fs';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { DailiesError, errorMessage } from '../util/errors';
 import {
@@ -376,13 +375,4 @@ function notValidYet(why: string): FlushReport {
     missing: [],
     blocked: `project.json is not valid right now (${why}); results will be recorded once it is`,
   };
-}
-
-/** True when the file at `file` still has exactly `text` (so a watcher event is our own write). */
-export async function fileHasText(file: string, text: string): Promise<boolean> {
-  try {
-    return (await fs.readFile(file, 'utf8')) === text;
-  } catch {
-    return false;
-  }
 }
