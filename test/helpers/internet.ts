@@ -1,8 +1,10 @@
 // The "internet" under the providers in in-process tests: fal's CDN and signed-upload hosts (which a
 // real client reaches directly, never through a base URL or proxy) answer from the fal fake, and
 // resolve to a public address. Everything else is the real network stack (loopback fakes and spies).
-// It sits beneath every policy Dailies applies, exactly where DNS and TCP would be.
+// It sits beneath every policy Dailies applies, exactly where DNS and TCP would be, on the transport
+// Dailies uses (nodeFetch).
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { nodeFetch } from '../../src/core/providers/nodeFetch';
 import type { FalFake } from '../fakes/falFake';
 
 const FAL_MEDIA = /(^|\.)fal\.media$/;
@@ -19,9 +21,9 @@ export function testInternet(fal?: FalFake): TestInternet {
     fetch: (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (fal && FAL_MEDIA.test(url.hostname)) {
-        return globalThis.fetch(`${fal.origin}/_media/${url.host}${url.pathname}${url.search}`, init);
+        return nodeFetch(`${fal.origin}/_media/${url.host}${url.pathname}${url.search}`, init);
       }
-      return globalThis.fetch(input, init);
+      return nodeFetch(input, init);
     },
     lookup: async (host) => {
       if (fal && FAL_MEDIA.test(host)) return [PUBLIC_TEST_ADDRESS];

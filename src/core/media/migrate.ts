@@ -8,6 +8,7 @@ import { applyEdits, detectFormat, indexShots, replaceValueEdit, type TextEdit }
 import type { ParseOutcome } from '../project/load';
 import type { ProjectIO } from '../project/write';
 import { HttpGuard } from '../providers/httpGuard';
+import { nodeFetch } from '../providers/nodeFetch';
 import { type FetchFn, gatewayRouter, REPLICATE_HOSTS } from '../providers/routes';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { DailiesError, toDailiesError } from '../util/errors';
@@ -152,7 +153,7 @@ export function projectUrlFetch(
 ): (url: string, init: RequestInit) => Promise<Response> {
   const bases = [config.baseUrls.fal, config.baseUrls.replicate].filter((b): b is string => !!b);
   const guard = new HttpGuard({
-    fetch: inner ?? ((i, init) => globalThis.fetch(i, init)),
+    fetch: inner ?? nodeFetch,
     egress: {
       label: 'Dailies',
       keyHosts: /(?!)/, // no key is ever sent for a URL from a file

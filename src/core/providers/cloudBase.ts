@@ -7,6 +7,7 @@ import { sleep } from '../util/abort';
 import { DailiesError } from '../util/errors';
 import type { Lookup } from './egress';
 import { HttpGuard } from './httpGuard';
+import { nodeFetch } from './nodeFetch';
 import type { FetchFn, Router } from './routes';
 
 export interface CloudProviderOptions {
@@ -16,7 +17,7 @@ export interface CloudProviderOptions {
   rate?: RateLimiter;
   /** Status poll interval (default 500 ms, as both SDKs use). */
   pollMs?: number;
-  /** The fetch underneath everything (VS Code's patched global fetch by default, for proxy support). */
+  /** The transport underneath everything (nodeFetch: node's http/https, which VS Code's proxy support patches). */
   fetch?: FetchFn;
   /** Name resolution for the address checks (the system resolver by default). */
   lookup?: Lookup;
@@ -32,7 +33,7 @@ export interface GuardSpec {
 }
 
 export function makeGuard(options: CloudProviderOptions, spec: GuardSpec): HttpGuard {
-  const inner = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const inner = options.fetch ?? nodeFetch;
   const { config } = options;
   // Replicate's client already addresses API calls to the override (its baseUrl); they count too.
   const baseHost = spec.base ? new URL(spec.base).hostname : undefined;
