@@ -2,9 +2,7 @@
 // or per shot. The URL is kept with its expiry in .dailies/uploads.json. A URL uploaded or checked in
 // this process is trusted; one read from disk after a reload is re-validated first — all of a batch's
 // in parallel — and re-uploaded transparently when it expired or answers 404/403.
-import { promises as fs } from 'node:fs';
 import type { DailiesConfig } from '../config';
-import { prescale } from '../media/prescale';
 import type { MetricsStore } from '../metrics/metricsStore';
 import type { ProjectPaths } from '../project/paths';
 import { hostOfUrl, isProviderFileUrl } from '../providers/routes';
@@ -12,13 +10,13 @@ import type { Provider, ProviderId, RefInput } from '../providers/types';
 import type { BatchUploader, PrewarmStats } from '../render/engine';
 import type { UploadPeek } from '../render/estimate';
 import type { PlannedJob, PlannedShot } from '../render/plan';
-import { withRetry } from '../render/retry';
 import { safeDestination } from '../util/contained';
 import { DailiesError, toDailiesError } from '../util/errors';
 import { sha256File } from '../util/hash';
 import { withFileLock } from '../util/lock';
 import { mapLimit } from '../util/mapLimit';
 import { isRecord, readJsonFile, writeJsonFile } from './jsonFile';
+import { label, type UploadLogger, uploadRef } from './refUpload';
 
 export interface UploadEntry {
   provider: ProviderId;
@@ -31,12 +29,6 @@ export interface UploadEntry {
   /** Where it came from, for the log: our own upload or a legacy `fal_upload_cache` map. */
   source?: 'upload' | 'legacy';
 }
-
-type Logger = (
-  level: 'debug' | 'info' | 'warn' | 'error',
-  tag: 'PREWARM' | 'CACHE' | 'UPLOAD',
-  message: string,
-) => void;
 
 const FILE_VERSION = 1;
 const VALIDATE_CONCURRENCY = 16;
@@ -51,7 +43,7 @@ export class UploadCache implements BatchUploader {
   private loaded?: Promise<void>;
   private dirty = false;
   private readonly now: () => number;
-  private log: Logger = () => undefined;
+  private log: UploadLogger = () => undefined;
   private metrics?: MetricsStore;
   /** Counts of the current process, for batch summaries. */
   readonly stats = { new: 0, cached: 0, revalidated: 0 };
@@ -68,7 +60,7 @@ export class UploadCache implements BatchUploader {
     return this.paths.data('uploads.json');
   }
 
-  attach(deps: { log: Logger; metrics: MetricsStore }): void {
+  attach(deps: { log: UploadLogger; metrics: MetricsStore }): void {
     this.log = deps.log;
     this.metrics = deps.metrics;
   }
@@ -320,54 +312,20 @@ export class UploadCache implements BatchUploader {
   }
 
   private async doUpload(provider: Provider, ref: RefInput, signal: AbortSignal): Promise<UploadEntry> {
-    if (!provider.upload || !ref.abs)
-      throw new DailiesError('internal', `${provider.id} cannot upload ${label(ref)}`);
     const started = this.now();
-    const original = await fs.readFile(ref.abs);
-    let image: Awaited<ReturnType<typeof prescale>>;
-    try {
-      image = await prescale(original, this.config.prescale);
-    } catch (err) {
-      throw new DailiesError('ref-not-image', `Reference ${label(ref)} ${toDailiesError(err).message}`);
-    }
-    const ext = image.mime === 'image/jpeg' ? 'jpg' : image.mime === 'image/webp' ? 'webp' : 'png';
-    const file = { bytes: image.bytes, mime: image.mime, name: `${ref.sha256.slice(0, 16)}.${ext}` };
-    const upload = provider.upload.bind(provider);
-    // Like a submit: one 429 or 503 must not fail every shot that uses this ref.
-    const result = await withRetry(() => upload(file, signal), this.config.retry, {
+    const { entry, scaled } = await uploadRef(
+      provider,
+      ref,
+      { config: this.config, now: this.now, log: this.log },
       signal,
-      onRetry: ({ attempt, delayMs, error }) =>
-        this.log(
-          'warn',
-          'UPLOAD',
-          `${label(ref)}: ${error.message}; retry ${attempt}/${this.config.retry.attempts - 1} in ${(delayMs / 1000).toFixed(1)} s`,
-        ),
-    });
-    const uploadedAt = this.now();
-    const entry: UploadEntry = {
-      provider: provider.id,
-      sha256: ref.sha256,
-      size: ref.size,
-      url: result.url,
-      uploadedAt,
-      // The provider's stated expiry, or the user's TTL (dailies.uploadTtlHours.*) if that is sooner.
-      expiresAt: Math.min(
-        result.expiresAt ?? Number.POSITIVE_INFINITY,
-        uploadedAt + (this.config.uploadTtlMs[provider.id as 'fal' | 'replicate'] ?? 3600_000),
-      ),
-      source: 'upload',
-    };
+    );
     const key = keyOf(provider.id, ref.sha256);
     this.entries.set(key, entry);
     this.trusted.add(key);
     this.failures.delete(key);
     this.dirty = true;
-    this.metrics?.recordUpload(provider.id, 'new', uploadedAt - started);
-    this.log(
-      'info',
-      'UPLOAD',
-      `${label(ref)} → ${provider.id}${image.scaled ? ` (prescaled to ${image.width}×${image.height})` : ''}`,
-    );
+    this.metrics?.recordUpload(provider.id, 'new', entry.uploadedAt - started);
+    this.log('info', 'UPLOAD', `${label(ref)} → ${provider.id}${scaled ? ` (${scaled})` : ''}`);
     return entry;
   }
 
@@ -391,11 +349,6 @@ export class UploadCache implements BatchUploader {
 
 function keyOf(provider: string, sha256: string): string {
   return `${provider}:${sha256}`;
-}
-
-function label(ref: RefInput): string {
-  const name = ref.rel ?? ref.url ?? ref.sha256.slice(0, 12);
-  return ref.source ? `${ref.source} (${name})` : name;
 }
 
 function isUploadFile(v: unknown): v is { version: number; entries: unknown[] } {
