@@ -90,7 +90,8 @@ export async function makeProduction(dir: string, n: number): Promise<string> {
       id: `s${i}`,
       scene: `sc${i % SCENES}`,
       cast: [`c${i % CAST}`, `c${(i + 1) % CAST}`],
-      prompt: `Shot ${i}: a slow push-in on the platform as the night train arrives, 35mm, sodium light, rain.`,
+      // Real prompts carry typographic punctuation: the file is UTF-8, not ASCII.
+      prompt: `Shot ${i}: a slow push-in on the platform as the night train arrives — 35mm, sodium light, rain.`,
       seed: i,
       duration: 3.5,
       notes: '',

@@ -1,4 +1,4 @@
-// The write-back edits an ASCII project.json as pieces of bytes (RopeText) and computes each shot's edits
+// The write-back edits project.json as pieces of bytes (RopeText) and computes each shot's edits
 // on the lines the shot sits on (lineWindow). Both must be exactly what editing the whole string gives.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -13,14 +13,25 @@ import { lineWindow, RopeText, sameText, textOf } from '../../src/core/project/r
 import { ShotIndex } from '../../src/core/project/shotIndex';
 import { seededRandom } from '../../src/core/util/random';
 
-/** Random non-overlapping ASCII edits of a text of `length` characters. */
-function randomEdits(rand: () => number, length: number): TextEdit[] {
+/** Characters of every UTF-8 length: ASCII, 2-byte (é), 3-byte (— and ‘’), 4-byte (an emoji: two UTF-16 units). */
+const ALPHABETS = { ascii: ['a', 'b', ' ', '"', '\n'], utf8: ['a', 'é', '—', '‘', '😀', '\n', '"'] };
+
+/** Random non-overlapping edits of `text`, none cutting a 4-byte character (no JSON edit does). */
+function randomEdits(rand: () => number, text: string, alphabet: readonly string[]): TextEdit[] {
   const edits: TextEdit[] = [];
+  const length = text.length;
+  const whole = (i: number) =>
+    i < length && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff ? i + 1 : i;
   let at = 0;
   while (at < length && edits.length < 6) {
-    const offset = at + Math.floor(rand() * Math.min(40, length - at));
-    const len = Math.floor(rand() * Math.min(5, length - offset));
-    const content = rand() < 0.3 ? '' : `<${Math.floor(rand() * 1000)}>`.repeat(1 + Math.floor(rand() * 3));
+    const offset = whole(at + Math.floor(rand() * Math.min(40, length - at)));
+    const len = whole(offset + Math.floor(rand() * Math.min(5, length - offset))) - offset;
+    if (offset + len > length) break;
+    const word = Array.from(
+      { length: 1 + Math.floor(rand() * 6) },
+      () => alphabet[Math.floor(rand() * alphabet.length)],
+    ).join('');
+    const content = rand() < 0.3 ? '' : `<${word}>`;
     edits.push({ offset, length: len, content });
     at = offset + len + 1;
   }
@@ -28,29 +39,58 @@ function randomEdits(rand: () => number, length: number): TextEdit[] {
 }
 
 describe('RopeText', () => {
-  it('after many rounds of edits, holds exactly the edited string: slices, length, bytes', () => {
-    const rand = seededRandom(11);
-    let text = Array.from({ length: 40 }, (_, i) => `line ${i}: {"id": "s${i}"}\n`).join('');
-    let rope = RopeText.of(Buffer.from(text, 'latin1'), text);
-    for (let round = 0; round < 200; round++) {
-      const edits = randomEdits(rand, text.length);
-      text = applyEdits(text, edits);
-      rope = rope.edited(edits);
-      assert.equal(rope.length, text.length);
-      for (let k = 0; k < 5; k++) {
-        const a = Math.floor(rand() * (text.length + 4)) - 2;
-        const b = a + Math.floor(rand() * 80);
-        assert.equal(rope.slice(a, b), text.slice(Math.max(0, a), b), `round ${round} slice ${a}..${b}`);
+  for (const [name, alphabet] of Object.entries(ALPHABETS))
+    it(`after many rounds of edits, holds exactly the edited string (${name}): slices, length, bytes`, () => {
+      const rand = seededRandom(11);
+      let text = Array.from(
+        { length: 40 },
+        (_, i) => `line ${i}: {"id": "s${i}", "p": "${alphabet.join('')}"}\n`,
+      ).join('');
+      let rope = RopeText.of(Buffer.from(text, 'utf8'), text)!;
+      for (let round = 0; round < 200; round++) {
+        const edits = randomEdits(rand, text, alphabet);
+        text = applyEdits(text, edits);
+        rope = rope.edited(edits)!;
+        assert.ok(rope, `round ${round}: an edit between characters is always taken`);
+        assert.equal(rope.length, text.length);
+        for (let k = 0; k < 5; k++) {
+          const a = Math.floor(rand() * (text.length + 4)) - 2;
+          const b = a + Math.floor(rand() * 80);
+          // any cut, the middle of an emoji included: the same units String.prototype.slice gives
+          assert.equal(rope.slice(a, b), text.slice(Math.max(0, a), b), `round ${round} slice ${a}..${b}`);
+        }
+        assert.deepEqual(Buffer.concat(rope.pieces), Buffer.from(text, 'utf8'));
+        if (round % 50 === 49) assert.equal(rope.compact(Buffer.from(text, 'utf8')), true);
       }
-      assert.deepEqual(Buffer.concat(rope.pieces), Buffer.from(text, 'latin1'));
-    }
-    assert.ok(rope.pieces.length > 100, 'the test did pile up pieces');
-    assert.equal(textOf(rope), text);
-    assert.ok(sameText(rope, text) && !sameText(rope, `${text} `));
+      assert.equal(textOf(rope), text);
+      assert.ok(sameText(rope, text) && !sameText(rope, `${text} `));
+    });
+
+  it('finds offsets far into a large UTF-8 file through its block table, not from the start', () => {
+    const line = (i: number) => `{"id": "s${i}", "prompt": "café — ‘night’ 😀 ${i}"},\n`;
+    const text = Array.from({ length: 20_000 }, (_, i) => line(i)).join('');
+    const rope = RopeText.of(Buffer.from(text, 'utf8'), text)!;
+    const at = text.indexOf('"s19990"');
+    const edited = rope.edited([{ offset: at, length: 8, content: '"ß19990"' }])!;
+    assert.equal(
+      edited.slice(at - 30, at + 40),
+      applyEdits(text, [{ offset: at, length: 8, content: '"ß19990"' }]).slice(at - 30, at + 40),
+    );
+    assert.equal(
+      Buffer.concat(edited.pieces).toString('utf8'),
+      text.slice(0, at) + '"ß19990"' + text.slice(at + 8),
+    );
+  });
+
+  it('will not cut a 4-byte character in two, and takes no bytes that are not UTF-8', () => {
+    const rope = RopeText.of(Buffer.from('{"a": "😀"}'))!;
+    assert.equal(rope.edited([{ offset: 8, length: 1, content: 'x' }]), undefined, 'inside the emoji');
+    assert.ok(rope.edited([{ offset: 7, length: 2, content: 'x' }]), 'the whole emoji');
+    assert.equal(RopeText.of(Buffer.from([0x7b, 0xff, 0x7d])), undefined);
   });
 
   it('compacts only to the same bytes, and reads the same after', () => {
-    const rope = RopeText.of(Buffer.from('{"a": 1}')).edited([{ offset: 6, length: 1, content: '22' }]);
+    const rope = RopeText.of(Buffer.from('{"a": 1}'))!.edited([{ offset: 6, length: 1, content: '22' }])!;
     assert.equal(rope.compact(Buffer.from('{"a": 2')), false, 'a wrong length is refused');
     assert.equal(rope.compact(Buffer.from('{"a": 22}')), true);
     assert.equal(rope.pieces.length, 1);
@@ -58,7 +98,7 @@ describe('RopeText', () => {
   });
 
   it('refuses overlapping edits and edits past the end', () => {
-    const rope = RopeText.of(Buffer.from('0123456789'));
+    const rope = RopeText.of(Buffer.from('0123456789'))!;
     assert.throws(() => rope.edited([{ offset: 8, length: 5, content: '' }]));
     assert.throws(() =>
       rope.edited([
@@ -100,7 +140,7 @@ describe('lineWindow', () => {
       const fmt = detectFormat(text);
       const tree = indexShots(text)!;
       const index = ShotIndex.build(text)!;
-      const rope = RopeText.of(Buffer.from(text, 'latin1'));
+      const rope = RopeText.of(Buffer.from(text, 'latin1'))!;
       for (const [id, whole] of tree.shots) {
         const span = index.get(id)!;
         const changes: [string, unknown][] = [

@@ -19,10 +19,10 @@ function record(i: number): RenderRecord {
   };
 }
 
-async function project(n: number): Promise<string> {
+async function project(n: number, prompt = 'shot'): Promise<string> {
   const dir = tempDir();
   const file = path.join(dir, 'project.json');
-  const shots = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, prompt: `shot ${i}`, notes: '' }));
+  const shots = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, prompt: `${prompt} ${i}`, notes: '' }));
   await fs.writeFile(
     file,
     `{\n  // keep this comment\n  "shots": ${JSON.stringify(shots, null, 2).replace(/\n/g, '\n  ')}\n}\n`,
@@ -231,7 +231,7 @@ describe('ProjectWriter bytes', () => {
     const { RopeText } = await import('../../src/core/project/ropeText');
     const { applyEdits } = await import('../../src/core/project/edit');
     const spliceBytes = (bytes: Buffer, edits: { offset: number; length: number; content: string }[]) =>
-      Buffer.concat(RopeText.of(bytes).edited(edits).pieces);
+      Buffer.concat(RopeText.of(bytes)!.edited(edits)!.pieces);
     const text = '{"a": 1, "b": [1, 2, 3], "c": "xyz"}';
     const edits = [
       { offset: 6, length: 1, content: '{"n": 2}' },
@@ -342,44 +342,54 @@ describe('ProjectWriter pieces', () => {
     assert.equal(textOf(held), model.io.text);
   });
 
-  it('a flush on an unchanged file neither joins nor decodes the whole text', async () => {
-    const file = await project(200);
-    let joined = 0;
-    const original = RopeText.prototype.toString;
-    RopeText.prototype.toString = function (this: RopeText) {
-      joined++;
-      return original.call(this);
-    };
-    try {
-      const io = new FileProjectIO(file);
-      const written: unknown[] = [];
-      const spy: ProjectIO = {
-        withLock: (fn) => io.withLock(fn),
-        read: () => io.read(),
-        known: () => io.known(),
-        applied: (base, edits) => io.applied(base, edits),
-        write: (before, after, edits) => {
-          written.push(after);
-          return io.write(before, after, edits);
-        },
+  for (const [kind, prompt] of [
+    ['ASCII', 'shot'],
+    ['UTF-8', 'café — ‘night’ 😀'],
+  ] as const)
+    it(`a flush on an unchanged ${kind} file neither joins nor decodes the whole text`, async () => {
+      const file = await project(200, prompt);
+      let joined = 0;
+      const original = RopeText.prototype.toString;
+      RopeText.prototype.toString = function (this: RopeText) {
+        joined++;
+        return original.call(this);
       };
-      const w = new ProjectWriter(spy, { validate: (t) => parseProjectText(t, file) });
-      w.trust(await spy.read()); // as the engine does with the text it loaded
-      for (let i = 0; i < 6; i++) {
-        w.set(`s${i * 30}`, record(i));
-        assert.deepEqual((await w.flush()).written, [`s${i * 30}`]);
+      try {
+        const io = new FileProjectIO(file);
+        const written: unknown[] = [];
+        const spy: ProjectIO = {
+          withLock: (fn) => io.withLock(fn),
+          read: () => io.read(),
+          known: () => io.known(),
+          applied: (base, edits) => io.applied(base, edits),
+          write: (before, after, edits) => {
+            written.push(after);
+            return io.write(before, after, edits);
+          },
+        };
+        const w = new ProjectWriter(spy, { validate: (t) => parseProjectText(t, file) });
+        w.trust(await spy.read()); // as the engine does with the text it loaded
+        for (let i = 0; i < 6; i++) {
+          // a result with non-ASCII in it too (an error message with a dash)
+          w.set(
+            `s${i * 30}`,
+            i === 3 ? { ...record(i), status: 'failed', error: `${prompt} — refused` } : record(i),
+          );
+          assert.deepEqual((await w.flush()).written, [`s${i * 30}`]);
+        }
+        assert.equal(joined, 0, 'no flush made the whole text a string');
+        assert.ok(
+          written.every((t) => t instanceof RopeText),
+          'every write got the text in pieces',
+        );
+      } finally {
+        RopeText.prototype.toString = original;
       }
-      assert.equal(joined, 0, 'no flush made the whole text a string');
-      assert.ok(
-        written.every((t) => t instanceof RopeText),
-        'every write got the text in pieces',
-      );
-    } finally {
-      RopeText.prototype.toString = original;
-    }
-    const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
-    assert.ok(r.ok && r.project.shots[150]!.render?.inputHash === record(5).inputHash);
-  });
+      const r = parseProjectText(await fs.readFile(file, 'utf8'), file);
+      assert.ok(r.ok && r.project.shots[150]!.render?.inputHash === record(5).inputHash);
+      assert.equal(r.ok && r.project.shots[90]!.render?.error, `${prompt} — refused`);
+      assert.equal(r.ok && r.project.shots[199]!.prompt, `${prompt} 199`);
+    });
 });
 
 describe('fileHolds', () => {
@@ -389,7 +399,7 @@ describe('fileHolds', () => {
     const file = path.join(dir, 'project.json');
     const text = `{"shots": [${'{"id": "a"},'.repeat(3000)}{"id": "z"}]}`;
     await fs.writeFile(file, text);
-    const rope = RopeText.of(Buffer.from(text)).edited([{ offset: 12, length: 1, content: 'b' }]);
+    const rope = RopeText.of(Buffer.from(text))!.edited([{ offset: 12, length: 1, content: 'b' }])!;
     assert.equal(await fileHolds(file, rope), false, 'one byte differs');
     await fs.writeFile(file, textOf(rope));
     assert.equal(await fileHolds(file, rope), true);

@@ -2,21 +2,14 @@
 // and fsynced beside the file), the file is compared byte for byte with the text our edits were made
 // against, and only then renamed over it. It remembers the version it last read or wrote (bytes and
 // identity), so a write-back on an unchanged file neither re-reads nor re-decodes it before editing; an
-// ASCII file is remembered as pieces of bytes (a RopeText), so a flush neither copies nor decodes it whole.
+// UTF-8 file is remembered as pieces of bytes (a RopeText), so a flush neither copies nor decodes it whole.
 import { promises as fs } from 'node:fs';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { sleep } from '../util/abort';
 import { stageAtomicWrite } from '../util/atomicWrite';
 import { withFileLock } from '../util/lock';
 import type { TextEdit } from './edit';
-import {
-  encodeText,
-  type FileIdentity,
-  identityOf,
-  isAscii,
-  readProjectSnapshot,
-  sameIdentity,
-} from './load';
+import { encodeText, type FileIdentity, identityOf, readProjectSnapshot, sameIdentity } from './load';
 import { RopeText, type Text, textOf } from './ropeText';
 import type { ProjectIO, WriteOutcome } from './write';
 
@@ -121,7 +114,7 @@ export async function fileHolds(file: string, text: Text): Promise<boolean> {
 interface Version {
   /** As the writer has it: the decoded string, or (made by our edits) the rope itself. */
   text: Text;
-  /** An ASCII file's bytes as a rope (character offsets are byte offsets), else its UTF-8 bytes. */
+  /** The file's bytes as a rope (edited in pieces), or as they are when they are not UTF-8. */
   bytes: RopeText | Buffer;
   /** Set when nothing changed the file while it was read, or right after our rename. */
   identity?: FileIdentity;
@@ -129,10 +122,6 @@ interface Version {
 
 function piecesOf(bytes: RopeText | Buffer): readonly Buffer[] {
   return bytes instanceof RopeText ? bytes.pieces : [bytes];
-}
-
-function asciiEdits(edits: readonly TextEdit[]): boolean {
-  return edits.length > 0 && edits.every((e) => isAscii(e.content));
 }
 
 export class FileProjectIO implements ProjectIO {
@@ -151,7 +140,7 @@ export class FileProjectIO implements ProjectIO {
     const snap = await readProjectSnapshot(this.file);
     this.last = {
       text: snap.text,
-      bytes: snap.ascii ? RopeText.of(snap.bytes, snap.text) : snap.bytes,
+      bytes: RopeText.of(snap.bytes, snap.text) ?? snap.bytes,
       identity: snap.identity,
     };
     return snap.text;
@@ -163,12 +152,12 @@ export class FileProjectIO implements ProjectIO {
   }
 
   /**
-   * An ASCII text we last read or wrote, edited with ASCII content: the remembered bytes with the edits
+   * A text we last read or wrote, edited: the remembered bytes with the edits
    * spliced in as new pieces — no copy of the text, no decoding (see RopeText).
    */
   applied(base: Text, edits: readonly TextEdit[]): Text | undefined {
     const last = this.last;
-    if (!(last?.bytes instanceof RopeText) || !asciiEdits(edits) || last.text !== base) return undefined;
+    if (!(last?.bytes instanceof RopeText) || edits.length === 0 || last.text !== base) return undefined;
     return last.bytes.edited(edits);
   }
 
@@ -224,14 +213,16 @@ export class FileProjectIO implements ProjectIO {
   }
 
   /**
-   * The bytes of `after`: its own pieces when it is a rope (ASCII by construction), the remembered ASCII
-   * bytes with ASCII edits spliced in, or the text encoded (a rope again when it is ASCII).
+   * The bytes of `after`: its own pieces when it is a rope, the remembered bytes with the edits spliced
+   * in, or the text encoded (a rope again).
    */
   private bytesAfter(known: Version | undefined, after: Text, edits: readonly TextEdit[]): RopeText | Buffer {
     if (after instanceof RopeText) return after;
-    if (known?.bytes instanceof RopeText && asciiEdits(edits)) return known.bytes.edited(edits);
+    const spliced =
+      known?.bytes instanceof RopeText && edits.length > 0 ? known.bytes.edited(edits) : undefined;
+    if (spliced) return spliced;
     const bytes = encodeText(after);
-    return bytes.length === after.length ? RopeText.of(bytes, after) : bytes;
+    return RopeText.of(bytes, after) ?? bytes;
   }
 
   /**

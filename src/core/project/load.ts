@@ -144,8 +144,6 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
 export interface ProjectSnapshot {
   text: string;
   bytes: Buffer;
-  /** Every character is ASCII, so character offsets are byte offsets (most project files). */
-  ascii?: boolean;
   /** Set when nothing changed the file while it was read. */
   identity?: FileIdentity;
 }
@@ -181,7 +179,6 @@ export async function readProjectSnapshot(file: string): Promise<ProjectSnapshot
     return {
       text,
       bytes,
-      ascii,
       identity:
         sameIdentity(identityOf(before), identity) && after.size === BigInt(bytes.length)
           ? identity

@@ -363,10 +363,9 @@ function changesOf(
   return entries;
 }
 
-/** `base` with `edits`: a rope stays one (new pieces for ASCII edits), a string is edited as a string. */
+/** `base` with `edits`: a rope stays one (the edits new pieces), a string is edited as a string. */
 function edited(base: Text, edits: readonly TextEdit[]): Text {
-  const ascii = edits.every((e) => Buffer.byteLength(e.content) === e.content.length);
-  return base instanceof RopeText && ascii ? base.edited(edits) : applyEdits(textOf(base), [...edits]);
+  return (base instanceof RopeText ? base.edited(edits) : undefined) ?? applyEdits(textOf(base), [...edits]);
 }
 
 function notValidYet(why: string): FlushReport {
