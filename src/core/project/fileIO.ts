@@ -126,15 +126,17 @@ export class FileProjectIO implements ProjectIO {
 
   /**
    * Staging (write + fsync of the new file) and the comparison of the old file run at once; the rename
-   * follows only if the path still names the very file compared, unchanged. Every way another program's
-   * save can meet this write (a save by rename replaces the path; a save in place rewrites the inode):
+   * follows only if the path, opened again just before it, still names the very file compared,
+   * unchanged (inode, size, mtime, ctime). Every way another program's save can meet this write (a save
+   * by rename replaces the path; a save in place rewrites the inode):
    * - by rename before we open the old file: we compare their file, which differs → nothing written.
-   * - by rename after we opened it, before the path stat that precedes our rename: the path names another
-   *   inode (ours is held open, so its number cannot be reused) → we compare the file now there instead.
-   * - by rename between that stat and our rename (a few µs): replaced unseen, as with any compare-then-
-   *   rename (POSIX has no conditional rename); the window is no wider than the rename itself.
+   * - by rename after we opened it, before that last look at the path: the path names another inode
+   *   (ours is held open, so its number cannot be reused) → we compare the file now there instead.
+   * - by rename between that look and our rename (well under a millisecond): replaced unseen, as in any
+   *   compare-then-rename (POSIX has no conditional rename) — and as before, when the same window lay
+   *   between the comparison and the rename.
    * - in place before the comparison reads the bytes it changed: they differ → nothing written.
-   * - in place after the comparison read them, before our rename: the path stat shows a new size or
+   * - in place after the comparison read them, before our rename: the last look shows a new size or
    *   time → compared again; with timestamps too coarse to show it, the lost-save check finds the bytes
    *   changed in the replaced file (it compares them again) and the save is redone on top of ours.
    * - in place after our rename, by a program that opened the file before it: lands in the replaced
@@ -182,8 +184,8 @@ export class FileProjectIO implements ProjectIO {
           this.last = { text: current, bytes: currentBytes };
           return { ok: false, current };
         }
-        const now = await fs.lstat(target, { bigint: true }).catch(() => undefined);
-        if (now && this.sameVersion(identityOf(now), old!.seen)) break;
+        const now = await identityAt(target);
+        if (now && this.sameVersion(now, old!.seen)) break;
         // Changed since we compared it: compare what is there now (our staged text is still the one).
         await old!.handle.close();
         old = undefined;
@@ -276,6 +278,20 @@ export class FileProjectIO implements ProjectIO {
   private async identityNow(): Promise<FileIdentity | undefined> {
     const stat = await fs.stat(this.file, { bigint: true }).catch(() => undefined);
     return stat ? identityOf(stat) : undefined;
+  }
+}
+
+/**
+ * The identity of the file the path names now, read through an open rather than a stat: an open
+ * revalidates what a network file system has cached about the path (close-to-open), a stat may not.
+ */
+async function identityAt(target: string): Promise<FileIdentity | undefined> {
+  const handle = await fs.open(target, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    return identityOf(await handle.stat({ bigint: true }));
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 
