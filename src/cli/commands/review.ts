@@ -41,6 +41,7 @@ export async function reviewCommand(args: CliArgs, io: CliIO): Promise<number> {
   });
   const who = await reviewerName(paths.root);
   const result = await applyReview(writer, shotIds, action, { who, at: new Date().toISOString() });
+  await writer.settled();
   return report(args, io, result);
 }
 

@@ -48,6 +48,7 @@ export async function versionsCommand(args: CliArgs, io: CliIO): Promise<number>
   });
   for (const [key, value] of restored.changes) writer.update(shotId, key, () => value);
   const report = await writer.flush();
+  await writer.settled();
   if (report.blocked) {
     io.stderr.write(`dailies: nothing was changed in project.json: ${report.blocked}\n`);
     return 2;

@@ -1,6 +1,7 @@
 // Text arithmetic for carrying an editor's save across our own write: the one region a save changed,
 // moved past the edits we made meanwhile (or refused when the two overlap).
-import type { TextEdit } from './edit';
+import { applyEdits, type TextEdit } from './edit';
+import { type Text, textOf } from './ropeText';
 
 /** The one region where `b` differs from `a` (common prefix and suffix stripped), as an edit of `a`. */
 export function diffRegion(a: string, b: string): TextEdit | undefined {
@@ -33,4 +34,29 @@ export function mapThrough(change: TextEdit, edits: TextEdit | TextEdit[] | unde
     } else return undefined;
   }
   return { ...change, offset: change.offset + shift };
+}
+
+/** A write that went through: what it expected, the text its edits applied to, those edits, the result. */
+export interface Written {
+  expected: Text;
+  base: Text;
+  edits: TextEdit[];
+  after: Text;
+}
+
+/** Where a flush goes on from: the text to edit, the text the file should hold, a change still owed. */
+export interface Resume {
+  base: Text;
+  expected: Text;
+  owed: TextEdit | undefined;
+}
+
+/**
+ * After a save was lost in the file `w` replaced: their change carried past our edits onto our text (and
+ * owed from then on), or, when it cannot be carried, their whole text with the batch applied again.
+ */
+export function onTopOf(w: Written, lost: string): Resume {
+  const theirs = diffRegion(textOf(w.expected), lost);
+  const mapped = theirs && w.expected === w.base ? mapThrough(theirs, w.edits) : undefined;
+  return { owed: mapped, base: mapped ? applyEdits(textOf(w.after), [mapped]) : lost, expected: w.after };
 }

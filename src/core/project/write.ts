@@ -2,52 +2,22 @@
 // batches; each flush takes the cross-process lock, re-reads the file, computes minimal edits against
 // exactly what it read, checks the result still validates, and only then replaces the file atomically.
 // A file the user left mid-edit (invalid) is never written: results wait, safe in the result cache.
-import type { Node as JsonNode } from 'jsonc-parser';
 import { DailiesError, errorMessage } from '../util/errors';
-import {
-  applyEdits,
-  detectFormat,
-  propertyValue,
-  setPropertiesEdits,
-  type TextEdit,
-  type TextFormat,
-} from './edit';
+import { applyEdits, detectFormat, setPropertiesEdits, type TextEdit, type TextFormat } from './edit';
 import type { ParseOutcome } from './load';
+import type { ProjectIO } from './projectIO';
 import { lineWindow, RopeText, sameText, type Text, textOf } from './ropeText';
 import type { RenderRecord } from './schema';
 import { editedShotsProblem, insideShot, parseShot, type Touched } from './shotCheck';
 import { ShotIndex } from './shotIndex';
-import { diffRegion, mapThrough } from './textDiff';
+import { changesOf, KEEP, type PropertyUpdate, type Updates } from './shotUpdates';
+import { diffRegion, mapThrough, onTopOf, type Resume, type Written } from './textDiff';
 
-export { FileProjectIO, fileHolds } from './fileIO';
+export { type FileIOOptions, FileProjectIO, fileHolds, type WriteSteps } from './fileIO';
+export type { ProjectIO, WriteOptions, WriteOutcome } from './projectIO';
 export { RopeText, type Text, textOf } from './ropeText';
+export { KEEP, type PropertyUpdate } from './shotUpdates';
 export { diffRegion, mapThrough } from './textDiff';
-
-/**
- * What a conditional write found: written, or the text that is really there (nothing written), or
- * written but someone else's text that landed in the replaced file at the last instant (`lost`).
- */
-export type WriteOutcome = { ok: true } | { ok: false; current: string } | { ok: true; lost: string };
-
-/** Where project text comes from and goes to: the file on disk, or (in VS Code) an open, dirty editor. */
-export interface ProjectIO {
-  withLock<T>(fn: () => Promise<T>): Promise<T>;
-  read(): Promise<string>;
-  /**
-   * The text the source still holds when that is known without reading it (nothing changed it since this
-   * IO last read or wrote it); undefined means "read it". Optional: without it, every flush reads.
-   */
-  known?(): Promise<Text | undefined>;
-  /** Replaces `before` with `after` (`edits` describe the same change) only if the text still is `before`. */
-  write(before: Text, after: Text, edits: TextEdit[]): Promise<WriteOutcome>;
-  /** Drops whatever the IO remembers about the text (between batches it is not worth its memory). */
-  forget?(): void;
-  /**
-   * `base` with `edits` applied, made from what the IO already holds of `base` (its bytes) when that is
-   * cheaper than editing the string; undefined means "apply them yourself". Optional.
-   */
-  applied?(base: Text, edits: readonly TextEdit[]): Text | undefined;
-}
 
 export interface FlushReport {
   written: string[];
@@ -67,16 +37,6 @@ export interface WriterOptions {
    */
   onWritten?: (text: Text) => void;
 }
-
-/**
- * A change to one property of a shot, computed from its value in the very text being edited (undefined
- * when absent; `read` gives the shot's other properties): the new value, undefined to remove it, or KEEP
- * to leave it as it is.
- */
-export type PropertyUpdate = (current: unknown, read: (key: string) => unknown) => unknown;
-export const KEEP: unique symbol = Symbol('keep');
-
-type Updates = Map<string, Map<string, PropertyUpdate>>;
 
 /**
  * Keys Dailies itself writes and whose values no other part of the project depends on for validity: a
@@ -99,6 +59,8 @@ export class ProjectWriter {
   private pending = new Map<string, RenderRecord | undefined>();
   private updates: Updates = new Map();
   private running: Promise<FlushReport> | undefined;
+  /** The last write's lost-save check, and the redo it may lead to (see `follow`). Never rejects. */
+  private tail: Promise<void> | undefined;
   private known: KnownText | undefined;
   private trusted: string | undefined;
 
@@ -152,15 +114,36 @@ export class ProjectWriter {
     this.io.forget?.();
   }
 
-  /** Flushes everything queued so far; concurrent callers share one flush, then a follow-up runs. */
+  /**
+   * Flushes everything queued so far; concurrent callers share one flush, then a follow-up runs. It
+   * returns once the results are durable in the file; the check for a save lost in the file it replaced
+   * finishes after that (see `settled`), and always before the next flush writes.
+   */
   async flush(): Promise<FlushReport> {
-    while (this.running) await this.running.catch(() => undefined);
+    // Waited for and claimed with no await in between, so two callers never run two flushes at once.
+    for (;;) {
+      if (this.running) await this.running.catch(() => undefined);
+      else if (this.tail) await this.tail;
+      else break;
+    }
     if (this.pending.size === 0 && this.updates.size === 0) return { written: [], missing: [] };
     this.running = this.flushOnce();
     try {
       return await this.running;
     } finally {
       this.running = undefined;
+    }
+  }
+
+  /**
+   * Resolves once no flush is running and the last write's lost-save check, with any redo it led to, is
+   * over: await it before closing the writer (or ending the process), so a lost save is always redone.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      if (this.running) await this.running.catch(() => undefined);
+      else if (this.tail) await this.tail;
+      else return;
     }
   }
 
@@ -202,18 +185,47 @@ export class ProjectWriter {
     return this.known;
   }
 
+  /**
+   * Owns a write's deferred lost-save check: a save that landed in the file the write replaced is redone
+   * on top of ours under the lock — the batch applied again from there, exactly as when the write itself
+   * reports the loss. The batch itself is in the file already (that write went through): a redo that
+   * cannot be written, or a check that failed, requeues only its render records (the same record twice
+   * is one), never its property updates (a review note applied again would be there twice).
+   */
+  private follow(
+    check: Promise<string | undefined>,
+    batch: Map<string, RenderRecord | undefined>,
+    updates: Updates,
+    write: Written,
+  ): void {
+    const tail: Promise<void> = check
+      .then(async (lost) => {
+        if (lost === undefined) return;
+        const from = onTopOf(write, lost);
+        const report = await this.io.withLock(() => this.applyBatch(batch, updates, from));
+        if (report.blocked) this.requeue(batch);
+      })
+      .catch(() => this.requeue(batch))
+      .finally(() => {
+        if (this.tail === tail) this.tail = undefined;
+      });
+    this.tail = tail;
+  }
+
   private async applyBatch(
     batch: Map<string, RenderRecord | undefined>,
     updates: Updates = new Map(),
+    from?: Resume,
   ): Promise<FlushReport> {
     // Editors do not take our lock. `base` is the text our edits apply to; `expected` is what we believe
     // the file holds. When a save slips in before our write, we start over from the saved text. When one
     // lands in the file our write replaced, its change is carried (`owed`) onto whatever the file holds
     // next — even past a further save — so no save is lost. The write itself compares the file with
     // `expected` byte for byte right before its rename, so a remembered text is as safe as a re-read one.
-    let base: Text = (await this.io.known?.()) ?? (await this.io.read());
-    let expected: Text = base;
-    let owed: TextEdit | undefined;
+    // `from`: a redo after a lost save, starting where the write that lost it left off.
+    let base: Text = from ? from.base : ((await this.io.known?.()) ?? (await this.io.read()));
+    let expected: Text = from ? from.expected : base;
+    let owed: TextEdit | undefined = from?.owed;
     for (let attempt = 0; attempt < 8; attempt++) {
       const state = this.stateOf(base);
       const index = state.index;
@@ -276,7 +288,9 @@ export class ProjectWriter {
           );
         }
       }
-      const outcome = await this.io.write(expected, after, expected === base ? edits : []);
+      const outcome = await this.io.write(expected, after, expected === base ? edits : [], {
+        deferLostCheck: true,
+      });
       if (!outcome.ok) {
         // Someone saved over what we expected: their text wins, plus any change we still owe.
         const carried = owed ? mapThrough(owed, diffRegion(textOf(expected), outcome.current)) : undefined;
@@ -294,13 +308,11 @@ export class ProjectWriter {
       this.options.onWritten?.(after);
       if ('lost' in outcome) {
         // A save went into the file we replaced: redo it on top of ours.
-        const theirs = diffRegion(textOf(expected), outcome.lost);
-        const mapped = theirs && expected === base ? mapThrough(theirs, edits) : undefined;
-        owed = mapped;
-        base = mapped ? applyEdits(textOf(after), [mapped]) : outcome.lost;
-        expected = after;
+        ({ base, expected, owed } = onTopOf({ expected, base, edits, after }, outcome.lost));
         continue;
       }
+      if ('lostCheck' in outcome)
+        this.follow(outcome.lostCheck, batch, updates, { expected, base, edits, after });
       return { written, missing, chars: after.length };
     }
     return {
@@ -316,6 +328,7 @@ export class ProjectWriter {
    */
   async reconcile(expected: Map<string, RenderRecord>): Promise<number> {
     if (expected.size === 0) return 0;
+    await this.settled();
     let text: string;
     try {
       text = await this.io.read();
@@ -344,23 +357,6 @@ export class ProjectWriter {
     }
     return requeued;
   }
-}
-
-/** A shot's property changes in this batch: its render record, then its updates (skipping no-ops). */
-function changesOf(
-  node: JsonNode,
-  batch: Map<string, RenderRecord | undefined>,
-  shotId: string,
-  updates: Map<string, PropertyUpdate> | undefined,
-): [string, unknown][] {
-  const entries: [string, unknown][] = batch.has(shotId) ? [['render', batch.get(shotId)]] : [];
-  for (const [key, fn] of updates ?? []) {
-    const current = propertyValue(node, key);
-    const next = fn(current, (other) => propertyValue(node, other));
-    if (next === KEEP || JSON.stringify(next) === JSON.stringify(current)) continue;
-    entries.push([key, next]);
-  }
-  return entries;
 }
 
 /** `base` with `edits`: a rope stays one (the edits new pieces), a string is edited as a string. */

@@ -371,6 +371,7 @@ export class RenderEngine {
   async dispose(): Promise<void> {
     this.cancelAll();
     await this.recorder.flushNow().catch(() => undefined);
+    await this.writer.settled();
     await this.review.idle();
     await this.persist();
     this.journal.close();

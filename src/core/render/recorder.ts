@@ -93,6 +93,8 @@ export class ResultRecorder {
       );
       await this.flushNow();
     }
+    // The last write's lost-save check, and any redo, is over before the batch is reported done.
+    await this.writer.settled();
     if (lastBatch) {
       this.recorded.clear();
       this.writer.forget();

@@ -56,13 +56,20 @@ export interface StagedWrite {
 export async function stageAtomicWrite(
   file: string,
   data: string | Uint8Array | readonly Uint8Array[],
+  steps: StageSteps = {},
 ): Promise<StagedWrite> {
   const target = await fs.realpath(file).catch(() => file);
   const mode = await fs
     .stat(target)
     .then((s) => s.mode & 0o777)
     .catch(() => 0o644);
-  return stage(target, data, mode);
+  return stage(target, data, mode, steps);
+}
+
+/** Test hooks into a staging write, to land another program's write at an exact step. */
+export interface StageSteps {
+  /** The new content is written to the temp file, not yet fsynced. */
+  beforeSync?: () => Promise<void> | void;
 }
 
 /** A unique temp name beside `target`, swept by `sweepStaleTemps` if its writer is killed. */
@@ -77,6 +84,7 @@ async function stage(
   target: string,
   data: string | Uint8Array | readonly Uint8Array[],
   mode: number,
+  steps: StageSteps = {},
 ): Promise<StagedWrite> {
   const dir = path.dirname(target);
   const temp = tempNameFor(target);
@@ -85,6 +93,7 @@ async function stage(
   try {
     if (Array.isArray(data)) await writeAll(handle, data);
     else await handle.writeFile(data as string | Uint8Array);
+    await steps.beforeSync?.();
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);

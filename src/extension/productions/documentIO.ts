@@ -9,6 +9,7 @@ import {
   type ProjectIO,
   type Text,
   textOf,
+  type WriteOptions,
   type WriteOutcome,
 } from '../../core/project/write';
 
@@ -52,9 +53,9 @@ export class DocumentAwareIO implements ProjectIO {
     this.file.forget();
   }
 
-  async write(before: Text, after: Text, edits: TextEdit[]): Promise<WriteOutcome> {
+  async write(before: Text, after: Text, edits: TextEdit[], options?: WriteOptions): Promise<WriteOutcome> {
     const doc = this.dirtyDocument();
-    if (!doc) return this.file.write(before, after, edits);
+    if (!doc) return this.file.write(before, after, edits, options);
     const current = doc.getText();
     if (current !== textOf(before)) return { ok: false, current };
     const edit = new vscode.WorkspaceEdit();
