@@ -6,18 +6,10 @@ import { describe, it } from 'node:test';
 import { parseProjectText } from '../../src/core/project/load';
 import type { RenderRecord } from '../../src/core/project/schema';
 import { FileProjectIO, type ProjectIO, ProjectWriter, RopeText, textOf } from '../../src/core/project/write';
+import { draftRecord } from '../helpers/renderRecord';
 import { tempDir } from '../helpers/tempProject';
 
-function record(i: number): RenderRecord {
-  return {
-    status: 'done',
-    inputHash: i.toString(16).padStart(64, '0'),
-    provider: 'draft',
-    model: 'draft/storyboard',
-    outputs: [{ variation: 1, image: `renders/s${i}/s${i}_v1.jpg` }],
-    renderedAt: new Date(1_800_000_000_000 + i).toISOString(),
-  };
-}
+const record = draftRecord;
 
 async function project(n: number, prompt = 'shot'): Promise<string> {
   const dir = tempDir();

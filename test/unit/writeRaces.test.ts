@@ -8,22 +8,13 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/core/config';
 import { type FileIdentity, parseProjectText } from '../../src/core/project/load';
-import type { RenderRecord } from '../../src/core/project/schema';
 import { FileProjectIO, ProjectWriter, type WriteSteps } from '../../src/core/project/write';
 import { RenderEngine } from '../../src/core/render/engine';
 import { FakeProvider } from '../helpers/fakeProvider';
+import { draftRecord } from '../helpers/renderRecord';
 import { createProject, simpleFiles, simpleProject, tempDir } from '../helpers/tempProject';
 
-function record(i: number): RenderRecord {
-  return {
-    status: 'done',
-    inputHash: i.toString(16).padStart(64, '0'),
-    provider: 'draft',
-    model: 'draft/storyboard',
-    outputs: [{ variation: 1, image: `renders/s${i}/s${i}_v1.jpg` }],
-    renderedAt: new Date(1_800_000_000_000 + i).toISOString(),
-  };
-}
+const record = draftRecord;
 
 async function project(n = 12): Promise<string> {
   const file = path.join(tempDir(), 'project.json');
