@@ -7,6 +7,7 @@
 // 4 KiB block of the file starts in characters, built once per file (ASCII blocks are counted by a
 // native check, the rest decoded), then a scan of at most one block.
 import { isAscii, isUtf8 } from 'node:buffer';
+import { lastAtOrBefore } from '../util/sorted';
 import type { TextEdit } from './edit';
 
 /** What the writer needs of a text it only reads locally (a shot, the line around it). */
@@ -30,15 +31,8 @@ class Root {
   /** The byte where character `char` starts; `split` when it is the second half of a 4-byte character. */
   byteOf(char: number): { byte: number; split: boolean } {
     if (!this.blockByte) this.index();
-    const starts = this.blockChar!;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= char) lo = mid;
-      else hi = mid - 1;
-    }
-    return scan(this.bytes, this.blockByte![lo]!, starts[lo]!, char);
+    const k = lastAtOrBefore(this.blockChar!, char);
+    return scan(this.bytes, this.blockByte![k]!, this.blockChar![k]!, char);
   }
 
   private index(): void {
@@ -237,14 +231,7 @@ export class RopeText implements Sliceable {
 
   /** Index of the part holding `offset` (binary search over the starts). */
   private partAt(offset: number): number {
-    let lo = 0;
-    let hi = this.parts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(this.starts, offset);
   }
 }
 

@@ -1,4 +1,6 @@
 // Offsets → 1-based line:column, with a line index built once per text (binary search per lookup).
+import { lastAtOrBefore } from '../util/sorted';
+
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(text: string) {
@@ -7,14 +9,8 @@ export class LineIndex {
     }
   }
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
+    const line = lastAtOrBefore(this.starts, offset);
+    return { line: line + 1, column: offset - (this.starts[line] ?? 0) + 1 };
   }
 }
 
