@@ -16,7 +16,8 @@ export interface Bounds {
   what: string;
 }
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/** Statuses whose answers have no body, whatever their headers say (fetch's null body statuses). */
+export const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 export async function boundedFetch(
   fetchFn: FetchFn,

@@ -11,11 +11,11 @@
 // every hop), and every bound on time and size (boundedFetch).
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { NULL_BODY } from './boundedFetch';
 import type { FetchFn } from './routes';
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 /** What undici's fetch sends when the caller does not say. */
 const DEFAULT_HEADERS: Record<string, string> = {
   accept: '*/*',
@@ -93,10 +93,9 @@ async function encodeBody(
   if (typeof body === 'string') bytes = Buffer.from(body);
   else if (ArrayBuffer.isView(body)) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
-  else if (body instanceof ReadableStream) {
-    const { Readable } = await import('node:stream');
+  else if (body instanceof ReadableStream)
     return Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
-  } else {
+  else {
     // Blob, FormData, URLSearchParams: fetch's own encoding (multipart boundary, content type).
     const encoded = new Response(body);
     const type = encoded.headers.get('content-type');
@@ -121,9 +120,9 @@ function headersOf(raw: readonly string[]): Headers {
 }
 
 /** Content codings in the order they were applied, as decoders to undo them (unknown ones stay as they are). */
-function decoders(coding: string | undefined): zlib.Gunzip[] | undefined {
+function decoders(coding: string | undefined): Transform[] | undefined {
   if (!coding) return undefined;
-  const out: zlib.Gunzip[] = [];
+  const out: Transform[] = [];
   // Lenient like undici: a body that ends without its trailer still yields what was decoded.
   const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   for (const c of coding
@@ -138,7 +137,7 @@ function decoders(coding: string | undefined): zlib.Gunzip[] | undefined {
         zlib.createBrotliDecompress({
           flush: zlib.constants.BROTLI_OPERATION_FLUSH,
           finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        }) as unknown as zlib.Gunzip,
+        }),
       );
     else if (c !== 'identity' && c !== '') return undefined;
   }
